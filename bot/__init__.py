@@ -1,0 +1,1 @@
+"""Take or Pass: the platform-free conversation core."""

@@ -1,0 +1,110 @@
+"""The `takeorpass` command: runs the platforms whose tokens are set, or the console."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.errors import SettingsError
+from bot.settings import Settings, load_settings
+
+COMMANDS = ("console", "slack", "discord", "check")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="takeorpass",
+        description="Take or Pass: decide whether an interview is worth taking.",
+        epilog="With no command, runs every platform whose token is set, else the console.",
+    )
+    parser.add_argument("command", nargs="?", choices=COMMANDS, help="what to run")
+    return parser
+
+
+def _check(settings: Settings) -> int:
+    print("Settings are valid.")
+    for line in settings.describe():
+        print(f"  {line}")
+    runs = ", ".join(
+        f"slack ({settings.slack_mode} mode)" if p == "slack" else p for p in settings.platforms
+    )
+    print(f"takeorpass would run: {runs}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `takeorpass` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"takeorpass: {problem}", file=sys.stderr)
+        return 1
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Alembic announces every migration step at INFO; that is noise in a chat bot's log.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "check":
+        return _check(settings)
+    platforms = (args.command,) if args.command else settings.platforms
+    if platforms == ("console",) and settings.log_level != "DEBUG":
+        # The terminal is the conversation: keep routine log lines out of it.
+        logging.getLogger().setLevel(logging.WARNING)
+    try:
+        return asyncio.run(_run(settings, platforms))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        return 0
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"takeorpass: {problem}", file=sys.stderr)
+        return 1
+
+
+def _missing_tokens(settings: Settings, platforms: tuple[str, ...]) -> list[str]:
+    needs = {
+        "slack": ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+        "discord": ("DISCORD_TOKEN", settings.discord_token),
+    }
+    return [
+        f"{needs[p][0]}: required to run {p}" for p in platforms if p in needs and not needs[p][1]
+    ]
+
+
+async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
+    from bot.engine import Engine
+    from bot.storage import open_store
+
+    if problems := _missing_tokens(settings, platforms):
+        raise SettingsError(problems)
+    _stop_on_sigterm()
+    store = await open_store(settings.database_url)
+    try:
+        engine = Engine(store=store, ttl=settings.conversation_ttl)
+        if platforms == ("console",):
+            from adapters.console import run_console
+
+            return await run_console(engine)
+        runners: list[Coroutine[Any, Any, None]] = []
+        for platform in platforms:
+            # Each platform adapter plugs in here with its run_<platform>(settings, engine).
+            raise SettingsError([f"{platform}: not available in this version"])
+        await asyncio.gather(*runners)
+        return 0
+    finally:
+        await store.close()
+
+
+def _stop_on_sigterm() -> None:
+    # A service manager stops us with SIGTERM: unwind like Ctrl-C so connections close cleanly.
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)

@@ -1,0 +1,111 @@
+"""Runs the pure flow against storage: one event at a time per user, state loaded under a lock."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from bot.errors import StaleWrite
+from bot.flow import Context, Event, ForgetUser, RecordVerdict, ShowHistory, history_reply, step
+from bot.replies import Reply
+from bot.state import HistoryEntry, Session, UserKey
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+# A save refused because another process wrote first is retried with fresh state this often.
+MAX_ATTEMPTS = 8
+_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def new_conversation_id() -> str:
+    """A short random id: it travels in every button id, which Discord caps at 100 characters."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class _KeyLocks:
+    """One asyncio lock per user key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[UserKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: UserKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class Engine:
+    """The conversation service adapters talk to: `await engine.handle(key, event)`."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        ttl: timedelta,
+        clock: Callable[[], datetime] = utc_now,
+        new_id: Callable[[], str] = new_conversation_id,
+    ) -> None:
+        self.store = store
+        self._ttl = ttl
+        self._clock = clock
+        self._new_id = new_id
+        self._locks = _KeyLocks()
+
+    async def handle(
+        self, key: UserKey, event: Event, *, delivery_id: str | None = None
+    ) -> list[Reply]:
+        """Apply one event for one user and return what to say. With `delivery_id` (the
+        platform's id for this delivery), a repeated delivery is ignored and gets no reply."""
+        if delivery_id is not None and not await self.store.claim(f"{key.platform}:{delivery_id}"):
+            return []
+        async with self._locks.hold(key):
+            for _attempt in range(MAX_ATTEMPTS):
+                stored, version = await self.store.load(key)
+                session = stored or Session()
+                result = step(session, event, Context(self._clock(), self._ttl, self._new_id()))
+                replies = list(result.replies)
+                if any(isinstance(e, ForgetUser) for e in result.effects):
+                    await self.store.forget(key)
+                    log.info("forgot a user on %s", key.platform)
+                    return replies
+                record = next(
+                    (e.entry for e in result.effects if isinstance(e, RecordVerdict)), None
+                )
+                if result.session != session or record is not None:
+                    try:
+                        await self.store.save(
+                            key, result.session, expected_version=version, record=record
+                        )
+                    except StaleWrite:
+                        # Another process answered for this user first: replay on its state.
+                        continue
+                if record is not None:
+                    log.info("verdict reached on %s", key.platform)
+                if any(isinstance(e, ShowHistory) for e in result.effects):
+                    tz = await self.store.timezone(key) or UTC
+                    replies.append(history_reply(await self.store.history(key), tz=tz))
+                return replies
+        raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
+
+    async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
+        """The user's finished questionnaires, newest first (for App Home and the like)."""
+        return await self.store.history(key, limit=limit)

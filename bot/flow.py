@@ -1,0 +1,534 @@
+"""The conversation as a pure state machine: `step(session, event, context)`, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Final
+
+from bot import texts
+from bot.durations import format_duration
+from bot.questionnaire import QUESTIONS, REASON_NAMES, VERDICT_SUMMARY, Question, Verdict
+from bot.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.state import Conversation, HistoryEntry, Pending, PendingKind, Session, Stage
+from bot.verdict import Outcome, decide
+
+PREFIX: Final = "tp"
+USER_SCOPE: Final = "-"
+CONTROL_WORDS: Final = ("back", "restart", "cancel", "why", "help")
+TOTAL: Final = len(QUESTIONS)
+MAX_COMPANY_CHARS: Final = 120
+MISSES_BEFORE_BUTTONS: Final = 3
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """Begin a questionnaire, optionally for "Company — Role"; ask for it if not given."""
+
+    company_text: str | None = None
+    ask_company: bool = True
+
+
+@dataclass(frozen=True)
+class Text:
+    """Anything the user typed: an answer, a control word or a command."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press, by the button's id."""
+
+    button_id: str
+
+
+Event = Start | Text | Press
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the pure step needs from the world: the time, the expiry and a fresh id."""
+
+    now: datetime
+    ttl: timedelta
+    new_id: str
+
+
+# --- effects the engine carries out ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordVerdict:
+    """Append a finished questionnaire to the user's history."""
+
+    entry: HistoryEntry
+
+
+@dataclass(frozen=True)
+class ShowHistory:
+    """Load the user's history and show it."""
+
+
+@dataclass(frozen=True)
+class ForgetUser:
+    """Delete everything stored about the user."""
+
+
+Effect = RecordVerdict | ShowHistory | ForgetUser
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The result of one step: the new session, what to say, and what to do."""
+
+    session: Session
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+# --- text matching ---------------------------------------------------------------------------
+
+_NOISE = re.compile(r"[^\w\s'+-]")
+_SPACES = re.compile(r"\s+")
+_COMPANY_SPLIT = re.compile(r"\s*[—–|]\s*|\s+-\s+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, straight quotes, no punctuation at the ends, single spaces."""
+    text = text.replace("’", "'").lower()
+    text = _NOISE.sub(" ", text)
+    return _SPACES.sub(" ", text).strip(" '-+")
+
+
+def _choice_table(question: Question) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for number, choice in enumerate(question.choices, start=1):
+        words = (str(number), choice.value, choice.value.replace("_", " "), choice.label)
+        for word in (*words, *choice.synonyms):
+            table.setdefault(normalize(word), choice.value)
+    return table
+
+
+CHOICE_TABLES: Final = {q.id: _choice_table(q) for q in QUESTIONS}
+CHOICE_VALUES: Final = {q.id: frozenset(c.value for c in q.choices) for q in QUESTIONS}
+_RESUME_WORDS: Final = {"resume", "1", "continue", "go on", "carry on"}
+_OVER_WORDS: Final = {"start over", "over", "2", "new", "start again", "fresh"}
+_YES_WORDS: Final = {"yes", "y", "1", "delete", "yes delete everything", "confirm"}
+_NO_WORDS: Final = {"no", "n", "2", "keep", "no keep it"}
+_FORGET_WORDS: Final = {"forget me", "forget", "delete me", "delete my data"}
+
+
+def match_choice(question_id: str, text: str) -> str | None:
+    """The choice value a typed answer names, or None."""
+    return CHOICE_TABLES[question_id].get(normalize(text))
+
+
+def split_company(text: str) -> tuple[str | None, str | None]:
+    """Turn "Acme — Data Analyst" into ("Acme", "Data Analyst"); blank gives (None, None)."""
+    cleaned = _SPACES.sub(" ", "".join(ch for ch in text if ch.isprintable())).strip()
+    cleaned = cleaned[:MAX_COMPANY_CHARS]
+    if not cleaned:
+        return None, None
+    parts = [p.strip() for p in _COMPANY_SPLIT.split(cleaned, maxsplit=1)]
+    company = parts[0] or None
+    role = parts[1] if len(parts) > 1 and parts[1] else None
+    return company, role
+
+
+def describe_company(company: str | None, role: str | None) -> str | None:
+    """ "Acme — Data Analyst", "Acme", or None."""
+    if company and role:
+        return f"{company} — {role}"
+    return company or role
+
+
+_COMMAND_WORDS: Final = {"help", "history", "start", "forget", "cancel", "restart", "back", "why"}
+
+
+def command_event(text: str) -> Event:
+    """The event for a slash command's text: nothing starts, a command word runs the command,
+    anything else starts a questionnaire about that "Company — Role"."""
+    stripped = text.strip()
+    if not stripped:
+        return Start()
+    first = normalize(stripped).split(" ", 1)[0]
+    if first in _COMMAND_WORDS or normalize(stripped) in _FORGET_WORDS:
+        return Text(stripped)
+    return Start(stripped)
+
+
+# --- button ids ------------------------------------------------------------------------------
+
+
+def button_id(scope: str, step_id: str, value: str) -> str:
+    """`tp:<conversation id or ->:<question id or step>:<value>`."""
+    return f"{PREFIX}:{scope}:{step_id}:{value}"
+
+
+def parse_button(raw: str) -> tuple[str, str, str] | None:
+    """Split a button id into (scope, step, value); None if it isn't one of ours."""
+    parts = raw.split(":")
+    if len(parts) != 4 or parts[0] != PREFIX or not all(parts[1:]):
+        return None
+    return parts[1], parts[2], parts[3]
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _controls(conv: Conversation, words: tuple[str, ...]) -> tuple[Button, ...]:
+    return tuple(
+        Button(button_id(conv.id, conv.step_id, w), texts.CONTROL_LABELS[w], ButtonRole.CONTROL)
+        for w in words
+    )
+
+
+def question_reply(conv: Conversation, notice: str | None = None) -> Reply:
+    """The current step of a conversation, with its buttons."""
+    if conv.stage is Stage.COMPANY:
+        skip = Button(button_id(conv.id, "company", "skip"), texts.SKIP, ButtonRole.ACTION)
+        return Reply(
+            kind=Kind.QUESTION,
+            text=texts.COMPANY_PROMPT,
+            notice=notice,
+            buttons=(skip, *_controls(conv, ("why", "cancel"))),
+            conversation_id=conv.id,
+            step_id="company",
+        )
+    question = QUESTIONS[conv.index]
+    scope = f"{PREFIX}:{conv.id}:"
+    return Reply(
+        kind=Kind.QUESTION,
+        text=question.prompt,
+        notice=notice,
+        buttons=tuple(
+            [Button(scope + tail, label, role) for tail, label, role in _BUTTON_TAILS[conv.index]]
+        ),
+        progress=(conv.index + 1, TOTAL),
+        conversation_id=conv.id,
+        step_id=question.id,
+    )
+
+
+def _button_tails(index: int) -> tuple[tuple[str, str, ButtonRole], ...]:
+    # Everything of a question's buttons but the conversation id, worked out once per question.
+    question = QUESTIONS[index]
+    words = ("back", "restart", "cancel", "why") if index else ("restart", "cancel", "why")
+    return (
+        *((f"{question.id}:{c.value}", c.label, ButtonRole.CHOICE) for c in question.choices),
+        *((f"{question.id}:{w}", texts.CONTROL_LABELS[w], ButtonRole.CONTROL) for w in words),
+    )
+
+
+_BUTTON_TAILS: Final = tuple(_button_tails(i) for i in range(TOTAL))
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def _info(text: str, *buttons: Button) -> Reply:
+    return Reply(kind=Kind.INFO, text=text, buttons=buttons)
+
+
+def _start_button() -> Button:
+    return Button(button_id(USER_SCOPE, "start", "new"), texts.START_ANOTHER, ButtonRole.ACTION)
+
+
+def verdict_reply(conv: Conversation, outcome: Outcome) -> Reply:
+    """The verdict message: it begins with the verdict in capitals."""
+    about = describe_company(conv.company, conv.role)
+    heading = outcome.verdict.value + (f" — {about}" if about else "")
+    pro = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points > 0)
+    con = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points <= 0)
+    sections = [
+        Section(title, lines)
+        for title, lines in (
+            (texts.VERDICT_REASONS_FOR, pro),
+            (texts.VERDICT_REASONS_AGAINST, con),
+            (texts.VERDICT_TIPS, outcome.tips),
+        )
+        if lines
+    ]
+    return Reply(
+        kind=Kind.VERDICT,
+        text=_join(heading, VERDICT_SUMMARY[outcome.verdict]),
+        sections=tuple(sections),
+        note=Section(texts.VERDICT_NOTE, (outcome.decline_note,)) if outcome.decline_note else None,
+        buttons=(_start_button(),),
+        conversation_id=conv.id,
+    )
+
+
+_HISTORY_WORDS: Final = {
+    Verdict.TAKE_IT.value: "Take it",
+    Verdict.LEAN_TAKE.value: "Lean take",
+    Verdict.PASS.value: "Pass",
+}
+
+
+def history_reply(entries: list[HistoryEntry], *, tz: tzinfo = UTC) -> Reply:
+    """The user's past verdicts, newest first; verdict words not in capitals (they're history)."""
+    if not entries:
+        return _info(texts.HISTORY_EMPTY, _start_button())
+    lines = tuple(
+        texts.HISTORY_LINE.format(
+            date=f"{e.finished_at.astimezone(tz):%d %b %Y}".lstrip("0"),
+            verdict=_HISTORY_WORDS.get(e.verdict, e.verdict.capitalize()),
+            about=describe_company(e.company, e.role) or texts.HISTORY_NO_COMPANY,
+        )
+        for e in entries
+    )
+    return Reply(
+        kind=Kind.INFO,
+        text=texts.HISTORY_TITLE,
+        sections=(Section(texts.HISTORY_TITLE, lines),),
+        buttons=(_start_button(),),
+    )
+
+
+def help_reply(conv: Conversation | None) -> Reply:
+    """What the bot does and how to drive it; mid-questionnaire it re-asks the question."""
+    if conv is not None:
+        return question_reply(conv, _join(texts.HELP_QUESTIONS, texts.HELP_COMMANDS))
+    return _info(_join(texts.HELP, texts.HELP_COMMANDS), _start_button())
+
+
+# --- the state machine -----------------------------------------------------------------------
+
+
+def step(session: Session, event: Event, ctx: Context) -> Step:
+    """Apply one event to a session. Pure: the same inputs always give the same result."""
+    notices: tuple[Reply, ...] = ()
+    conv = session.conversation
+    if conv is not None and ctx.now - conv.touched_at > ctx.ttl:
+        started = f"{conv.started_at:%d %b %Y}".lstrip("0")
+        expired = texts.EXPIRED.format(started=started, ttl=format_duration(ctx.ttl))
+        session = Session()
+        if isinstance(event, Press):
+            return Step(session, (_info(_join(expired, texts.EXPIRED_PRESS)),))
+        notices = (_info(expired),)
+    if isinstance(event, Start):
+        result = _start(session, event.company_text, event.ask_company, ctx)
+    elif isinstance(event, Text):
+        result = _text(session, event.text, ctx)
+    else:
+        result = _press(session, event.button_id, ctx)
+    new_conv = result.session.conversation
+    if new_conv is not None and new_conv.touched_at != ctx.now:
+        touched = replace(result.session, conversation=replace(new_conv, touched_at=ctx.now))
+        result = replace(result, session=touched)
+    return replace(result, replies=notices + result.replies) if notices else result
+
+
+def _begin(company_text: str | None, ask_company: bool, ctx: Context, notice: str | None) -> Step:
+    company, role = split_company(company_text) if company_text else (None, None)
+    stage = Stage.COMPANY if ask_company and not (company or role) else Stage.QUESTIONS
+    conv = Conversation(ctx.new_id, stage, ctx.now, ctx.now, company=company, role=role)
+    about = describe_company(company, role)
+    noted = texts.COMPANY_NOTED.format(company=about) if about else None
+    return Step(Session(conv), (question_reply(conv, _join(notice, noted)),))
+
+
+def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) -> Step:
+    conv = session.conversation
+    if conv is None:
+        return _begin(company_text, ask, ctx, texts.INTRO)
+    about = describe_company(conv.company, conv.role)
+    prompt = texts.RESUME_PROMPT.format(
+        about=f" ({about})" if about else "", number=conv.index + 1, total=TOTAL
+    )
+    buttons = (
+        Button(button_id(conv.id, "resume", "yes"), texts.RESUME, ButtonRole.ACTION),
+        Button(button_id(conv.id, "resume", "over"), texts.START_OVER, ButtonRole.ACTION),
+    )
+    pending = Pending(PendingKind.RESUME, company_text, ask)
+    return Step(replace(session, pending=pending), (_info(prompt, *buttons),))
+
+
+def _resume(session: Session, over: bool, ctx: Context) -> Step:
+    conv, pending = session.conversation, session.pending
+    if conv is None or pending is None:
+        return Step(session, (_info(texts.STALE),))
+    if over:
+        return _begin(pending.company, pending.ask_company, ctx, texts.INTRO)
+    return Step(Session(conv), (question_reply(conv),))
+
+
+def _forget(session: Session, confirmed: bool) -> Step:
+    if confirmed:
+        return Step(Session(), (_info(texts.FORGOTTEN),), (ForgetUser(),))
+    return Step(replace(session, pending=None), (_info(texts.FORGET_KEPT),))
+
+
+def _ask_forget(session: Session) -> Step:
+    buttons = (
+        Button(button_id(USER_SCOPE, "forget", "yes"), texts.FORGET_YES, ButtonRole.ACTION, True),
+        Button(button_id(USER_SCOPE, "forget", "no"), texts.FORGET_NO, ButtonRole.ACTION),
+    )
+    pending = Pending(PendingKind.FORGET)
+    return Step(replace(session, pending=pending), (_info(texts.FORGET_PROMPT, *buttons),))
+
+
+def _text(session: Session, raw: str, ctx: Context) -> Step:
+    word = "help" if raw.strip() == "?" else normalize(raw)
+    if word in CONTROL_WORDS:
+        return _control(session, word, ctx)
+    if word == "history":
+        return Step(session, (), (ShowHistory(),))
+    if word in _FORGET_WORDS:
+        return _ask_forget(session)
+    pending = session.pending
+    resuming = pending is not None and pending.kind is PendingKind.RESUME
+    if resuming and (word in _RESUME_WORDS or word in _OVER_WORDS):
+        return _resume(session, word in _OVER_WORDS, ctx)
+    if word == "start" or word.startswith("start "):
+        rest = raw.strip()[len("start") :].strip()
+        return _start(session, rest or None, True, ctx)
+    if resuming:
+        return Step(session, (_info(texts.RESUME_RETRY),))
+    if pending is not None and pending.kind is PendingKind.FORGET:
+        if word in _YES_WORDS or word in _NO_WORDS:
+            return _forget(session, word in _YES_WORDS)
+        session = replace(session, pending=None)
+    conv = session.conversation
+    if conv is None:
+        # Someone wrote to the bot out of the blue: go straight to the questions.
+        return _begin(None, False, ctx, texts.INTRO_TYPED)
+    if conv.stage is Stage.COMPANY:
+        if word == "skip":
+            return _to_questions(session, conv, None, None)
+        company, role = split_company(raw)
+        return _to_questions(session, conv, company, role)
+    value = match_choice(conv.step_id, raw)
+    if value is None:
+        return _miss(session, conv)
+    return _answer(session, conv, value, ctx)
+
+
+def _to_questions(
+    session: Session, conv: Conversation, company: str | None, role: str | None
+) -> Step:
+    conv = replace(conv, stage=Stage.QUESTIONS, company=company, role=role, misses=0)
+    about = describe_company(company, role)
+    noted = texts.COMPANY_NOTED.format(company=about) if about else None
+    return Step(replace(session, conversation=conv), (question_reply(conv, noted),))
+
+
+def _miss(session: Session, conv: Conversation) -> Step:
+    conv = replace(conv, misses=conv.misses + 1)
+    question = QUESTIONS[conv.index]
+    if conv.misses >= MISSES_BEFORE_BUTTONS:
+        numbers = ", ".join(str(n) for n in range(1, len(question.choices) + 1))
+        again = question_reply(conv)
+        reply = Reply(
+            kind=Kind.ERROR,
+            text=_join(texts.RETRY_HARD.format(numbers=numbers), question.prompt),
+            buttons=(*again.choices, *_controls(conv, ("cancel",))),
+            progress=again.progress,
+            conversation_id=conv.id,
+            step_id=question.id,
+        )
+    else:
+        listed = ", ".join(f"{n} ({c.label})" for n, c in enumerate(question.choices, start=1))
+        reply = Reply(kind=Kind.ERROR, text=texts.RETRY.format(choices=listed))
+    return Step(replace(session, conversation=conv), (reply,))
+
+
+def _answer(session: Session, conv: Conversation, value: str, ctx: Context) -> Step:
+    answers = (*conv.answers, (conv.step_id, value))
+    if len(answers) < TOTAL:
+        conv = Conversation(
+            conv.id, conv.stage, conv.started_at, ctx.now, answers, conv.company, conv.role
+        )
+        return Step(Session(conv), (question_reply(conv),))
+    entry_answers = dict(answers)
+    outcome = decide(entry_answers, role_text=describe_company(conv.company, conv.role))
+    entry = HistoryEntry(
+        conversation_id=conv.id,
+        answers=entry_answers,
+        verdict=outcome.verdict.value,
+        score=outcome.score,
+        finished_at=ctx.now,
+        company=conv.company,
+        role=conv.role,
+    )
+    return Step(Session(), (verdict_reply(conv, outcome),), (RecordVerdict(entry),))
+
+
+def _control(session: Session, word: str, ctx: Context) -> Step:
+    conv = session.conversation
+    if word == "help":
+        return Step(session, (help_reply(conv),))
+    if word == "cancel":
+        if conv is None and session.pending is None:
+            return Step(session, (_info(texts.NOTHING_TO_CANCEL),))
+        text = texts.CANCELLED if conv is not None else texts.FORGET_KEPT
+        return Step(Session(), (_info(text, _start_button()),))
+    if conv is None:
+        if word == "restart":
+            return _begin(None, True, ctx, texts.INTRO)
+        return Step(session, (help_reply(None),))
+    session = Session(conv)
+    if word == "why":
+        why = texts.COMPANY_WHY if conv.stage is Stage.COMPANY else QUESTIONS[conv.index].why
+        return Step(session, (question_reply(conv, why),))
+    if word == "restart":
+        fresh = Conversation(
+            ctx.new_id, Stage.QUESTIONS, ctx.now, ctx.now, company=conv.company, role=conv.role
+        )
+        return Step(Session(fresh), (question_reply(fresh, texts.RESTARTED),))
+    # back
+    if conv.stage is Stage.COMPANY:
+        return Step(session, (question_reply(conv, texts.AT_COMPANY),))
+    if conv.index == 0:
+        return Step(session, (question_reply(conv, texts.AT_FIRST),))
+    conv = replace(conv, answers=conv.answers[:-1], misses=0)
+    return Step(Session(conv), (question_reply(conv),))
+
+
+def _press(session: Session, raw: str, ctx: Context) -> Step:
+    parsed = parse_button(raw)
+    if parsed is None:
+        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+    scope, step_id, value = parsed
+    if scope == USER_SCOPE:
+        if (step_id, value) == ("start", "new"):
+            return _start(session, None, True, ctx)
+        if (step_id, value) == ("history", "show"):
+            return Step(session, (), (ShowHistory(),))
+        if step_id == "forget" and value in ("yes", "no"):
+            pending = session.pending
+            if pending is None or pending.kind is not PendingKind.FORGET:
+                return Step(session, (_info(texts.STALE),))
+            return _forget(session, value == "yes")
+        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+    conv = session.conversation
+    if conv is None or scope != conv.id:
+        return Step(session, (_info(texts.STALE),))
+    if step_id == "resume":
+        pending = session.pending
+        if (
+            pending is None
+            or pending.kind is not PendingKind.RESUME
+            or value not in ("yes", "over")
+        ):
+            return Step(session, (_info(texts.STALE),))
+        return _resume(session, value == "over", ctx)
+    if step_id != conv.step_id:
+        return Step(session, (_info(texts.STALE),))
+    session = Session(conv)
+    if value in CONTROL_WORDS:
+        return _control(session, value, ctx)
+    if conv.stage is Stage.COMPANY:
+        if value == "skip":
+            return _to_questions(session, conv, None, None)
+        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+    if value not in CHOICE_VALUES[step_id]:
+        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+    return _answer(session, conv, value, ctx)

@@ -1,0 +1,214 @@
+"""The questionnaire and the verdict rules, as data: tune them here, not in the flow or adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """The five reasons the questionnaire weighs."""
+
+    WANT = "want"
+    PRACTICE = "practice"
+    PEOPLE = "people"
+    LEVERAGE = "leverage"
+    TIME = "time"
+
+
+class Verdict(StrEnum):
+    """The three verdicts; their values are the words the verdict message starts with."""
+
+    TAKE_IT = "TAKE IT"
+    LEAN_TAKE = "LEAN TAKE"
+    PASS = "PASS"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer to a question: a stable value, a button label and typed synonyms."""
+
+    value: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the questionnaire."""
+
+    id: str
+    prompt: str
+    why: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Points an answer adds (or, negative, takes away) and the line that explains it."""
+
+    question: str
+    value: str
+    points: int
+    reason: Reason
+    line: str
+    # The rule counts only when no answer listed here was given.
+    unless: tuple[tuple[str, str], ...] = ()
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        id="certainty",
+        prompt="Is there any chance you'd want to work there, in this role?",
+        why="If you're sure you'd never take it, the interview is mostly cost. "
+        "If you're not sure, seeing the place is the quickest way to find out.",
+        choices=(
+            Choice("no_way", "No way", ("no", "never", "certain", "not for me", "none")),
+            Choice("doubtful", "Doubtful", ("unlikely", "probably not", "not sure", "doubt")),
+            Choice("maybe", "Maybe", ("could be", "possibly", "perhaps", "convince me", "yes")),
+        ),
+    ),
+    Question(
+        id="insight",
+        prompt="How well do you know the day-to-day there: the team, the culture, the place?",
+        why="Job posts are adverts. If all you've seen is the advert, "
+        "the job may be better (or worse) than it looks.",
+        choices=(
+            Choice("well", "From the inside", ("well", "inside", "i know", "know it", "insider")),
+            Choice("paper", "Only on paper", ("paper", "posting", "website", "ad", "not well")),
+        ),
+    ),
+    Question(
+        id="rust",
+        prompt="When did you last do a real interview?",
+        why="Interviewing is a skill that fades. A low-stakes interview is cheap practice.",
+        choices=(
+            Choice("recent", "In the last few months", ("recent", "recently", "months")),
+            Choice("while", "A year or more ago", ("a while", "year", "long ago", "ages")),
+            Choice("new", "I'm early in my career", ("new", "early", "never", "first", "junior")),
+        ),
+    ),
+    Question(
+        id="dream",
+        prompt="Is an interview you really care about coming up, or hoped for soon?",
+        why="A warm-up right before the interview that matters is worth a lot.",
+        choices=(
+            Choice("yes", "Yes", ("y", "yep", "yeah", "soon", "coming up")),
+            Choice("no", "No", ("n", "nope", "not yet", "none")),
+        ),
+    ),
+    Question(
+        id="interviewer",
+        prompt="Who would you be talking to?",
+        why="Recruiters move between companies and remember good candidates; "
+        "a hiring manager is a contact in your field.",
+        choices=(
+            Choice("recruiter", "A recruiter", ("recruiter", "hr", "talent", "sourcer")),
+            Choice("team", "The hiring manager or team", ("team", "manager", "hiring manager")),
+            Choice("unknown", "Not sure", ("unknown", "dont know", "don't know", "no idea")),
+        ),
+    ),
+    Question(
+        id="pending",
+        prompt="Are you waiting to hear from a company you'd prefer that is slow to decide?",
+        why="A real offer in hand is the politest way to ask a slow company to hurry up.",
+        choices=(
+            Choice("late", "Yes, in late rounds", ("late", "late rounds", "final", "finals")),
+            Choice("early", "Yes, early on", ("early", "early rounds", "first round")),
+            Choice("no", "No", ("n", "nope", "none", "not waiting")),
+        ),
+    ),
+    Question(
+        id="cost",
+        prompt="What would going cost you?",
+        why="Your time is the one real price of an interview. When it's steep, "
+        "the bar for going is higher.",
+        choices=(
+            Choice(
+                "sneak",
+                "I'd have to slip away from work",
+                ("sneak", "slip away", "full-time", "full time", "hard", "a lot"),
+            ),
+            Choice("some", "Some hassle", ("some", "hassle", "a bit", "bit")),
+            Choice(
+                "free", "Not much, my time is flexible", ("free", "flexible", "nothing", "easy")
+            ),
+        ),
+    ),
+)
+
+QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
+QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+RULES: tuple[Rule, ...] = (
+    Rule("certainty", "maybe", 2, Reason.WANT, "You could be convinced, so go and find out."),
+    Rule(
+        "certainty",
+        "doubtful",
+        1,
+        Reason.WANT,
+        "You're doubtful, not certain: seeing it settles it.",
+    ),
+    Rule(
+        "insight",
+        "paper",
+        1,
+        Reason.WANT,
+        "You only know it from the posting; the real job may surprise you.",
+        unless=(("certainty", "no_way"),),
+    ),
+    Rule("rust", "while", 2, Reason.PRACTICE, "It's been a while since your last interview."),
+    Rule(
+        "rust", "new", 2, Reason.PRACTICE, "Early in a career, every interview teaches something."
+    ),
+    Rule("dream", "yes", 1, Reason.PRACTICE, "It's a warm-up for the interview you care about."),
+    Rule("interviewer", "recruiter", 2, Reason.PEOPLE, "Recruiters remember good candidates."),
+    Rule("interviewer", "team", 1, Reason.PEOPLE, "You'd meet people in your field."),
+    Rule("pending", "late", 2, Reason.LEVERAGE, "An offer could hurry the company you prefer."),
+    Rule(
+        "pending",
+        "early",
+        1,
+        Reason.LEVERAGE,
+        "An offer later could help with the company you prefer.",
+    ),
+    Rule("cost", "sneak", -2, Reason.TIME, "Slipping away from a full-time job costs you."),
+    Rule("cost", "some", -1, Reason.TIME, "Going is some hassle."),
+)
+
+# The answer that decides the verdict on its own, and the line that says why.
+PASS_OVERRIDE: tuple[str, str] = ("certainty", "no_way")
+PASS_OVERRIDE_LINE = "You're certain it's not for you: pass the dud and keep your time."
+
+# Score at or above which the verdict is TAKE IT, and at or above which it is LEAN TAKE.
+TAKE_AT = 3
+LEAN_AT = 1
+
+VERDICT_SUMMARY: dict[Verdict, str] = {
+    Verdict.TAKE_IT: "Go to this one. It's worth more than it costs you.",
+    Verdict.LEAN_TAKE: "Lean towards going. You're not certain, so don't stay away.",
+    Verdict.PASS: "Pass on this one. The cost outweighs what you'd gain.",
+}
+
+REASON_NAMES: dict[Reason, str] = {
+    Reason.WANT: "Want",
+    Reason.PRACTICE: "Practice",
+    Reason.PEOPLE: "People",
+    Reason.LEVERAGE: "Leverage",
+    Reason.TIME: "Time",
+}
+
+# Prep tips for TAKE IT and LEAN TAKE, picked by the reasons that applied.
+TIPS: dict[Reason, str] = {
+    Reason.PRACTICE: "Rehearse two stories out loud: a win and a mistake you learned from.",
+    Reason.PEOPLE: "Write down who you meet and one thing about each; send a thank-you note.",
+    Reason.LEVERAGE: "If an offer comes, tell the company you prefer, truthfully, "
+    "and ask about their timeline.",
+    Reason.WANT: "Go and look around: ask what a normal week is like and who you'd work with.",
+}
+
+DECLINE_NOTE = (
+    "Thank you for the invitation to interview{for_role}. After some thought I've decided "
+    "not to go ahead at this time, so I'd rather not take up your team's time. "
+    "I appreciate you thinking of me, and I'd be glad to stay in touch for future roles."
+)

@@ -1,0 +1,244 @@
+"""Settings from the environment and `.env`, checked once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.durations import compact_duration, parse_duration
+from bot.errors import SettingsError
+
+
+def _duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+def _durations(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(parse_duration(part) for part in value.split(",") if part.strip())
+    return value
+
+
+def _ids(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValueError(f"server ids are numbers separated by commas, not {bad[0]!r}")
+        return tuple(int(p) for p in parts)
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
+GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
+
+
+class Settings(BaseSettings):
+    """Every setting of SPEC §6; field names are the variable names in lower case."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True, frozen=True)
+
+    database_url: str = "sqlite:///takeorpass.db"
+    default_timezone: str = "UTC"
+    conversation_ttl: Duration = timedelta(hours=24)
+    reminder_offsets: Durations = (timedelta(hours=24), timedelta(hours=1))
+    reminder_followup: Duration = timedelta(days=1)
+    reminder_grace: Duration = timedelta(hours=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_host: str = "0.0.0.0"
+    slack_port: int = Field(default=3000, ge=1, le=65535)
+    slack_command: str = "/takeorpass"
+    slack_job_hunt_channel: str | None = None
+
+    discord_token: SecretStr | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str | None = None
+    discord_guild_ids: GuildIds = ()
+    discord_job_hunt_channel: str | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "sqlite+aiosqlite:///", "postgresql")):
+            raise ValueError("use sqlite:///path.db or postgresql://user:pass@host/db")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone such as Europe/Berlin") from None
+        return value
+
+    @field_validator("slack_api_url", "discord_api_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must start with http:// or https://")
+        return value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError(f"{value!r} must start with ws:// or wss://")
+        return value
+
+    @field_validator("slack_command")
+    @classmethod
+    def _command(cls, value: str) -> str:
+        if not value.startswith("/") or " " in value:
+            raise ValueError(f"{value!r} must be a slash command like /takeorpass")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("a Slack bot token starts with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("a Slack app-level token starts with xapp-")
+        return value
+
+    def problems(self) -> list[str]:
+        """Problems that involve more than one setting."""
+        found = []
+        if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
+            found.append(
+                "SLACK_SIGNING_SECRET: required for HTTP mode; "
+                "or set SLACK_APP_TOKEN to use Socket Mode"
+            )
+        if (self.slack_app_token or self.slack_signing_secret) and not self.slack_bot_token:
+            found.append("SLACK_BOT_TOKEN: required when other Slack settings are set (xoxb-…)")
+        return found
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """What `takeorpass` with no command runs."""
+        chosen = tuple(
+            name
+            for name, token in (("slack", self.slack_bot_token), ("discord", self.discord_token))
+            if token is not None
+        )
+        return chosen or ("console",)
+
+    @property
+    def slack_mode(self) -> str:
+        """Socket Mode when an app-level token is set, HTTP otherwise."""
+        return "socket" if self.slack_app_token else "http"
+
+    def describe(self) -> list[str]:
+        """Every setting as `NAME=value`, secrets masked, for `takeorpass check`."""
+        lines = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown = _mask(value.get_secret_value())
+            elif isinstance(value, timedelta):
+                shown = compact_duration(value)
+            elif isinstance(value, tuple):
+                shown = ",".join(
+                    compact_duration(v) if isinstance(v, timedelta) else str(v) for v in value
+                )
+            elif name == "database_url":
+                shown = _mask_url(value)
+            else:
+                shown = "" if value is None else str(value)
+            lines.append(f"{name.upper()}={shown}")
+        return lines
+
+
+def _mask(secret: str) -> str:
+    return secret[:5] + "…" if len(secret) > 8 else "…"
+
+
+def _mask_url(url: str) -> str:
+    # postgresql://user:password@host/db: keep the user and host, hide the password.
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not at or ":" not in creds:
+        return url
+    return f"{scheme}{sep}{creds.split(':', 1)[0]}:…@{host}"
+
+
+class _MappingEnvSource(EnvSettingsSource):
+    """The environment source, reading a given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k.lower(): v for k, v in self._environ.items() if not self.env_ignore_empty or v}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Build settings from `environ` (default os.environ) over `env_file`; SettingsError
+    carries one line per problem, each naming its variable."""
+    env = os.environ if environ is None else environ
+
+    class _Bound(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            sources: list[PydanticBaseSettingsSource] = [
+                init_settings,
+                _MappingEnvSource(settings_cls, env),
+            ]
+            if env_file is not None:
+                sources.append(DotEnvSettingsSource(settings_cls, env_file=env_file))
+            return tuple(sources)
+
+    try:
+        settings = _Bound()
+    except ValidationError as exc:
+        raise SettingsError([_explain(err) for err in exc.errors()]) from None
+    if problems := settings.problems():
+        raise SettingsError(problems)
+    return settings
+
+
+def _explain(error: Any) -> str:
+    name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name}: {message}"

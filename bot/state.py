@@ -1,0 +1,148 @@
+"""What the core remembers per user, as frozen values, and how it is written to storage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.errors import ImpossibleState
+from bot.questionnaire import QUESTION_IDS
+
+
+@dataclass(frozen=True, order=True)
+class UserKey:
+    """Whose conversation this is: one per user per Slack workspace, one per Discord user."""
+
+    platform: str
+    workspace: str
+    user: str
+
+
+class Stage(StrEnum):
+    """Where a conversation is: the optional company step, or the seven questions."""
+
+    COMPANY = "company"
+    QUESTIONS = "questions"
+
+
+class PendingKind(StrEnum):
+    """A yes/no question the bot asked outside the questionnaire."""
+
+    RESUME = "resume"
+    FORGET = "forget"
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A questionnaire in progress."""
+
+    id: str
+    stage: Stage
+    started_at: datetime
+    touched_at: datetime
+    answers: tuple[tuple[str, str], ...] = ()
+    company: str | None = None
+    role: str | None = None
+    misses: int = 0
+
+    @property
+    def index(self) -> int:
+        """Index of the question being asked (answers come in question order)."""
+        return len(self.answers)
+
+    @property
+    def step_id(self) -> str:
+        """The id that buttons for the current step carry."""
+        return "company" if self.stage is Stage.COMPANY else QUESTION_IDS[self.index]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The open yes/no question; for RESUME it remembers how the new start was asked for."""
+
+    kind: PendingKind
+    company: str | None = None
+    ask_company: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Everything the flow needs about one user key."""
+
+    conversation: Conversation | None = None
+    pending: Pending | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A finished questionnaire: kept until the user asks to be forgotten."""
+
+    conversation_id: str
+    answers: dict[str, str]
+    verdict: str
+    score: int
+    finished_at: datetime
+    company: str | None = None
+    role: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def session_to_json(session: Session) -> str:
+    """Serialise a session for storage."""
+    data: dict[str, Any] = {}
+    conv = session.conversation
+    if conv is not None:
+        data["conversation"] = {
+            "id": conv.id,
+            "stage": conv.stage.value,
+            "started_at": conv.started_at.isoformat(),
+            "touched_at": conv.touched_at.isoformat(),
+            "answers": [list(pair) for pair in conv.answers],
+            "company": conv.company,
+            "role": conv.role,
+            "misses": conv.misses,
+        }
+    if session.pending is not None:
+        data["pending"] = {
+            "kind": session.pending.kind.value,
+            "company": session.pending.company,
+            "ask_company": session.pending.ask_company,
+        }
+    return json.dumps(data, separators=(",", ":"))
+
+
+def session_from_json(text: str) -> Session:
+    """Read a stored session; a malformed one is a bug, reported as ImpossibleState."""
+    try:
+        data = json.loads(text)
+        conv = None
+        if (c := data.get("conversation")) is not None:
+            answers = tuple((str(q), str(v)) for q, v in c["answers"])
+            if tuple(q for q, _ in answers) != QUESTION_IDS[: len(answers)]:
+                raise ImpossibleState("answers are out of question order")
+            conv = Conversation(
+                id=c["id"],
+                stage=Stage(c["stage"]),
+                started_at=_time(c["started_at"]),
+                touched_at=_time(c["touched_at"]),
+                answers=answers,
+                company=c.get("company"),
+                role=c.get("role"),
+                misses=int(c.get("misses", 0)),
+            )
+            if conv.stage is Stage.QUESTIONS and conv.index >= len(QUESTION_IDS):
+                raise ImpossibleState("a finished conversation was stored as active")
+        pending = None
+        if (p := data.get("pending")) is not None:
+            pending = Pending(PendingKind(p["kind"]), p.get("company"), bool(p["ask_company"]))
+        return Session(conversation=conv, pending=pending)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImpossibleState(f"unreadable stored session: {exc}") from exc

@@ -1,0 +1,60 @@
+"""Storage behind one async interface; `open_store` picks the backend from DATABASE_URL."""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+from typing import Protocol
+
+from bot.state import HistoryEntry, Session, UserKey
+
+
+class Store(Protocol):
+    """What the core needs from a database. Every backend passes tests/test_storage_contract.py."""
+
+    async def load(self, key: UserKey) -> tuple[Session | None, int]:
+        """The stored session and its version (0 when there is none)."""
+        ...
+
+    async def save(
+        self,
+        key: UserKey,
+        session: Session,
+        *,
+        expected_version: int,
+        record: HistoryEntry | None = None,
+    ) -> int:
+        """Write the session (and a finished questionnaire) atomically; StaleWrite if the
+        stored version is not `expected_version`. Returns the new version."""
+        ...
+
+    async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
+        """Finished questionnaires, newest first."""
+        ...
+
+    async def timezone(self, key: UserKey) -> tzinfo | None:
+        """The user's own timezone, if one was set."""
+        ...
+
+    async def set_timezone(self, key: UserKey, name: str) -> None:
+        """Remember the user's timezone (an IANA name)."""
+        ...
+
+    async def forget(self, key: UserKey) -> None:
+        """Delete every row about the user."""
+        ...
+
+    async def claim(self, event_id: str, *, keep: timedelta = timedelta(days=1)) -> bool:
+        """True the first time an event id is claimed, False after; ids older than `keep`
+        are dropped."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+async def open_store(url: str) -> Store:
+    """Open the store named by a DATABASE_URL and bring its schema up to date."""
+    from bot.storage.sql import SqlStore
+
+    return await SqlStore.open(url)

@@ -1,0 +1,306 @@
+"""The SQL store: SQLAlchemy Core over SQLite (default) or PostgreSQL, one code path.
+
+The interface is async; underneath is SQLAlchemy's synchronous engine. For PostgreSQL each call
+runs in a worker thread. For SQLite it runs in place: a local WAL-mode call takes a fraction of
+a millisecond, less than the thread hop that would hide it. Measured on this project's 2-core
+machine, a load-and-save turn ran at about 430/s through SQLAlchemy's asyncio engine on aiosqlite
+(a thread hop for every cursor operation), 860/s with one hop per call, and 2,500/s in place."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.errors import SettingsError, StaleWrite
+from bot.state import HistoryEntry, Session, UserKey, session_from_json, session_to_json
+from bot.storage.schema import history, seen_events, sessions, users
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
+# start-up compares it with the database so that Alembic is imported only when there is work.
+SCHEMA_HEAD = "0001"
+
+_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
+
+
+def driver_url(url: str) -> str:
+    """Map `sqlite:///…` / `postgresql://…` to the driver SQLAlchemy should use."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError, or ValueError on bad ports
+        raise SettingsError([f"DATABASE_URL: {url!r} is not a database URL"]) from exc
+    backend = parsed.get_backend_name()
+    if backend not in _DRIVERS:
+        raise SettingsError(
+            [f"DATABASE_URL: use sqlite:///path.db or postgresql://…, not {backend}://"]
+        )
+    return parsed.set(drivername=_DRIVERS[backend]).render_as_string(hide_password=False)
+
+
+def _key_filter(table: Any) -> Any:
+    return (
+        (table.c.platform == bindparam("k_platform"))
+        & (table.c.workspace == bindparam("k_workspace"))
+        & (table.c.user_id == bindparam("k_user"))
+    )
+
+
+def _key(key: UserKey) -> dict[str, str]:
+    """Values for the key filter's parameters."""
+    return {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user}
+
+
+def _row(key: UserKey) -> dict[str, str]:
+    """The key columns of a new row."""
+    return {"platform": key.platform, "workspace": key.workspace, "user_id": key.user}
+
+
+# Statements are built once: building them per call cost more than running them on SQLite.
+_LOAD = select(sessions.c.state, sessions.c.version).where(_key_filter(sessions))
+_INSERT_SESSION = insert(sessions)
+_UPDATE_SESSION = (
+    update(sessions)
+    .where(_key_filter(sessions) & (sessions.c.version == bindparam("expected")))
+    .values(state=bindparam("state"), version=bindparam("version"), updated_at=bindparam("now"))
+)
+_INSERT_HISTORY = insert(history)
+_HISTORY = (
+    select(history)
+    .where(_key_filter(history))
+    .order_by(history.c.finished_at.desc(), history.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_TIMEZONE = select(users.c.timezone).where(_key_filter(users))
+_SET_TIMEZONE = update(users).where(_key_filter(users)).values(timezone=bindparam("timezone"))
+_FORGET = tuple(delete(table).where(_key_filter(table)) for table in (history, sessions, users))
+_PRUNE_SEEN = delete(seen_events).where(seen_events.c.seen_at < bindparam("before"))
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite keeps no offset; everything is written in UTC, so read it back as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(conn: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+class SqlStore:
+    """Store on a SQLAlchemy engine; create it with `await SqlStore.open(url)`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._in_place = engine.dialect.name == "sqlite"
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._in_place:
+            return fn(*args)
+        return await asyncio.to_thread(fn, *args)
+
+    @classmethod
+    async def open(cls, url: str) -> SqlStore:
+        """Connect, bring the schema up to date, and return the store."""
+        resolved = driver_url(url)
+        if resolved.startswith("sqlite"):
+            # Pooled connections move between worker threads; SQLite allows it when asked.
+            engine = create_engine(resolved, connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            try:
+                engine = create_engine(resolved, pool_pre_ping=True)
+            except ImportError:
+                raise SettingsError(
+                    ["DATABASE_URL: PostgreSQL needs its driver: pip install -e '.[postgresql]'"]
+                ) from None
+        store = cls(engine)
+        try:
+            await store.migrate()
+        except OperationalError as exc:
+            engine.dispose()
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            raise SettingsError([f"DATABASE_URL: cannot open the database ({reason})"]) from None
+        return store
+
+    async def migrate(self) -> None:
+        """Apply pending migrations (Alembic), skipping its import when already at head."""
+        await self._call(self._migrate)
+
+    def _migrate(self) -> None:
+        with self._engine.connect() as conn:
+            if _current_revision(conn) == SCHEMA_HEAD:
+                return
+        with self._engine.begin() as conn:
+            _upgrade(conn)
+
+    async def load(self, key: UserKey) -> tuple[Session | None, int]:
+        return await self._call(self._load, key)
+
+    def _load(self, key: UserKey) -> tuple[Session | None, int]:
+        with self._engine.connect() as conn:
+            row = conn.execute(_LOAD, _key(key)).first()
+        if row is None:
+            return None, 0
+        return session_from_json(row.state), int(row.version)
+
+    async def save(
+        self,
+        key: UserKey,
+        session: Session,
+        *,
+        expected_version: int,
+        record: HistoryEntry | None = None,
+    ) -> int:
+        return await self._call(self._save, key, session, expected_version, record)
+
+    def _save(
+        self, key: UserKey, session: Session, expected: int, record: HistoryEntry | None
+    ) -> int:
+        now = datetime.now(UTC)
+        state = session_to_json(session)
+        version = expected + 1
+        with self._engine.begin() as conn:
+            if expected == 0:
+                row = {**_row(key), "state": state, "version": version, "updated_at": now}
+                try:
+                    with conn.begin_nested():
+                        conn.execute(_INSERT_SESSION, row)
+                except IntegrityError as exc:
+                    raise StaleWrite("a session for this user appeared meanwhile") from exc
+            else:
+                values = {"expected": expected, "state": state, "version": version, "now": now}
+                result = conn.execute(_UPDATE_SESSION, {**_key(key), **values})
+                if result.rowcount != 1:
+                    raise StaleWrite(f"the stored session is newer than version {expected}")
+            if record is not None:
+                conn.execute(_INSERT_HISTORY, _history_row(key, record))
+        return version
+
+    async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
+        return await self._call(self._history, key, limit)
+
+    def _history(self, key: UserKey, limit: int) -> list[HistoryEntry]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(_HISTORY, {**_key(key), "limit": limit}).all()
+        return [
+            HistoryEntry(
+                conversation_id=row.conversation_id,
+                answers=json.loads(row.answers),
+                verdict=row.verdict,
+                score=row.score,
+                finished_at=_aware(row.finished_at),
+                company=row.company,
+                role=row.role,
+            )
+            for row in rows
+        ]
+
+    async def timezone(self, key: UserKey) -> tzinfo | None:
+        name = await self._call(self._timezone, key)
+        if not name:
+            return None
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    def _timezone(self, key: UserKey) -> str | None:
+        with self._engine.connect() as conn:
+            name: str | None = conn.execute(_TIMEZONE, _key(key)).scalar()
+        return name
+
+    async def set_timezone(self, key: UserKey, name: str) -> None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name!r} is not an IANA timezone such as Europe/Berlin") from None
+        await self._call(self._set_timezone, key, name)
+
+    def _set_timezone(self, key: UserKey, name: str) -> None:
+        with self._engine.begin() as conn:
+            result = conn.execute(_SET_TIMEZONE, {**_key(key), "timezone": name})
+            if result.rowcount == 0:
+                row = {**_row(key), "timezone": name, "created_at": datetime.now(UTC)}
+                conn.execute(insert(users), row)
+
+    async def forget(self, key: UserKey) -> None:
+        await self._call(self._forget, key)
+
+    def _forget(self, key: UserKey) -> None:
+        with self._engine.begin() as conn:
+            for statement in _FORGET:
+                conn.execute(statement, _key(key))
+
+    async def claim(self, event_id: str, *, keep: timedelta = timedelta(days=1)) -> bool:
+        return await self._call(self._claim, event_id, keep)
+
+    def _claim(self, event_id: str, keep: timedelta) -> bool:
+        now = datetime.now(UTC)
+        with self._engine.begin() as conn:
+            conn.execute(_PRUNE_SEEN, {"before": now - keep})
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(seen_events).values(event_id=event_id, seen_at=now))
+            except IntegrityError:
+                return False
+        return True
+
+    async def close(self) -> None:
+        await self._call(self._engine.dispose)
+
+
+def _history_row(key: UserKey, entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        **_row(key),
+        "conversation_id": entry.conversation_id,
+        "company": entry.company,
+        "role": entry.role,
+        "answers": json.dumps(entry.answers, sort_keys=True),
+        "verdict": entry.verdict,
+        "score": entry.score,
+        "finished_at": entry.finished_at,
+    }
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, which in WAL
+    # mode never corrupts the file and keeps every commit that reached the log.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,87 @@
+"""The `takeorpass` command as a user runs it: a real process, a pipe, a database file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(args: list[str], stdin: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_piped_console_reaches_take_it_and_exits_zero(tmp_path):
+    result = _run(["console"], "Acme — Data Analyst\n3\n2\n2\n1\n1\n1\n1\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "TAKE IT — Acme — Data Analyst" in result.stdout
+    assert "Question 7 of 7" in result.stdout
+    assert "  1) No way" in result.stdout
+    assert result.stderr == ""
+    assert (tmp_path / "takeorpass.db").exists()
+
+
+def test_no_tokens_runs_the_console_and_history_persists_between_runs(tmp_path):
+    first = _run([], "skip\n1\n1\n1\n1\n1\n1\n1\n", tmp_path)
+    assert "PASS" in first.stdout
+    second = _run([], "cancel\nhistory\n", tmp_path)
+    assert second.returncode == 0
+    assert "Pass (no company given)" in second.stdout
+
+
+def test_a_fresh_process_resumes_at_the_same_question(tmp_path):
+    _run(["console"], "Acme\n3\n2\n", tmp_path)
+    second = _run(["console"], "resume\n", tmp_path)
+    assert "at question 3 of 7" in second.stdout
+    assert second.stdout.rstrip().endswith("(or type back, restart, cancel, why)")
+    assert "When did you last do a real interview?" in second.stdout.split("Resume it")[1]
+
+
+def test_bad_settings_stop_with_one_line_each_and_no_traceback(tmp_path):
+    result = _run([], "", tmp_path, DEFAULT_TIMEZONE="Nowhere/Land", CONVERSATION_TTL="soon")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("takeorpass: ") for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["slack", "discord"])
+def test_a_platform_without_its_token_says_which_setting_is_missing(tmp_path, command):
+    result = _run([command], "", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("takeorpass: ") and "_TOKEN: required" in result.stderr
+
+
+def test_check_prints_what_would_run_with_secrets_masked(tmp_path):
+    result = _run(
+        ["check"],
+        "",
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-0000-very-secret",
+        SLACK_APP_TOKEN="xapp-1-very-secret",
+    )
+    assert result.returncode == 0
+    assert "very-secret" not in result.stdout
+    assert "would run: slack (socket mode)" in result.stdout
+
+
+def test_check_fails_with_the_problem(tmp_path):
+    result = _run(["check"], "", tmp_path, SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 1
+    assert "SLACK_SIGNING_SECRET" in result.stderr

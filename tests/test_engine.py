@@ -1,0 +1,129 @@
+"""The engine: per-user serialisation, refused stale writes, resumes and private logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from conftest import Clock, Transcript, make_engine
+
+from bot import texts
+from bot.errors import StaleWrite
+from bot.flow import Press, Text
+from bot.replies import Kind
+from bot.state import UserKey
+from bot.storage.sql import SqlStore
+
+KEY = UserKey("discord", "", "1001")
+
+
+async def _fifty_presses_per_question(engines, key: UserKey) -> list[list]:
+    """Press the first choice of each question 50 times at once, spread over the engines."""
+    outcomes = []
+    reply = (await engines[0].handle(key, Text("Acme")))[-1]
+    while reply.kind is Kind.QUESTION:
+        button = reply.choices[0].id
+        results = await asyncio.gather(
+            *(engines[i % len(engines)].handle(key, Press(button)) for i in range(50))
+        )
+        outcomes.append(results)
+        advanced = [r[-1] for r in results if r[-1].text != texts.STALE]
+        assert len(advanced) == 1, [r[-1].text for r in results]
+        reply = advanced[0]
+    assert reply.kind is Kind.VERDICT
+    return outcomes
+
+
+async def test_fifty_concurrent_answers_apply_exactly_one_per_question(engine, store):
+    outcomes = await _fifty_presses_per_question([engine], KEY)
+    assert len(outcomes) == 7
+    for results in outcomes:
+        assert sum(1 for r in results if r[-1].text == texts.STALE) == 49
+    history = await store.history(KEY)
+    assert len(history) == 1
+    assert history[0].answers == {
+        "certainty": "no_way",
+        "insight": "well",
+        "rust": "recent",
+        "dream": "yes",
+        "interviewer": "recruiter",
+        "pending": "late",
+        "cost": "sneak",
+    }
+
+
+class InterleavingStore(SqlStore):
+    """A real SQLite store that yields to the event loop after each load, so that two engines
+    interleave between load and save the way two processes would; it counts refused saves."""
+
+    refused = 0
+
+    async def load(self, key):
+        loaded = await super().load(key)
+        await asyncio.sleep(0)
+        return loaded
+
+    async def save(self, key, session, **kwargs):
+        try:
+            return await super().save(key, session, **kwargs)
+        except StaleWrite:
+            InterleavingStore.refused += 1
+            raise
+
+
+async def test_two_processes_on_one_database_still_apply_one_answer_per_question(db_url, clock):
+    # Two engines with their own stores share nothing but the database, like two instances:
+    # only the version check on the stored session keeps them from double-applying.
+    first = await InterleavingStore.open(db_url)
+    second = await InterleavingStore.open(db_url)
+    try:
+        engines = [make_engine(first, clock), make_engine(second, clock)]
+        await _fifty_presses_per_question(engines, KEY)
+        assert len(await first.history(KEY)) == 1
+        assert InterleavingStore.refused > 0  # the stale-write path was really taken
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_repeated_delivery_is_ignored(engine):
+    first = await engine.handle(KEY, Text("hi"), delivery_id="Ev1")
+    again = await engine.handle(KEY, Text("3"), delivery_id="Ev2")
+    repeat = await engine.handle(KEY, Text("3"), delivery_id="Ev2")
+    assert first[-1].step_id == "certainty" and again[-1].step_id == "insight"
+    assert repeat == []
+    session, _ = await engine.store.load(KEY)
+    assert len(session.conversation.answers) == 1
+
+
+async def test_resume_after_reopening_the_same_database(db_url):
+    clock = Clock()
+    store = await SqlStore.open(db_url)
+    alice = Transcript(make_engine(store, clock), KEY)
+    await alice.start("Acme — Analyst")
+    await alice.answer_all(3, 2, 2)
+    old_q4 = alice.last
+    await store.close()
+
+    reopened = await SqlStore.open(db_url)
+    try:
+        again = Transcript(make_engine(reopened, clock), KEY)
+        # A press on the message sent before the restart carries on where it was.
+        reply = await again.press(old_q4.choices[0].id)
+        assert reply.step_id == "interviewer" and reply.progress == (5, 7)
+        prompt = await again.start()
+        assert "question 5 of 7" in prompt.text
+        assert (await again.say("resume")).step_id == "interviewer"
+    finally:
+        await reopened.close()
+
+
+async def test_info_logs_carry_no_answers_or_company_names(alice, caplog):
+    caplog.set_level(logging.DEBUG)
+    await alice.start("Zyxcorp — Secret Role")
+    await alice.answer_all(3, 2, 2, 1, 1, 1, 1)
+    await alice.say("history")
+    logged = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    assert "verdict reached" in logged
+    for private in ("Zyxcorp", "Secret Role", "maybe", "paper", "recruiter", "TAKE IT", "U_ALICE"):
+        assert private not in logged

@@ -1,0 +1,109 @@
+"""Settings: defaults, an injectable environment, `.env`, and one clear line per problem."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.errors import SettingsError
+from bot.settings import load_settings
+
+
+def test_defaults_match_the_spec():
+    s = load_settings({}, env_file=None)
+    assert s.database_url == "sqlite:///takeorpass.db"
+    assert s.default_timezone == "UTC"
+    assert s.conversation_ttl == timedelta(hours=24)
+    assert s.reminder_offsets == (timedelta(hours=24), timedelta(hours=1))
+    assert s.reminder_followup == timedelta(days=1)
+    assert s.reminder_grace == timedelta(hours=1)
+    assert s.log_level == "INFO"
+    assert (s.slack_host, s.slack_port, s.slack_command) == ("0.0.0.0", 3000, "/takeorpass")
+    assert s.slack_api_url == "https://slack.com/api/"
+    assert s.discord_api_url == "https://discord.com/api/v10"
+    assert s.platforms == ("console",)
+
+
+def test_values_come_from_the_given_environment_in_any_case():
+    s = load_settings(
+        {
+            "CONVERSATION_TTL": "90m",
+            "reminder_offsets": "2d, 30m",
+            "LOG_LEVEL": "debug",
+            "DISCORD_TOKEN": "abc.def",
+            "DISCORD_GUILD_IDS": "1, 2",
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_APP_TOKEN": "xapp-1",
+        },
+        env_file=None,
+    )
+    assert s.conversation_ttl == timedelta(minutes=90)
+    assert s.reminder_offsets == (timedelta(days=2), timedelta(minutes=30))
+    assert s.log_level == "DEBUG"
+    assert s.discord_guild_ids == (1, 2)
+    assert s.platforms == ("slack", "discord") and s.slack_mode == "socket"
+
+
+def test_environment_wins_over_dotenv_and_empty_values_are_unset(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEFAULT_TIMEZONE=Europe/Berlin\nCONVERSATION_TTL=2h\nSLACK_BOT_TOKEN=\n")
+    s = load_settings({"CONVERSATION_TTL": "3h"}, env_file=env_file)
+    assert s.default_timezone == "Europe/Berlin"
+    assert s.conversation_ttl == timedelta(hours=3)
+    assert s.slack_bot_token is None
+
+
+def test_every_bad_value_is_one_line_naming_its_variable():
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                "DATABASE_URL": "mysql://x",
+                "DEFAULT_TIMEZONE": "Mars/Base",
+                "CONVERSATION_TTL": "forever",
+                "SLACK_PORT": "99999",
+                "DISCORD_GUILD_IDS": "12,abc",
+                "SLACK_BOT_TOKEN": "xoxp-user-token",
+                "LOG_LEVEL": "loud",
+            },
+            env_file=None,
+        )
+    problems = caught.value.problems
+    names = sorted(p.split(":", 1)[0] for p in problems)
+    assert names == sorted(
+        [
+            "DATABASE_URL",
+            "DEFAULT_TIMEZONE",
+            "CONVERSATION_TTL",
+            "SLACK_PORT",
+            "DISCORD_GUILD_IDS",
+            "SLACK_BOT_TOKEN",
+            "LOG_LEVEL",
+        ]
+    )
+    assert all("\n" not in p for p in problems)
+    assert any("Mars/Base" in p and "IANA" in p for p in problems)
+
+
+def test_slack_http_mode_needs_the_signing_secret():
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"SLACK_BOT_TOKEN": "xoxb-1"}, env_file=None)
+    assert caught.value.problems[0].startswith("SLACK_SIGNING_SECRET:")
+    s = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, env_file=None)
+    assert s.slack_mode == "http"
+
+
+def test_describe_masks_secrets_and_passwords():
+    s = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-123456789-secret",
+            "SLACK_SIGNING_SECRET": "abcdef0123456789",
+            "DATABASE_URL": "postgresql://bot:hunter2@db/takeorpass",
+        },
+        env_file=None,
+    )
+    text = "\n".join(s.describe())
+    assert "secret" not in text.replace("SECRET", "") and "hunter2" not in text
+    assert "SLACK_BOT_TOKEN=xoxb-…" in text
+    assert "DATABASE_URL=postgresql://bot:…@db/takeorpass" in text
+    assert "CONVERSATION_TTL=1d" in text and "REMINDER_OFFSETS=1d,1h" in text
