@@ -15,6 +15,10 @@ class StaleWrite(TakeOrPassError):
     """Someone saved the conversation since it was loaded; reload and try again."""
 
 
+class StorageError(TakeOrPassError):
+    """The database failed (unreachable, locked for too long); the user's state is unchanged."""
+
+
 class SettingsError(TakeOrPassError):
     """The settings are missing or wrong; `problems` has one line per problem."""
 

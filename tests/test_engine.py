@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import sqlite3
 
+import pytest
 from conftest import Clock, Transcript, make_engine
 
+from adapters.console import FAILED, Console
 from bot import texts
-from bot.errors import StaleWrite
+from bot.errors import StaleWrite, StorageError
 from bot.flow import Press, Text
 from bot.replies import Kind
 from bot.state import UserKey
@@ -127,3 +131,20 @@ async def test_info_logs_carry_no_answers_or_company_names(alice, caplog):
     assert "verdict reached" in logged
     for private in ("Zyxcorp", "Secret Role", "maybe", "paper", "recruiter", "TAKE IT", "U_ALICE"):
         assert private not in logged
+
+
+async def test_a_database_failure_surfaces_as_our_storage_error(engine, db_url):
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("DROP TABLE sessions")
+    with pytest.raises(StorageError) as caught:
+        await engine.handle(KEY, Text("hi"))
+    assert "OperationalError" in str(caught.value) and "hi" not in str(caught.value)
+
+
+async def test_the_console_answers_a_storage_failure_with_one_line(engine, db_url):
+    out = io.StringIO()
+    console = Console(engine, out=out, user="tester")
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("DROP TABLE sessions")
+    await console.send(Text("hi"))
+    assert out.getvalue().strip() == FAILED

@@ -30,9 +30,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from bot.errors import SettingsError, StaleWrite
+from bot.errors import SettingsError, StaleWrite, StorageError
 from bot.state import HistoryEntry, Session, UserKey, session_from_json, session_to_json
 from bot.storage.schema import history, seen_events, sessions, users
 
@@ -127,9 +127,13 @@ class SqlStore:
         self._in_place = engine.dialect.name == "sqlite"
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._in_place:
-            return fn(*args)
-        return await asyncio.to_thread(fn, *args)
+        try:
+            if self._in_place:
+                return fn(*args)
+            return await asyncio.to_thread(fn, *args)
+        except DBAPIError as exc:
+            # Reported by type only: the statement's parameters may hold a user's answers.
+            raise StorageError(f"database error: {type(exc.orig).__name__}") from exc
 
     @classmethod
     async def open(cls, url: str) -> SqlStore:
