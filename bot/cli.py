@@ -96,6 +96,11 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
         runners: list[Coroutine[Any, Any, None]] = []
         for platform in platforms:
             # Each platform adapter plugs in here with its run_<platform>(settings, engine).
+            if platform == "slack":
+                from adapters.slack import run_slack
+
+                runners.append(run_slack(settings, engine))
+                continue
             raise SettingsError([f"{platform}: not available in this version"])
         await asyncio.gather(*runners)
         return 0

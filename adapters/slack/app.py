@@ -1,0 +1,319 @@
+"""The bolt app: listeners that hand Slack payloads to the engine and show its replies, and
+the two ways to run it (HTTP on /slack/events, or Socket Mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from typing import Any, Final
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import ACTION_ID_PATTERN, Message, home_view, message, notice
+from adapters.slack.inbound import (
+    Inbound,
+    Origin,
+    Place,
+    from_command,
+    from_dm,
+    from_press,
+    home_user,
+    press_origin,
+)
+from adapters.slack.outbound import (
+    SLACK_FAILURES,
+    DmOutlet,
+    Outlet,
+    ResponseUrlOutlet,
+    error_code,
+    make_client,
+    platform_error,
+    quiet_logger,
+    retry_handlers,
+)
+from bot.engine import Engine
+from bot.errors import PlatformError, SettingsError
+from bot.flow import USER_SCOPE, button_id, history_reply, parse_button
+from bot.replies import Button, ButtonRole, Kind, Reply
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH: Final = "/slack/events"
+HEALTH_PATH: Final = "/healthz"
+
+FAILED: Final = "Something went wrong on my side and nothing was changed. Please try again."
+NOT_SHOWN: Final = (
+    "I couldn't show my last reply, but your answer is saved. "
+    "Run {command} to pick up where you left off."
+)
+AUTH_FAILED: Final = "Take or Pass can't reach Slack right now. Please try again in a minute."
+AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+def _not_token_skipped(record: logging.LogRecord) -> bool:
+    # bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that our client
+    # wins over it; the client holds that very token, so the warning only confuses.
+    return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def _bolt_logger() -> logging.Logger:
+    # bolt logs whole request bodies at INFO when a signature is wrong.
+    bolt = quiet_logger("adapters.slack.bolt")
+    if _not_token_skipped not in bolt.filters:
+        bolt.addFilter(_not_token_skipped)
+    return bolt
+
+
+def replaces_pressed(pressed: str, replies: Sequence[Reply]) -> bool:
+    """Whether the answer to a press takes the place of the pressed message.
+
+    The next question, the verdict, or a prompt's outcome supersede the message. A stale or
+    unknown press leaves it alone and adds a note below, and "start another" under a verdict
+    opens a new message, so the verdict and its decline note stay readable."""
+    parsed = parse_button(pressed)
+    if parsed is None or not replies:
+        return False
+    step_id = parsed[1]
+    if step_id in ("start", "history"):
+        return False
+    first = replies[0]
+    return (
+        step_id in ("resume", "forget")
+        or first.kind in (Kind.QUESTION, Kind.VERDICT)
+        or bool(first.buttons)
+    )
+
+
+class Listeners:
+    """The app's listeners; each acknowledges first, then asks the engine, then answers."""
+
+    def __init__(
+        self, engine: Engine, *, command: str, http: aiohttp.ClientSession | None = None
+    ) -> None:
+        self._engine = engine
+        self._command = command
+        self._handlers = retry_handlers()
+        self._http = http
+        self._webhook_log = quiet_logger("adapters.slack.response_url")
+
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """`/takeorpass …`: answered ephemerally through the command's response_url."""
+        await ack()
+        inbound = from_command(body)
+        if inbound is None:
+            return
+        outlet = self._ephemeral(body.get("response_url"))
+        await self._converse(inbound, outlet, replace=lambda _: False)
+
+    async def on_press(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A press on one of our buttons, wherever it sits."""
+        await ack()
+        inbound = from_press(body, action)
+        if inbound is None:
+            return
+        pressed = str(action.get("value") or "")
+        outlet = self._press_outlet(press_origin(body), inbound, client)
+        await self._converse(inbound, outlet, replace=lambda r: replaces_pressed(pressed, r))
+
+    async def on_message(
+        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Typed text in the bot's DM (events are acknowledged by bolt before this runs)."""
+        found = from_dm(body, event)
+        if found is None:
+            return
+        inbound, channel = found
+        await self._converse(inbound, DmOutlet(client, channel), replace=lambda _: False)
+
+    async def on_home_opened(
+        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """The App Home tab: past verdicts and a start button, published for this user."""
+        key = home_user(body, event)
+        if key is None:
+            return
+        try:
+            entries = await self._engine.history(key)
+            tz = await self._engine.store.timezone(key) or UTC
+        except Exception as exc:
+            log.error("could not load history for App Home: %s", type(exc).__name__)
+            log.debug("details", exc_info=True)
+            return
+        start = Button(button_id(USER_SCOPE, "start", "new"), "", ButtonRole.ACTION)
+        view = home_view(history_reply(entries, tz=tz), start=start, command=self._command)
+        try:
+            await client.views_publish(user_id=key.user, view=view)
+        except SLACK_FAILURES as exc:
+            log.warning("%s", platform_error(exc, "views.publish"))
+
+    # ---------------------------------------------------------------------------------------
+
+    def _press_outlet(self, origin: Origin, inbound: Inbound, client: AsyncWebClient) -> Outlet:
+        if origin.place is Place.HOME:
+            # The Home tab can't hold a conversation: it continues in the user's DM.
+            return DmOutlet(client, inbound.key.user)
+        if origin.place is Place.DM and origin.channel:
+            return DmOutlet(client, origin.channel, message_ts=origin.message_ts)
+        return self._ephemeral(origin.response_url)
+
+    def _ephemeral(self, response_url: str | None) -> Outlet:
+        return ResponseUrlOutlet(
+            response_url, handlers=self._handlers, session=self._http, logger=self._webhook_log
+        )
+
+    async def _converse(
+        self, inbound: Inbound, outlet: Outlet, *, replace: Callable[[Sequence[Reply]], bool]
+    ) -> None:
+        try:
+            replies = await self._engine.handle(
+                inbound.key, inbound.event, delivery_id=inbound.delivery_id
+            )
+        except Exception as exc:
+            # The engine saves nothing when it fails, so the user can simply try again.
+            log.error("slack event failed: %s", type(exc).__name__)
+            log.debug("details", exc_info=True)
+            await self._send(outlet, notice(FAILED), replace=False, fallback=None)
+            return
+        if not replies:
+            return  # a re-delivery we already answered
+        not_shown = notice(NOT_SHOWN.format(command=self._command))
+        await self._send(outlet, message(replies), replace=replace(replies), fallback=not_shown)
+
+    async def _send(
+        self, outlet: Outlet, msg: Message, *, replace: bool, fallback: Message | None
+    ) -> None:
+        attempts = [(msg, replace)]
+        if replace:
+            attempts.append((msg, False))  # the pressed message may be gone: show it below
+        if fallback is not None:
+            attempts.append((fallback, False))  # Slack refused the reply itself: say so
+        for attempt, in_place in attempts:
+            try:
+                await outlet.send(attempt, replace=in_place)
+                return
+            except PlatformError as exc:
+                log.warning("slack: %s", exc)
+
+
+def build_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    client: AsyncWebClient | None = None,
+    http: aiohttp.ClientSession | None = None,
+) -> AsyncApp:
+    """The bolt app both modes run: `/takeorpass`, our buttons, DM text and App Home.
+    `client` defaults to one made from the settings; `http`, the session for response_url
+    posts, to a new one per post (the caller owns and closes a session it passes)."""
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="takeorpass",
+        client=client or make_client(settings),
+        # Socket Mode requests are not signed; bolt checks signatures on HTTP requests only.
+        signing_secret=secret.get_secret_value() if secret else "",
+        logger=_bolt_logger(),
+        user_facing_authorize_error_message=AUTH_FAILED,
+    )
+    listeners = Listeners(engine, command=settings.slack_command, http=http)
+    app.command(settings.slack_command)(listeners.on_command)
+    app.action({"type": "block_actions", "action_id": ACTION_ID_PATTERN})(listeners.on_press)
+    app.event("message")(listeners.on_message)
+    app.event("app_home_opened")(listeners.on_home_opened)
+    return app
+
+
+def build_web_app(app: AsyncApp) -> web.Application:
+    """HTTP mode: `POST /slack/events` (commands, interactivity and events; bolt checks the
+    signature and answers 401 to a bad or stale one) and `GET /healthz`."""
+
+    async def events(request: web.Request) -> web.Response:
+        response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, events)
+    web_app.router.add_get(HEALTH_PATH, healthz)
+    return web_app
+
+
+async def _check_token(client: AsyncWebClient, settings: Settings) -> None:
+    """Ask Slack who we are once at start-up, so a wrong token or URL stops us with one line."""
+    try:
+        await client.auth_test()
+    except Exception as exc:  # slack_sdk raises AttributeError on a non-JSON 200, for one
+        code = error_code(exc)
+        if code in AUTH_ERRORS:
+            raise SettingsError(
+                [f"SLACK_BOT_TOKEN: Slack refused the bot token ({code})"]
+            ) from None
+        where = settings.slack_api_url
+        raise SettingsError(
+            [f"SLACK_API_URL: no working Slack Web API at {where} ({code})"]
+        ) from None
+
+
+async def run_slack(settings: Settings, engine: Engine) -> None:
+    """Run the Slack adapter until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else an
+    HTTP server on SLACK_HOST:SLACK_PORT."""
+    client = make_client(settings)
+    await _check_token(client, settings)
+    async with aiohttp.ClientSession() as http:
+        app = build_app(settings, engine, client=client, http=http)
+        if settings.slack_mode == "socket":
+            await _run_socket_mode(settings, app)
+        else:
+            await _run_http(settings, app)
+
+
+async def _run_socket_mode(settings: Settings, app: AsyncApp) -> None:
+    assert settings.slack_app_token is not None
+    app_token = settings.slack_app_token.get_secret_value()
+    # The Socket Mode client retries a refused token forever; ask once first, so a wrong
+    # SLACK_APP_TOKEN stops start-up with one line. The unused connection URL just expires.
+    try:
+        await app.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        raise SettingsError([f"SLACK_APP_TOKEN: Slack refused it ({error_code(exc)})"]) from None
+    handler = AsyncSocketModeHandler(app, app_token)
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("slack: connected in Socket Mode")
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _run_http(settings: Settings, app: AsyncApp) -> None:
+    runner = web.AppRunner(build_web_app(app), access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    try:
+        try:
+            await web.TCPSite(runner, settings.slack_host, settings.slack_port).start()
+        except OSError as exc:
+            where = f"{settings.slack_host}:{settings.slack_port}"
+            raise SettingsError(
+                [f"SLACK_PORT: cannot listen on {where} ({exc.strerror})"]
+            ) from None
+        log.info(
+            "slack: HTTP mode on http://%s:%s%s",
+            settings.slack_host,
+            settings.slack_port,
+            EVENTS_PATH,
+        )
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,210 @@
+"""Core replies as Block Kit: mrkdwn text escaped, labels as plain text, within Slack's limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Final, TypedDict
+
+from bot.replies import Button, ButtonRole, Kind, Reply, Section
+
+Block = dict[str, Any]
+
+# Block Kit limits (https://api.slack.com/reference/block-kit).
+MAX_SECTION_CHARS: Final = 3000
+MAX_BUTTON_LABEL: Final = 75
+MAX_BUTTON_VALUE: Final = 2000
+MAX_ACTIONS: Final = 25
+MAX_MESSAGE_BLOCKS: Final = 50
+MAX_HOME_BLOCKS: Final = 100
+
+# Every button we render gets an action_id of this form; the app listens for exactly these.
+ACTION_ID_PATTERN: Final = re.compile(r"^tp_\d+$")
+
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+
+
+class Message(TypedDict):
+    """What chat.postMessage, chat.update and response_url take: fallback text and blocks."""
+
+    text: str
+    blocks: list[Block]
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack reads as markup, so user text can link or ping no one."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(mrkdwn: str, limit: int = MAX_SECTION_CHARS) -> str:
+    """Cut escaped text to `limit` characters without leaving half an entity behind."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    return _PARTIAL_ENTITY.sub("", mrkdwn[: limit - 1]) + "…"
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_BUTTON_LABEL else text[: MAX_BUTTON_LABEL - 1] + "…"
+
+
+def _bold(text: str) -> str:
+    # Slack's bold does not span lines, so each line gets its own asterisks.
+    return "\n".join(f"*{line}*" if line.strip() else line for line in text.split("\n"))
+
+
+def section(mrkdwn: str) -> Block:
+    """A section block; `mrkdwn` must already be escaped."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _fit(mrkdwn)}}
+
+
+def context(mrkdwn: str) -> Block:
+    """A small grey line; `mrkdwn` must already be escaped."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _fit(mrkdwn)}]}
+
+
+class _ActionIds:
+    """Hands out `tp_0`, `tp_1`, …: action ids must be unique within one message or view."""
+
+    def __init__(self) -> None:
+        self._next = 0
+
+    def take(self) -> str:
+        action_id = f"tp_{self._next}"
+        self._next += 1
+        return action_id
+
+
+def button(btn: Button, action_id: str, *, primary: bool = False) -> Block:
+    """One button: the label as plain text (no markup at all), the core's id as its value."""
+    element: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": _label(btn.label), "emoji": True},
+        "value": btn.id[:MAX_BUTTON_VALUE],
+    }
+    if btn.danger:
+        element["style"] = "danger"
+    elif primary:
+        element["style"] = "primary"
+    return element
+
+
+def _actions(
+    buttons: Sequence[Button], ids: _ActionIds, block_id: str, *, primary: bool = False
+) -> list[Block]:
+    blocks = []
+    for start in range(0, len(buttons), MAX_ACTIONS):
+        chunk = buttons[start : start + MAX_ACTIONS]
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"{block_id}_{start // MAX_ACTIONS}" if start else block_id,
+                "elements": [button(b, ids.take(), primary=primary) for b in chunk],
+            }
+        )
+    return blocks
+
+
+def _list_sections(title: str, lines: Iterable[str]) -> list[Block]:
+    """A titled bullet list, split over several sections if it outgrows one."""
+    blocks: list[Block] = []
+    current = f"*{escape(title)}*"
+    for line in lines:
+        item = f"• {escape(line)}"
+        if len(current) + 1 + len(item) > MAX_SECTION_CHARS and current:
+            blocks.append(section(current))
+            current = ""
+        current = f"{current}\n{item}" if current else item
+    if current:
+        blocks.append(section(current))
+    return blocks
+
+
+def _note(note: Section) -> list[Block]:
+    # A preformatted block is easy to select and copy; ``` inside it would end it early.
+    body = escape("\n".join(note.lines)).replace("```", "'''")
+    return [section(f"*{escape(note.title)}*"), section(f"```{body}```")]
+
+
+def reply_blocks(reply: Reply, ids: _ActionIds, index: int = 0) -> list[Block]:
+    """The blocks for one reply."""
+    blocks: list[Block] = []
+    if reply.progress_text:
+        blocks.append(context(escape(reply.progress_text)))
+    if reply.notice:
+        blocks.append(section(escape(reply.notice)))
+    if reply.kind is Kind.VERDICT:
+        # The verdict line first, in bold; it starts with TAKE IT, LEAN TAKE or PASS.
+        heading, _, rest = reply.text.partition("\n")
+        blocks.append(section("\n".join(p for p in (_bold(escape(heading)), escape(rest)) if p)))
+    elif reply.kind is Kind.QUESTION:
+        blocks.append(section(_bold(escape(reply.text))))
+    else:
+        blocks.append(section(escape(reply.text)))
+    for sec in reply.sections:
+        blocks += _list_sections(sec.title, sec.lines)
+    if reply.note is not None:
+        blocks += _note(reply.note)
+    suffix = f"_{index}" if index else ""
+    if reply.choices:
+        blocks += _actions(reply.choices, ids, f"tp_choices{suffix}")
+    if reply.controls:
+        blocks += _actions(reply.controls, ids, f"tp_controls{suffix}")
+    return blocks
+
+
+def fallback_text(reply: Reply) -> str:
+    """The message's `text`: what notifications and screen readers show."""
+    if reply.kind is Kind.VERDICT:
+        return escape(reply.text)
+    parts = (reply.progress_text, reply.text)
+    return escape(": ".join(p for p in parts if p))
+
+
+def message(replies: Sequence[Reply]) -> Message:
+    """One Slack message for everything one event produced, replies separated by dividers."""
+    ids = _ActionIds()
+    blocks: list[Block] = []
+    for index, reply in enumerate(replies):
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks += reply_blocks(reply, ids, index)
+    text = "\n".join(fallback_text(r) for r in replies)
+    return {"text": _fit(text), "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
+
+
+def notice(text: str) -> Message:
+    """A one-line message of our own (errors and the like)."""
+    return {"text": escape(text), "blocks": [section(escape(text))]}
+
+
+HOME_TITLE: Final = "Take or Pass"
+HOME_INTRO: Final = (
+    "Not sure an interview is worth your time? Answer seven quick questions and get a "
+    "verdict with its reasons. Only you can see your answers and verdicts."
+)
+HOME_WHERE: Final = (
+    "The questions arrive in the Messages tab, where you can press buttons or type answers. "
+    "You can also run {command} in any channel: only you will see it."
+)
+HOME_START: Final = "Start a new questionnaire"
+HOME_EMPTY: Final = "No verdicts yet. Your verdicts will be listed here."
+
+
+def home_view(history: Reply, *, start: Button, command: str) -> Block:
+    """The App Home tab: what the app does, a start button and the user's past verdicts
+    (`history` is the core's history reply)."""
+    ids = _ActionIds()
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": HOME_TITLE}},
+        section(escape(HOME_INTRO)),
+        *_actions([Button(start.id, HOME_START, ButtonRole.ACTION)], ids, "tp_home", primary=True),
+        context(escape(HOME_WHERE.format(command=command))),
+        {"type": "divider"},
+    ]
+    if history.sections:
+        for sec in history.sections:
+            blocks += _list_sections(sec.title, sec.lines)
+    else:
+        blocks.append(section(escape(HOME_EMPTY)))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

@@ -1,0 +1,121 @@
+"""Slack payloads as core events: who it is, what they did, and where the answer goes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.flow import Event, Press, Text, command_event
+from bot.state import UserKey
+
+PLATFORM = "slack"
+
+# Links as Slack marks them up in message and command text: <https://acme.com|acme.com>.
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
+
+
+def plain_text(text: str) -> str:
+    """What the user typed, from Slack's markup: links become their label and the three
+    escaped characters come back. Mentions stay as they are (they are escaped on the way out)."""
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a user did, ready for `engine.handle`."""
+
+    key: UserKey
+    event: Event
+    # Slack's id for this delivery, so a re-delivery is recognised; None when there is none.
+    delivery_id: str | None = None
+
+
+class Place(StrEnum):
+    """Where a press came from, which decides where the answer goes."""
+
+    EPHEMERAL = "ephemeral"  # a message only this user sees: answer through response_url
+    DM = "dm"  # a message in the bot's DM: answer with chat.update / chat.postMessage
+    HOME = "home"  # the App Home tab: answer in the DM
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The message (or view) a press came from."""
+
+    place: Place
+    channel: str | None = None
+    message_ts: str | None = None
+    response_url: str | None = None
+
+
+def _key(team: Any, user: Any) -> UserKey | None:
+    if not team or not user:
+        return None
+    return UserKey(PLATFORM, str(team), str(user))
+
+
+def from_command(body: dict[str, Any]) -> Inbound | None:
+    """The slash command: its free text picks the event (start, help, history, forget me…).
+    Slack does not re-deliver slash commands, so there is no delivery id to remember."""
+    key = _key(body.get("team_id"), body.get("user_id"))
+    if key is None:
+        return None
+    return Inbound(key, command_event(plain_text(str(body.get("text") or ""))))
+
+
+def press_team(body: dict[str, Any]) -> str | None:
+    """The workspace of a block_actions payload."""
+    team = body.get("team") or {}
+    user = body.get("user") or {}
+    value = team.get("id") or user.get("team_id")
+    return str(value) if value else None
+
+
+def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound | None:
+    """A button press; the delivery id is unique per press, so a re-delivered payload is
+    ignored, while a second press of the same button is told it was already answered."""
+    user = (body.get("user") or {}).get("id")
+    key = _key(press_team(body), user)
+    if key is None:
+        return None
+    container = body.get("container") or {}
+    where = container.get("message_ts") or container.get("view_id") or ""
+    delivery = f"press:{where}:{action.get('action_ts', '')}:{user}"
+    return Inbound(key, Press(str(action.get("value") or "")), delivery)
+
+
+def press_origin(body: dict[str, Any]) -> Origin:
+    """Where the pressed button sits. Anything that is not plainly the bot's DM or App Home is
+    answered ephemerally, so nothing private can land in a channel."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    response_url = body.get("response_url")
+    if container.get("type") == "view":
+        return Origin(Place.HOME)
+    if not container.get("is_ephemeral") and str(channel or "").startswith("D"):
+        return Origin(Place.DM, channel, container.get("message_ts"), response_url)
+    return Origin(Place.EPHEMERAL, channel, container.get("message_ts"), response_url)
+
+
+def from_dm(body: dict[str, Any], event: dict[str, Any]) -> tuple[Inbound, str] | None:
+    """A message a person typed in the bot's DM, with the DM channel to answer in; None for
+    anything else (edits, bot messages, files without text, other channels)."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    text = plain_text(str(event.get("text") or "")).strip()
+    channel = event.get("channel")
+    key = _key(body.get("team_id") or event.get("team"), event.get("user"))
+    if key is None or not text or not channel:
+        return None
+    event_id = body.get("event_id")
+    return Inbound(key, Text(text), f"event:{event_id}" if event_id else None), str(channel)
+
+
+def home_user(body: dict[str, Any], event: dict[str, Any]) -> UserKey | None:
+    """Whose App Home tab was opened, if it was the Home tab (not Messages)."""
+    if event.get("tab", "home") != "home":
+        return None
+    return _key(body.get("team_id") or event.get("team"), event.get("user"))

@@ -1,0 +1,150 @@
+"""Sending to Slack: the Web API client, and the two ways a reply reaches a user privately."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Protocol
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.blocks import Message
+from bot.errors import PlatformError
+from bot.settings import Settings
+
+# Seconds a single Web API or response_url request may take.
+TIMEOUT = 15
+
+
+def quiet_logger(name: str) -> logging.Logger:
+    """A logger for the Slack libraries that starts at WARNING unless we are debugging: at INFO
+    they log request bodies and response_urls, which may hold what a user typed."""
+    logger = logging.getLogger(name)
+    debugging = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    logger.setLevel(logging.DEBUG if debugging else logging.WARNING)
+    return logger
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Retry dropped connections, and wait out HTTP 429 for as long as Retry-After says."""
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def api_base(url: str) -> str:
+    """slack_sdk appends method names to the base URL, so it must end with a slash."""
+    return url if url.endswith("/") else url + "/"
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client: SLACK_BOT_TOKEN, SLACK_API_URL, and our retry handlers."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=api_base(settings.slack_api_url),
+        timeout=TIMEOUT,
+        retry_handlers=retry_handlers(),
+    )
+
+
+def error_code(exc: Exception) -> str:
+    """Slack's error code ("channel_not_found"), the HTTP status, or the exception's type."""
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        data = exc.response.data
+        if isinstance(data, dict) and data.get("error"):
+            return str(data["error"])
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
+
+
+def platform_error(exc: Exception, what: str) -> PlatformError:
+    """Our error for a Slack failure; its text names the call and the error code only."""
+    return PlatformError(f"{what} failed: {error_code(exc)}")
+
+
+SLACK_FAILURES = (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+
+class Outlet(Protocol):
+    """A place where replies to one user are shown."""
+
+    async def send(self, message: Message, *, replace: bool = False) -> None:
+        """Show `message`; with `replace`, in place of the message that was pressed."""
+        ...
+
+
+class ResponseUrlOutlet:
+    """Ephemeral messages through a slash command's or a press's response_url."""
+
+    def __init__(
+        self,
+        url: str | None,
+        *,
+        handlers: list[AsyncRetryHandler] | None = None,
+        session: aiohttp.ClientSession | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self._url = url
+        self._handlers = retry_handlers() if handlers is None else handlers
+        self._logger = logger
+        # A shared session keeps connections to Slack's response_url host open between replies.
+        self._session = session
+
+    async def send(self, message: Message, *, replace: bool = False) -> None:
+        if not self._url:
+            raise PlatformError("response_url missing from the payload")
+        body: dict[str, Any] = {**message, "replace_original": replace}
+        if not replace:
+            # Never in_channel: only the user may see the questionnaire.
+            body["response_type"] = "ephemeral"
+        webhook = AsyncWebhookClient(
+            self._url,
+            timeout=TIMEOUT,
+            session=self._session,
+            retry_handlers=self._handlers,
+            logger=self._logger,
+        )
+        try:
+            response = await webhook.send_dict(body)
+        except SLACK_FAILURES as exc:
+            raise platform_error(exc, "response_url") from exc
+        if response.status_code != 200:
+            raise PlatformError(f"response_url failed: HTTP {response.status_code}")
+
+
+class DmOutlet:
+    """Messages in the user's DM with the bot (the App Home messages tab)."""
+
+    def __init__(
+        self, client: AsyncWebClient, channel: str, *, message_ts: str | None = None
+    ) -> None:
+        self._client = client
+        # A DM channel id (D…), or the user id, which Slack takes as "the app's DM with them".
+        self._channel = channel
+        self._message_ts = message_ts
+
+    async def send(self, message: Message, *, replace: bool = False) -> None:
+        try:
+            if replace and self._message_ts:
+                await self._client.chat_update(
+                    channel=self._channel,
+                    ts=self._message_ts,
+                    text=message["text"],
+                    blocks=message["blocks"],
+                )
+            else:
+                await self._client.chat_postMessage(
+                    channel=self._channel, text=message["text"], blocks=message["blocks"]
+                )
+        except SLACK_FAILURES as exc:
+            raise platform_error(exc, "chat.update" if replace else "chat.postMessage") from exc

@@ -1,0 +1,212 @@
+"""Drives the real Slack adapter over loopback HTTP as Slack would, against FakeSlack."""
+
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from fakes.slack import (
+    CHANNEL_ID,
+    TEAM_ID,
+    USER_ID,
+    FakeSlack,
+    ResponsePost,
+    block_actions_body,
+    block_actions_payload,
+    dm_channel_id,
+    event_body,
+    message_im_event,
+    signed_headers,
+    slash_command_body,
+)
+
+from adapters.slack import build_app, build_web_app
+from bot.engine import Engine
+from bot.settings import Settings, load_settings
+
+SECRET = "test-signing-secret"
+Params = dict[str, Any]
+
+
+def slack_settings(fake: FakeSlack, **env: str) -> Settings:
+    """HTTP-mode settings pointing at the fake; extra variables by name."""
+    base = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+    }
+    return load_settings(base | env, env_file=None)
+
+
+@asynccontextmanager
+async def serve(settings: Settings, engine: Engine) -> AsyncIterator[str]:
+    """The adapter's HTTP app on 127.0.0.1 (a free port), set up as `run_slack` does it;
+    yields the /slack/events URL."""
+    async with aiohttp.ClientSession() as hooks:
+        app = build_web_app(build_app(settings, engine, http=hooks))
+        runner = web.AppRunner(app, shutdown_timeout=1)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        try:
+            yield f"http://{host}:{port}/slack/events"
+        finally:
+            await runner.cleanup()
+
+
+def buttons(body: Params) -> list[Params]:
+    """Every button of a message, in order."""
+    return [
+        element
+        for block in body.get("blocks", [])
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def choice_buttons(body: Params) -> list[Params]:
+    """The answer buttons: the actions block that holds one button per choice."""
+    return [
+        element
+        for block in body.get("blocks", [])
+        if block["type"] == "actions" and block["block_id"].startswith("tp_choices")
+        for element in block["elements"]
+    ]
+
+
+def button(body: Params, value_suffix: str) -> Params:
+    """The button whose value ends with `:<value_suffix>` (a choice value or control word)."""
+    found = [b for b in buttons(body) if b["value"].endswith(f":{value_suffix}")]
+    assert found, f"no button :{value_suffix} in {[b['value'] for b in buttons(body)]}"
+    return found[0]
+
+
+def shown_text(body: Params) -> str:
+    """All mrkdwn and plain text a message shows, joined (the raw, escaped form)."""
+    parts = [body.get("text", "")]
+    for block in body.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            if "text" in element:
+                text = element["text"]
+                parts.append(text["text"] if isinstance(text, dict) else text)
+    return "\n".join(parts)
+
+
+class SlackUser:
+    """One person in the workspace, sending signed requests to the app as Slack does."""
+
+    _names = itertools.count(1)
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        fake: FakeSlack,
+        *,
+        user_id: str = USER_ID,
+        team_id: str = TEAM_ID,
+    ) -> None:
+        self.http = http
+        self.url = url
+        self.fake = fake
+        self.user_id = user_id
+        self.team_id = team_id
+
+    async def post(self, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """POST a body, correctly signed unless `headers` are given; (status, text)."""
+        sent = headers if headers is not None else signed_headers(SECRET, body)
+        async with self.http.post(self.url, data=body, headers=sent) as response:
+            return response.status, await response.text()
+
+    def _response_url(self) -> tuple[str, str]:
+        name = f"{self.user_id}-{next(self._names)}"
+        return name, self.fake.response_url(name)
+
+    async def command(
+        self, text: str, *, channel_id: str = CHANNEL_ID, timeout: float = 5.0
+    ) -> ResponsePost:
+        """Run the slash command; return what arrived at its response_url."""
+        name, url = self._response_url()
+        body = slash_command_body(
+            text,
+            user_id=self.user_id,
+            team_id=self.team_id,
+            channel_id=channel_id,
+            response_url=url,
+        )
+        status, ack = await self.post(body)
+        assert (status, ack) == (200, ""), (status, ack)
+        return await self.fake.wait_for_response(name, timeout=timeout)
+
+    def press_body(
+        self,
+        shown: Params,
+        value_suffix: str,
+        *,
+        response_name: str | None = None,
+        channel_id: str = CHANNEL_ID,
+        message: Params | None = None,
+        message_ts: str | None = None,
+    ) -> bytes:
+        """The request a press on a button of `shown` makes."""
+        pressed = button(shown, value_suffix)
+        url = self.fake.response_url(response_name) if response_name else None
+        return block_actions_body(
+            pressed["action_id"],
+            pressed["value"],
+            user_id=self.user_id,
+            team_id=self.team_id,
+            channel_id=channel_id,
+            response_url=url,
+            message=message,
+            message_ts=message_ts,
+        )
+
+    async def press(
+        self, shown: Params, value_suffix: str, *, timeout: float = 5.0, **fields: Any
+    ) -> ResponsePost:
+        """Press a button of an ephemeral message; return what arrived at its response_url."""
+        name, _ = self._response_url()
+        body = self.press_body(shown, value_suffix, response_name=name, **fields)
+        status, _ack = await self.post(body)
+        assert status == 200
+        return await self.fake.wait_for_response(name, timeout=timeout)
+
+    async def dm(self, text: str, *, event_id: str | None = None, retry: int = 0) -> int:
+        """Type `text` in the bot's DM (a message.im event); returns the HTTP status."""
+        body = event_body(message_im_event(text, user_id=self.user_id), event_id=event_id)
+        headers = signed_headers(SECRET, body)
+        if retry:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        status, _ = await self.post(body, headers)
+        return status
+
+    @property
+    def dm_channel(self) -> str:
+        return dm_channel_id(self.user_id)
+
+
+def home_press_body(view: Params, value_suffix: str, *, user_id: str = USER_ID) -> bytes:
+    """A press on a button of the App Home tab: the container is the view, and Slack sends
+    neither a channel nor a response_url."""
+    pressed = button(view, value_suffix)
+    payload = block_actions_payload(pressed["action_id"], pressed["value"], user_id=user_id)
+    payload["container"] = {"type": "view", "view_id": "V0001"}
+    payload["view"] = {"id": "V0001", "type": "home"}
+    del payload["response_url"], payload["channel"]
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def dumped(body: Params) -> str:
+    """A message as the JSON text Slack would receive (escapes are visible as is)."""
+    return json.dumps(body, ensure_ascii=False)

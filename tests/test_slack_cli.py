@@ -1,0 +1,154 @@
+"""Starting Slack: `takeorpass slack` as a real process against FakeSlack, and start-up errors."""
+
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from fakes.slack import FakeSlack, signed_headers, slash_command_body
+from slack_harness import SECRET, choice_buttons, shown_text, slack_settings
+
+from adapters.slack import run_slack
+from bot.engine import Engine
+from bot.errors import SettingsError
+from bot.questionnaire import QUESTIONS
+
+MAIN = "from bot.cli import main; raise SystemExit(main({argv!r}))"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        yield slack
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(fake: FakeSlack, tmp_path: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "SLACK_HOST": "127.0.0.1",
+        "SLACK_PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(REPO),
+    }
+    return env
+
+
+async def start(
+    env: dict[str, str], cwd: Path, argv: tuple[str, ...] = ("slack",)
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        MAIN.format(argv=list(argv)),
+        env=env,
+        cwd=cwd,  # an empty folder, so no .env is read
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def wait_healthy(
+    http: aiohttp.ClientSession, url: str, proc: asyncio.subprocess.Process, timeout: float = 20
+) -> None:
+    async with asyncio.timeout(timeout):
+        while True:
+            assert proc.returncode is None, "takeorpass slack exited early"
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+async def test_takeorpass_slack_answers_a_signed_command_with_the_first_question(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    port = free_port()
+    proc = await start(environment(fake, tmp_path, port), tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_healthy(http, f"{base}/healthz", proc)
+            body = slash_command_body("Acme — Data Analyst", response_url=fake.response_url("cli"))
+            async with http.post(
+                f"{base}/slack/events", data=body, headers=signed_headers(SECRET, body)
+            ) as response:
+                assert response.status == 200
+            first = (await fake.wait_for_response("cli", timeout=10)).body
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(proc.communicate(), 15)
+    assert first["response_type"] == "ephemeral"
+    assert "Question 1 of 7" in shown_text(first)
+    assert QUESTIONS[0].prompt in shown_text(first)
+    values = [b["value"] for b in choice_buttons(first)]
+    assert [v.split(":", 2)[2] for v in values] == [
+        "certainty:no_way",
+        "certainty:doubtful",
+        "certainty:maybe",
+    ]
+    conversation = values[0].split(":")[1]
+    assert all(v == f"tp:{conversation}:{v.split(':', 2)[2]}" for v in values)
+    assert proc.returncode == 0
+    # Logs at INFO say what happened, never what the user wrote.
+    assert "Acme" not in err.decode() and "Traceback" not in err.decode()
+
+
+# With no command, `takeorpass` runs Slack because SLACK_BOT_TOKEN is set.
+@pytest.mark.parametrize("argv", [("slack",), ()], ids=["takeorpass slack", "takeorpass"])
+async def test_takeorpass_slack_with_a_refused_token_stops_with_one_line(
+    fake: FakeSlack, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    fake.set_reply("auth.test", {"ok": False, "error": "invalid_auth"})
+    proc = await start(environment(fake, tmp_path, free_port()), tmp_path, argv)
+    _out, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 1
+    assert err.decode().strip().splitlines() == [
+        "takeorpass: SLACK_BOT_TOKEN: Slack refused the bot token (invalid_auth)"
+    ]
+    assert [c.method for c in fake.calls] == ["auth.test"]
+
+
+async def test_a_wrong_api_url_stops_start_up_with_one_line(
+    fake: FakeSlack, engine: Engine
+) -> None:
+    settings = slack_settings(fake, SLACK_API_URL=f"{fake.url}/nothing/")
+    with pytest.raises(SettingsError) as stopped:
+        await run_slack(settings, engine)
+    assert stopped.value.problems == [
+        f"SLACK_API_URL: no working Slack Web API at {fake.url}/nothing/ (HTTP 404)"
+    ]
+
+
+async def test_a_refused_app_token_stops_socket_mode_with_one_line(
+    fake: FakeSlack, engine: Engine
+) -> None:
+    fake.set_reply("apps.connections.open", {"ok": False, "error": "invalid_auth"})
+    settings = slack_settings(fake, SLACK_APP_TOKEN="xapp-wrong")
+    with pytest.raises(SettingsError) as stopped:
+        await asyncio.wait_for(run_slack(settings, engine), 10)
+    assert stopped.value.problems == ["SLACK_APP_TOKEN: Slack refused it (invalid_auth)"]
