@@ -101,6 +101,11 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
 
                 runners.append(run_slack(settings, engine))
                 continue
+            if platform == "discord":
+                from adapters.discord import run_discord
+
+                runners.append(run_discord(settings, engine))
+                continue
             raise SettingsError([f"{platform}: not available in this version"])
         await asyncio.gather(*runners)
         return 0

@@ -1,0 +1,50 @@
+"""The Discord adapter: the questionnaire as a DM conversation, `/takeorpass` in servers, and
+buttons that survive restarts. `run_discord(settings, engine)` is what `takeorpass` runs."""
+
+from __future__ import annotations
+
+import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord.client import TakeOrPassClient, minimal_intents
+from bot.engine import Engine
+from bot.errors import SettingsError
+from bot.settings import Settings
+
+__all__ = ["TakeOrPassClient", "minimal_intents", "point_discord_at", "run_discord"]
+
+
+def point_discord_at(api_url: str | None, gateway_url: str | None) -> None:
+    """Send discord.py's REST calls to `api_url` and open its gateway at `gateway_url` (a
+    rate-limit or gateway proxy, or a local fake); None keeps Discord's own address."""
+    # discord.py has no public option for either address. It reads these two class attributes
+    # each time it builds a request URL or opens a fresh gateway connection, so they are set
+    # here, and only here. (A dropped session is resumed at the `resume_gateway_url` named in
+    # READY; a gateway proxy rewrites that field to its own address.)
+    if api_url:
+        discord.http.Route.BASE = api_url.rstrip("/")
+    if gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+async def run_discord(settings: Settings, engine: Engine) -> None:
+    """Run the Discord client until cancelled; a refused token or an unreachable API stops
+    start-up with one line naming the setting."""
+    if settings.discord_token is None:
+        raise SettingsError(["DISCORD_TOKEN: required to run discord"])
+    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
+    client = TakeOrPassClient(engine=engine, guild_ids=settings.discord_guild_ids)
+    try:
+        async with client:
+            await client.start(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        raise SettingsError(
+            ["DISCORD_TOKEN: Discord refused this token; reset it on your application's Bot page"]
+        ) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        # Reconnects after start-up are discord.py's own; this is the first login failing.
+        raise SettingsError(
+            [f"DISCORD_API_URL: could not reach {settings.discord_api_url} ({type(exc).__name__})"]
+        ) from None
