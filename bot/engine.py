@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from bot.errors import StaleWrite
+from bot.errors import DuplicateDelivery, StaleWrite
 from bot.flow import Context, Event, ForgetUser, RecordVerdict, ShowHistory, history_reply, step
 from bot.replies import Reply
 from bot.state import HistoryEntry, Session, UserKey
@@ -73,31 +73,43 @@ class Engine:
     async def handle(
         self, key: UserKey, event: Event, *, delivery_id: str | None = None
     ) -> list[Reply]:
-        """Apply one event for one user and return what to say. With `delivery_id` (the
-        platform's id for this delivery), a repeated delivery is ignored and gets no reply."""
-        if delivery_id is not None and not await self.store.claim(f"{key.platform}:{delivery_id}"):
-            return []
+        """Apply one event for one user and return what to say.
+
+        With `delivery_id` (the platform's id for this delivery) a repeated delivery changes
+        nothing and gets no reply. The id is claimed in the same transaction as the change it
+        caused, so a crash in between cannot lose the event; a repeat is found when its own
+        claim is refused (replayed on the new state, it changes something or nothing, and
+        either way claims)."""
+        claim = f"{key.platform}:{delivery_id}" if delivery_id is not None else None
         async with self._locks.hold(key):
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = await self.store.load(key)
                 session = stored or Session()
                 result = step(session, event, Context(self._clock(), self._ttl, self._new_id()))
                 replies = list(result.replies)
-                if any(isinstance(e, ForgetUser) for e in result.effects):
-                    await self.store.forget(key)
-                    log.info("forgot a user on %s", key.platform)
-                    return replies
-                record = next(
-                    (e.entry for e in result.effects if isinstance(e, RecordVerdict)), None
-                )
-                if result.session != session or record is not None:
-                    try:
+                try:
+                    if any(isinstance(e, ForgetUser) for e in result.effects):
+                        await self.store.forget(key, claim=claim)
+                        log.info("forgot a user on %s", key.platform)
+                        return replies
+                    record = next(
+                        (e.entry for e in result.effects if isinstance(e, RecordVerdict)), None
+                    )
+                    if result.session != session or record is not None:
                         await self.store.save(
-                            key, result.session, expected_version=version, record=record
+                            key,
+                            result.session,
+                            expected_version=version,
+                            record=record,
+                            claim=claim,
                         )
-                    except StaleWrite:
-                        # Another process answered for this user first: replay on its state.
-                        continue
+                    elif claim is not None:
+                        await self.store.claim(claim)
+                except StaleWrite:
+                    # Another process answered for this user first: replay on its state.
+                    continue
+                except DuplicateDelivery:
+                    return []
                 if record is not None:
                     log.info("verdict reached on %s", key.platform)
                 if any(isinstance(e, ShowHistory) for e in result.effects):

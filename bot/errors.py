@@ -15,6 +15,10 @@ class StaleWrite(TakeOrPassError):
     """Someone saved the conversation since it was loaded; reload and try again."""
 
 
+class DuplicateDelivery(TakeOrPassError):
+    """The platform delivered this event before and it was already handled."""
+
+
 class StorageError(TakeOrPassError):
     """The database failed (unreachable, locked for too long); the user's state is unchanged."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StaleWrite
+from bot.errors import DuplicateDelivery, StaleWrite
 from bot.state import Conversation, HistoryEntry, Session, Stage, UserKey
 from bot.storage.sql import SCHEMA_HEAD, SqlStore
 
@@ -126,11 +126,31 @@ async def test_forget_deletes_one_user_and_no_one_else(backend):
     assert (await backend.load(BOB))[1] == 2
 
 
-async def test_an_event_id_is_claimed_once(backend):
-    first, second = f"slack:{uuid.uuid4()}", f"slack:{uuid.uuid4()}"  # the database outlives runs
-    assert await backend.claim(first) is True
-    assert await backend.claim(first) is False
-    assert await backend.claim(second) is True
+async def test_a_delivery_is_claimed_once_with_the_change_it_caused(backend):
+    first = f"slack:{uuid.uuid4()}"  # the PostgreSQL database outlives test runs
+    await backend.save(ALICE, _session(), expected_version=0, claim=first)
+    with pytest.raises(DuplicateDelivery):
+        await backend.save(
+            ALICE, Session(), expected_version=1, record=_entry("c", NOW), claim=first
+        )
+    # The refused save wrote nothing: not the session, not the history.
+    assert await backend.load(ALICE) == (_session(), 1)
+    assert await backend.history(ALICE) == []
+    with pytest.raises(DuplicateDelivery):
+        await backend.forget(ALICE, claim=first)
+    assert (await backend.load(ALICE))[1] == 1
+    await backend.forget(ALICE, claim=f"slack:{uuid.uuid4()}")
+    assert await backend.load(ALICE) == (None, 0)
+
+
+async def test_a_delivery_claimed_on_its_own_is_refused_again(backend):
+    event = f"discord:{uuid.uuid4()}"
+    await backend.claim(event)
+    with pytest.raises(DuplicateDelivery):
+        await backend.claim(event)
+    with pytest.raises(DuplicateDelivery):
+        await backend.save(ALICE, _session(), expected_version=0, claim=event)
+    assert await backend.load(ALICE) == (None, 0)
 
 
 async def test_migrating_again_is_harmless(backend):

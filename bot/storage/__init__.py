@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import tzinfo
 from typing import Protocol
 
 from bot.state import HistoryEntry, Session, UserKey
@@ -22,9 +22,12 @@ class Store(Protocol):
         *,
         expected_version: int,
         record: HistoryEntry | None = None,
+        claim: str | None = None,
     ) -> int:
-        """Write the session (and a finished questionnaire) atomically; StaleWrite if the
-        stored version is not `expected_version`. Returns the new version."""
+        """Write the session, a finished questionnaire and the claim of a delivery id in one
+        transaction. StaleWrite if the stored version is not `expected_version`,
+        DuplicateDelivery if `claim` was claimed before; either way nothing is written.
+        Returns the new version."""
         ...
 
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
@@ -39,13 +42,12 @@ class Store(Protocol):
         """Remember the user's timezone (an IANA name)."""
         ...
 
-    async def forget(self, key: UserKey) -> None:
-        """Delete every row about the user."""
+    async def forget(self, key: UserKey, *, claim: str | None = None) -> None:
+        """Delete every row about the user (claiming `claim` in the same transaction)."""
         ...
 
-    async def claim(self, event_id: str, *, keep: timedelta = timedelta(days=1)) -> bool:
-        """True the first time an event id is claimed, False after; ids older than `keep`
-        are dropped."""
+    async def claim(self, event_id: str) -> None:
+        """Claim a delivery id on its own; DuplicateDelivery if it was claimed before."""
         ...
 
     async def close(self) -> None:

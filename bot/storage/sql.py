@@ -29,14 +29,19 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.errors import SettingsError, StaleWrite, StorageError
+from bot.errors import DuplicateDelivery, SettingsError, StaleWrite, StorageError
 from bot.state import HistoryEntry, Session, UserKey, session_from_json, session_to_json
 from bot.storage.schema import history, seen_events, sessions, users
 
 T = TypeVar("T")
+# Platforms re-deliver within minutes (Slack: 1 and 5 minutes); a day of ids is plenty.
+KEEP_DELIVERIES = timedelta(days=1)
+PRUNE_EVERY = 500
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
 # start-up compares it with the database so that Alembic is imported only when there is work.
@@ -79,7 +84,6 @@ def _row(key: UserKey) -> dict[str, str]:
 
 # Statements are built once: building them per call cost more than running them on SQLite.
 _LOAD = select(sessions.c.state, sessions.c.version).where(_key_filter(sessions))
-_INSERT_SESSION = insert(sessions)
 _UPDATE_SESSION = (
     update(sessions)
     .where(_key_filter(sessions) & (sessions.c.version == bindparam("expected")))
@@ -125,6 +129,16 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._in_place = engine.dialect.name == "sqlite"
+        self._claims = 0
+        # INSERT … ON CONFLICT DO NOTHING: one statement where a savepoint would take three.
+        dialect_insert = sqlite_insert if self._in_place else postgresql_insert
+        # RETURNING tells whether the row went in; psycopg reports no rowcount for it.
+        self._insert_session = (
+            dialect_insert(sessions).on_conflict_do_nothing().returning(sessions.c.version)
+        )
+        self._insert_seen = (
+            dialect_insert(seen_events).on_conflict_do_nothing().returning(seen_events.c.event_id)
+        )
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
@@ -187,11 +201,17 @@ class SqlStore:
         *,
         expected_version: int,
         record: HistoryEntry | None = None,
+        claim: str | None = None,
     ) -> int:
-        return await self._call(self._save, key, session, expected_version, record)
+        return await self._call(self._save, key, session, expected_version, record, claim)
 
     def _save(
-        self, key: UserKey, session: Session, expected: int, record: HistoryEntry | None
+        self,
+        key: UserKey,
+        session: Session,
+        expected: int,
+        record: HistoryEntry | None,
+        claim: str | None,
     ) -> int:
         now = datetime.now(UTC)
         state = session_to_json(session)
@@ -199,11 +219,8 @@ class SqlStore:
         with self._engine.begin() as conn:
             if expected == 0:
                 row = {**_row(key), "state": state, "version": version, "updated_at": now}
-                try:
-                    with conn.begin_nested():
-                        conn.execute(_INSERT_SESSION, row)
-                except IntegrityError as exc:
-                    raise StaleWrite("a session for this user appeared meanwhile") from exc
+                if conn.execute(self._insert_session, row).first() is None:
+                    raise StaleWrite("a session for this user appeared meanwhile")
             else:
                 values = {"expected": expected, "state": state, "version": version, "now": now}
                 result = conn.execute(_UPDATE_SESSION, {**_key(key), **values})
@@ -211,6 +228,8 @@ class SqlStore:
                     raise StaleWrite(f"the stored session is newer than version {expected}")
             if record is not None:
                 conn.execute(_INSERT_HISTORY, _history_row(key, record))
+            if claim is not None:
+                self._claim(conn, claim, now)
         return version
 
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
@@ -260,27 +279,32 @@ class SqlStore:
                 row = {**_row(key), "timezone": name, "created_at": datetime.now(UTC)}
                 conn.execute(insert(users), row)
 
-    async def forget(self, key: UserKey) -> None:
-        await self._call(self._forget, key)
+    async def forget(self, key: UserKey, *, claim: str | None = None) -> None:
+        await self._call(self._forget, key, claim)
 
-    def _forget(self, key: UserKey) -> None:
+    def _forget(self, key: UserKey, claim: str | None) -> None:
         with self._engine.begin() as conn:
             for statement in _FORGET:
                 conn.execute(statement, _key(key))
+            if claim is not None:
+                self._claim(conn, claim, datetime.now(UTC))
 
-    async def claim(self, event_id: str, *, keep: timedelta = timedelta(days=1)) -> bool:
-        return await self._call(self._claim, event_id, keep)
+    async def claim(self, event_id: str) -> None:
+        await self._call(self._claim_alone, event_id)
 
-    def _claim(self, event_id: str, keep: timedelta) -> bool:
-        now = datetime.now(UTC)
+    def _claim_alone(self, event_id: str) -> None:
         with self._engine.begin() as conn:
-            conn.execute(_PRUNE_SEEN, {"before": now - keep})
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(seen_events).values(event_id=event_id, seen_at=now))
-            except IntegrityError:
-                return False
-        return True
+            self._claim(conn, event_id, datetime.now(UTC))
+
+    def _claim(self, conn: Connection, event_id: str, now: datetime) -> None:
+        """Record a handled delivery inside the caller's transaction; a repeat raises
+        DuplicateDelivery, which rolls that whole transaction back."""
+        self._claims += 1
+        if self._claims % PRUNE_EVERY == 1:
+            conn.execute(_PRUNE_SEEN, {"before": now - KEEP_DELIVERIES})
+        row = {"event_id": event_id, "seen_at": now}
+        if conn.execute(self._insert_seen, row).first() is None:
+            raise DuplicateDelivery(event_id)
 
     async def close(self) -> None:
         await self._call(self._engine.dispose)
