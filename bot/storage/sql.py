@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,6 +130,10 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._in_place = engine.dialect.name == "sqlite"
+        # In place, every call runs on the event loop's thread, one at a time, so one open
+        # connection serves them all; a pool checkout and reset per call cost as much again
+        # as the query.
+        self._conn: Connection | None = None
         self._claims = 0
         # INSERT … ON CONFLICT DO NOTHING: one statement where a savepoint would take three.
         dialect_insert = sqlite_insert if self._in_place else postgresql_insert
@@ -139,6 +144,26 @@ class SqlStore:
         self._insert_seen = (
             dialect_insert(seen_events).on_conflict_do_nothing().returning(seen_events.c.event_id)
         )
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._conn is None:
+            with self._engine.connect() as conn:
+                yield conn
+            return
+        try:
+            yield self._conn
+        finally:
+            self._conn.rollback()  # end the read so the WAL snapshot is not held
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        if self._conn is None:
+            with self._engine.begin() as conn:
+                yield conn
+            return
+        with self._conn.begin():
+            yield self._conn
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
@@ -176,6 +201,8 @@ class SqlStore:
     async def migrate(self) -> None:
         """Apply pending migrations (Alembic), skipping its import when already at head."""
         await self._call(self._migrate)
+        if self._in_place and self._conn is None:
+            self._conn = self._engine.connect()
 
     def _migrate(self) -> None:
         with self._engine.connect() as conn:
@@ -188,7 +215,7 @@ class SqlStore:
         return await self._call(self._load, key)
 
     def _load(self, key: UserKey) -> tuple[Session | None, int]:
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(_LOAD, _key(key)).first()
         if row is None:
             return None, 0
@@ -216,7 +243,7 @@ class SqlStore:
         now = datetime.now(UTC)
         state = session_to_json(session)
         version = expected + 1
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             if expected == 0:
                 row = {**_row(key), "state": state, "version": version, "updated_at": now}
                 if conn.execute(self._insert_session, row).first() is None:
@@ -236,7 +263,7 @@ class SqlStore:
         return await self._call(self._history, key, limit)
 
     def _history(self, key: UserKey, limit: int) -> list[HistoryEntry]:
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(_HISTORY, {**_key(key), "limit": limit}).all()
         return [
             HistoryEntry(
@@ -261,7 +288,7 @@ class SqlStore:
             return None
 
     def _timezone(self, key: UserKey) -> str | None:
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             name: str | None = conn.execute(_TIMEZONE, _key(key)).scalar()
         return name
 
@@ -273,7 +300,7 @@ class SqlStore:
         await self._call(self._set_timezone, key, name)
 
     def _set_timezone(self, key: UserKey, name: str) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             result = conn.execute(_SET_TIMEZONE, {**_key(key), "timezone": name})
             if result.rowcount == 0:
                 row = {**_row(key), "timezone": name, "created_at": datetime.now(UTC)}
@@ -283,7 +310,7 @@ class SqlStore:
         await self._call(self._forget, key, claim)
 
     def _forget(self, key: UserKey, claim: str | None) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             for statement in _FORGET:
                 conn.execute(statement, _key(key))
             if claim is not None:
@@ -293,7 +320,7 @@ class SqlStore:
         await self._call(self._claim_alone, event_id)
 
     def _claim_alone(self, event_id: str) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             self._claim(conn, event_id, datetime.now(UTC))
 
     def _claim(self, conn: Connection, event_id: str, now: datetime) -> None:
@@ -307,6 +334,9 @@ class SqlStore:
             raise DuplicateDelivery(event_id)
 
     async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         await self._call(self._engine.dispose)
 
 
