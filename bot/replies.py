@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -43,9 +42,11 @@ class Section(NamedTuple):
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One message for the user. `text` is plain text and may contain what the user typed."""
+class Reply(NamedTuple):
+    """One message for the user. `text` is plain text and may contain what the user typed.
+
+    A NamedTuple, like Button: it is built on every step, and a frozen dataclass with this many
+    fields costs three times as much to build."""
 
     kind: Kind
     text: str
