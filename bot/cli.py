@@ -94,19 +94,14 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
 
             return await run_console(engine)
         runners: list[Coroutine[Any, Any, None]] = []
-        for platform in platforms:
-            # Each platform adapter plugs in here with its run_<platform>(settings, engine).
-            if platform == "slack":
-                from adapters.slack import run_slack
+        if "slack" in platforms:
+            from adapters.slack import run_slack
 
-                runners.append(run_slack(settings, engine))
-                continue
-            if platform == "discord":
-                from adapters.discord import run_discord
+            runners.append(run_slack(settings, engine))
+        if "discord" in platforms:
+            from adapters.discord import run_discord
 
-                runners.append(run_discord(settings, engine))
-                continue
-            raise SettingsError([f"{platform}: not available in this version"])
+            runners.append(run_discord(settings, engine))
         await asyncio.gather(*runners)
         return 0
     finally:
