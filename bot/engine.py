@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -30,6 +31,12 @@ def new_conversation_id() -> str:
 def utc_now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def _claim_id(platform: str, delivery_id: str) -> str:
+    # Delivery ids can name the user (Slack's press ids do); only a digest is stored, so
+    # nothing in the table of handled deliveries says whose they were.
+    return hashlib.sha256(f"{platform}:{delivery_id}".encode()).hexdigest()[:40]
 
 
 class _KeyLocks:
@@ -80,7 +87,7 @@ class Engine:
         caused, so a crash in between cannot lose the event; a repeat is found when its own
         claim is refused (replayed on the new state, it changes something or nothing, and
         either way claims)."""
-        claim = f"{key.platform}:{delivery_id}" if delivery_id is not None else None
+        claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         async with self._locks.hold(key):
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = await self.store.load(key)

@@ -100,6 +100,17 @@ async def test_a_repeated_delivery_is_ignored(engine):
     assert len(session.conversation.answers) == 1
 
 
+async def test_forget_me_leaves_no_delivery_id_naming_the_user(engine, db_url):
+    key = UserKey("slack", "T1", "U_CAROL")
+    await engine.handle(key, Text("hi"), delivery_id="press:1700000000.1:1700000001.2:U_CAROL")
+    await engine.handle(key, Text("forget me"), delivery_id="event:Ev1")
+    await engine.handle(key, Text("yes"), delivery_id="event:Ev2")
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        rows = [row for t in tables for row in conn.execute(f'SELECT * FROM "{t}"')]
+    assert rows and not any("U_CAROL" in str(cell) for row in rows for cell in row)
+
+
 async def test_resume_after_reopening_the_same_database(db_url):
     clock = Clock()
     store = await SqlStore.open(db_url)
