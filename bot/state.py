@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -87,7 +87,6 @@ class HistoryEntry:
     finished_at: datetime
     company: str | None = None
     role: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _time(value: str) -> datetime:
