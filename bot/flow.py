@@ -236,6 +236,10 @@ def _info(text: str, *buttons: Button) -> Reply:
     return Reply(kind=Kind.INFO, text=text, buttons=buttons)
 
 
+def _refused(text: str, kind: Kind = Kind.INFO) -> Reply:
+    return Reply(kind=kind, text=text, refused=True)
+
+
 def _start_button() -> Button:
     return Button(button_id(USER_SCOPE, "start", "new"), texts.START_ANOTHER, ButtonRole.ACTION)
 
@@ -311,7 +315,7 @@ def step(session: Session, event: Event, ctx: Context) -> Step:
         expired = texts.EXPIRED.format(started=started, ttl=format_duration(ctx.ttl))
         session = Session()
         if isinstance(event, Press):
-            return Step(session, (_info(_join(expired, texts.EXPIRED_PRESS)),))
+            return Step(session, (_refused(_join(expired, texts.EXPIRED_PRESS)),))
         notices = (_info(expired),)
     if isinstance(event, Start):
         result = _start(session, event.company_text, event.ask_company, ctx)
@@ -354,7 +358,7 @@ def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) 
 def _resume(session: Session, over: bool, ctx: Context) -> Step:
     conv, pending = session.conversation, session.pending
     if conv is None or pending is None:
-        return Step(session, (_info(texts.STALE),))
+        return Step(session, (_refused(texts.STALE),))
     if over:
         return _begin(pending.company, pending.ask_company, ctx, texts.INTRO)
     return Step(Session(conv), (question_reply(conv),))
@@ -495,7 +499,7 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
 def _press(session: Session, raw: str, ctx: Context) -> Step:
     parsed = parse_button(raw)
     if parsed is None:
-        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     scope, step_id, value = parsed
     if scope == USER_SCOPE:
         if (step_id, value) == ("start", "new"):
@@ -505,12 +509,12 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
         if step_id == "forget" and value in ("yes", "no"):
             pending = session.pending
             if pending is None or pending.kind is not PendingKind.FORGET:
-                return Step(session, (_info(texts.STALE),))
+                return Step(session, (_refused(texts.STALE),))
             return _forget(session, value == "yes")
-        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     conv = session.conversation
     if conv is None or scope != conv.id:
-        return Step(session, (_info(texts.STALE),))
+        return Step(session, (_refused(texts.STALE),))
     if step_id == "resume":
         pending = session.pending
         if (
@@ -518,17 +522,17 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
             or pending.kind is not PendingKind.RESUME
             or value not in ("yes", "over")
         ):
-            return Step(session, (_info(texts.STALE),))
+            return Step(session, (_refused(texts.STALE),))
         return _resume(session, value == "over", ctx)
     if step_id != conv.step_id:
-        return Step(session, (_info(texts.STALE),))
+        return Step(session, (_refused(texts.STALE),))
     session = Session(conv)
     if value in CONTROL_WORDS:
         return _control(session, value, ctx)
     if conv.stage is Stage.COMPANY:
         if value == "skip":
             return _to_questions(session, conv, None, None)
-        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     if value not in CHOICE_VALUES[step_id]:
-        return Step(session, (Reply(kind=Kind.ERROR, text=texts.UNKNOWN_BUTTON),))
+        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     return _answer(session, conv, value, ctx)

@@ -60,6 +60,9 @@ class Reply(NamedTuple):
     progress: tuple[int, int] | None = None
     conversation_id: str | None = None
     step_id: str | None = None
+    # The event changed nothing: a stale, repeated, expired or unknown press. Adapters leave
+    # the pressed message as it was and tell only the presser.
+    refused: bool = False
 
     @property
     def choices(self) -> tuple[Button, ...]:

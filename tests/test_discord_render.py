@@ -144,8 +144,16 @@ async def test_views_are_made_of_persistent_template_matched_buttons() -> None:
     [
         ([_question(step="dream")], "tp:abcdefgh23:rust:while", PressOutcome.ANSWERED),
         ([_question(notice="why")], "tp:abcdefgh23:rust:why", PressOutcome.UPDATED),
-        ([Reply(kind=Kind.INFO, text=texts.STALE)], "tp:old:rust:while", PressOutcome.REFUSED),
-        ([Reply(kind=Kind.ERROR, text="?")], "tp:abcdefgh23:rust:zzz", PressOutcome.REFUSED),
+        (
+            [Reply(kind=Kind.INFO, text=texts.STALE, refused=True)],
+            "tp:old:rust:while",
+            PressOutcome.REFUSED,
+        ),
+        (
+            [Reply(kind=Kind.ERROR, text="?", refused=True)],
+            "tp:abcdefgh23:rust:zzz",
+            PressOutcome.REFUSED,
+        ),
         ([Reply(kind=Kind.INFO, text=texts.FORGOTTEN)], "tp:-:forget:yes", PressOutcome.ANSWERED),
         ([], "tp:abcdefgh23:rust:while", PressOutcome.REFUSED),
     ],

@@ -400,3 +400,13 @@ async def test_only_the_verdict_uses_the_verdict_words_in_capitals(alice):
             assert capitals.match(reply.text)
             everything = everything[len(capitals.match(reply.text).group(0)) :]
         assert not capitals.search(everything), everything
+
+
+async def test_presses_that_change_nothing_are_marked_refused(alice, clock):
+    await alice.start("Acme")
+    q1 = alice.last
+    assert (await alice.press(q1.choices[0].id)).refused is False
+    assert (await alice.press(q1.choices[0].id)).refused is True  # already answered
+    assert (await alice.press("tp:-:nothing:here")).refused is True  # unknown button
+    clock.advance(timedelta(days=2))
+    assert (await alice.press(alice.question().choices[0].id)).refused is True  # expired

@@ -12,7 +12,7 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from bot.flow import USER_SCOPE, parse_button
+from bot.flow import parse_button
 from bot.replies import Button, ButtonRole, Kind, Reply
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
@@ -182,18 +182,12 @@ def plain(replies: Iterable[Reply]) -> str:
 
 
 def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
-    """Read what a press did from the core's answer to it.
-
-    The core answers a press that changed nothing (an old message, a double click, an expired
-    questionnaire) with a single notice that offers nothing to press, or with an error. For a
-    press on a questionnaire's button that shape means exactly that; presses on the user's own
-    action buttons (start, history, forget) always count as answered."""
+    """Read what a press did from the core's answer to it: refused (the core says it changed
+    nothing), the same question shown again, or answered."""
     parsed = parse_button(custom_id)
-    if not replies or all(r.kind is Kind.ERROR for r in replies):
+    if parsed is None or not replies or replies[0].refused:
         return PressOutcome.REFUSED
     first = replies[0]
-    if parsed is None:
-        return PressOutcome.REFUSED
     scope, step, _value = parsed
     if (
         first.kind is Kind.QUESTION
@@ -202,11 +196,6 @@ def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
         and len(render(first)) == 1
     ):
         return PressOutcome.UPDATED
-    lone_notice = (
-        len(replies) == 1 and first.kind is Kind.INFO and not first.buttons and not first.sections
-    )
-    if scope != USER_SCOPE and lone_notice:
-        return PressOutcome.REFUSED
     return PressOutcome.ANSWERED
 
 

@@ -80,7 +80,7 @@ def replaces_pressed(pressed: str, replies: Sequence[Reply]) -> bool:
     unknown press leaves it alone and adds a note below, and "start another" under a verdict
     opens a new message, so the verdict and its decline note stay readable."""
     parsed = parse_button(pressed)
-    if parsed is None or not replies:
+    if parsed is None or not replies or replies[0].refused:
         return False
     step_id = parsed[1]
     if step_id in ("start", "history"):
