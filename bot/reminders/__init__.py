@@ -1,0 +1,1 @@
+"""Reminders: parsing times, the model, the scheduler and the commands."""
