@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.state import HistoryEntry, Session, UserKey
+
+if TYPE_CHECKING:
+    from bot.storage.sql import SqlStore
 
 
 class Store(Protocol):
@@ -55,7 +58,7 @@ class Store(Protocol):
         ...
 
 
-async def open_store(url: str) -> Store:
+async def open_store(url: str) -> SqlStore:
     """Open the store named by a DATABASE_URL and bring its schema up to date."""
     from bot.storage.sql import SqlStore
 

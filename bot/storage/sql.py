@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.errors import DuplicateDelivery, SettingsError, StaleWrite, StorageError
 from bot.state import HistoryEntry, Session, UserKey, session_from_json, session_to_json
-from bot.storage.schema import history, seen_events, sessions, users
+from bot.storage.schema import history, occurrences, reminders, seen_events, sessions, users
 
 T = TypeVar("T")
 # Platforms re-deliver within minutes (Slack: 1 and 5 minutes); a day of ids is plenty.
@@ -46,7 +46,7 @@ PRUNE_EVERY = 500
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
 # start-up compares it with the database so that Alembic is imported only when there is work.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 _DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 
@@ -99,7 +99,12 @@ _HISTORY = (
 )
 _TIMEZONE = select(users.c.timezone).where(_key_filter(users))
 _SET_TIMEZONE = update(users).where(_key_filter(users)).values(timezone=bindparam("timezone"))
-_FORGET = tuple(delete(table).where(_key_filter(table)) for table in (history, sessions, users))
+_FORGET = (
+    delete(occurrences).where(
+        occurrences.c.reminder_id.in_(select(reminders.c.id).where(_key_filter(reminders)))
+    ),
+    *(delete(table).where(_key_filter(table)) for table in (reminders, history, sessions, users)),
+)
 _PRUNE_SEEN = delete(seen_events).where(seen_events.c.seen_at < bindparam("before"))
 
 
@@ -274,9 +279,26 @@ class SqlStore:
                 finished_at=_aware(row.finished_at),
                 company=row.company,
                 role=row.role,
+                outcome=row.outcome,
             )
             for row in rows
         ]
+
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        """Run `fn(connection)` as one read (for modules with tables of their own)."""
+        return await self._call(self._read_with, fn)
+
+    def _read_with(self, fn: Callable[[Connection], T]) -> T:
+        with self._reading() as conn:
+            return fn(conn)
+
+    async def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run `fn(connection)` as one transaction, committed when it returns."""
+        return await self._call(self._write_with, fn)
+
+    def _write_with(self, fn: Callable[[Connection], T]) -> T:
+        with self._writing() as conn:
+            return fn(conn)
 
     async def timezone(self, key: UserKey) -> tzinfo | None:
         name = await self._call(self._timezone, key)

@@ -1,0 +1,155 @@
+"""The reminder model: kinds, statuses, what a claimed post carries, and the delivery protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from bot.replies import Reply
+from bot.state import UserKey
+
+
+class ReminderKind(StrEnum):
+    """What the user made: an interview's reminders, a one-off, or a recurring series."""
+
+    INTERVIEW = "interview"
+    ONCE = "once"
+    RECURRING = "recurring"
+
+
+class Role(StrEnum):
+    """What one occurrence is for."""
+
+    ONCE = "once"
+    REPEAT = "repeat"
+    # An interview's reminder ahead of it, and the "how did it go?" after it.
+    BEFORE = "before"
+    FOLLOWUP = "followup"
+
+
+class Status(StrEnum):
+    """Where an occurrence is in its life."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    LATE = "late"
+    MISSED = "missed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+# The follow-up's answers, in the order its buttons show them.
+OUTCOMES: Mapping[str, str] = {
+    "offer": "Offer",
+    "next": "Next round",
+    "waiting": "Waiting to hear",
+    "rejected": "Not this time",
+    "skipped": "Didn't go",
+}
+
+
+@dataclass(frozen=True)
+class NewReminder:
+    """A reminder to store, with the times of its first occurrences."""
+
+    id: str
+    owner: UserKey
+    channel: str | None
+    text: str
+    kind: ReminderKind
+    timezone: str
+    occurrences: tuple[tuple[Role, datetime], ...]
+    rule: str | None = None
+    notes: tuple[str, ...] = ()
+    conversation_id: str | None = None
+    event_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed occurrence with everything its post needs."""
+
+    occurrence_id: int
+    reminder_id: str
+    owner: UserKey
+    channel: str | None
+    text: str
+    notes: tuple[str, ...]
+    kind: ReminderKind
+    role: Role
+    rule: str | None
+    timezone: str
+    conversation_id: str | None
+    event_at: datetime | None
+    due_at: datetime
+    # Counts this claim: it is also the claim's token, so a result recorded after another
+    # scheduler took the occurrence over (its lease ran out) is refused.
+    attempts: int
+    delivery_key: str
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """An occurrence as `reminders` lists it."""
+
+    occurrence_id: int
+    reminder_id: str
+    kind: ReminderKind
+    role: Role
+    text: str
+    channel: str | None
+    due_at: datetime
+    rule: str | None
+    event_at: datetime | None
+    status: Status
+
+
+class Destination(NamedTuple):
+    """Where a post goes: the owner's DM (`channel` None) or a channel of their workspace."""
+
+    owner: UserKey
+    channel: str | None
+
+
+class Outgoing(NamedTuple):
+    """One post for a platform to deliver. `key` is unique per occurrence: a platform that can
+    refuse a repeat (Discord's nonce) should pass it on."""
+
+    destination: Destination
+    message: Reply
+    key: str
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Posted."""
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Not posted this time; try again after `after` (a 429's Retry-After) or a backoff."""
+
+    reason: str
+    after: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    """Never going to work (channel gone, not a member, DMs closed): record it and tell."""
+
+    reason: str
+
+
+DeliveryResult = Delivered | RetryLater | Undeliverable
+
+
+class Delivery(Protocol):
+    """What a platform implements so the scheduler can post reminders through it."""
+
+    async def deliver(self, item: Outgoing) -> DeliveryResult:
+        """Post one reminder and say how it went; never raise for a platform's refusal."""
+        ...

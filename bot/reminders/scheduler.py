@@ -1,0 +1,128 @@
+"""The scheduler: one asyncio task per process, driven by the database. It sleeps until the next
+due time (at most `max_sleep`, and less when woken), claims what is due, hands each post to its
+platform's delivery, and records the result."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot.errors import TakeOrPassError
+from bot.reminders import messages, plan
+from bot.reminders.model import (
+    Delivery,
+    DeliveryResult,
+    Destination,
+    Due,
+    Outgoing,
+    RetryLater,
+    Status,
+)
+from bot.reminders.store import ReminderStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_SLEEP = 1.0
+
+
+class Scheduler:
+    """Delivers every due occurrence of the platforms in `deliveries`, once."""
+
+    def __init__(
+        self,
+        *,
+        store: ReminderStore,
+        deliveries: Mapping[str, Delivery],
+        clock: Callable[[], datetime],
+        lease: timedelta,
+        grace: timedelta,
+        max_sleep: float = DEFAULT_MAX_SLEEP,
+        batch: int = 100,
+        concurrency: int = 16,
+    ) -> None:
+        self._store = store
+        self._deliveries = dict(deliveries)
+        self._platforms = sorted(deliveries)
+        self._clock = clock
+        self._lease = lease
+        self._grace = grace
+        self._max_sleep = max_sleep
+        self._batch = batch
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look again now: a reminder was created or moved in this process."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until cancelled. A database failure is logged and retried, never fatal."""
+        while True:
+            self._wake.clear()
+            try:
+                if await self.tick() >= self._batch:
+                    continue  # more may be due already
+                delay = await self._delay()
+            except TakeOrPassError as exc:
+                log.warning("reminder scheduler: %s; trying again shortly", exc)
+                delay = self._max_sleep
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    async def tick(self) -> int:
+        """One pass: claim up to a batch of due occurrences and deliver them. Returns how
+        many were claimed."""
+        claimed = await self._store.claim(
+            now=self._clock(), lease=self._lease, platforms=self._platforms, batch=self._batch
+        )
+        if claimed:
+            await asyncio.gather(*(self._handle(due) for due in claimed))
+        return len(claimed)
+
+    async def _delay(self) -> float:
+        ready = await self._store.next_ready(self._platforms)
+        if ready is None:
+            return self._max_sleep
+        seconds = (ready - self._clock()).total_seconds()
+        return min(max(seconds, 0.0), self._max_sleep)
+
+    async def _handle(self, due: Due) -> None:
+        now = self._clock()
+        action = plan.triage(due, now=now, grace=self._grace)
+        if action is plan.Triage.DROP:
+            await self._store.finish(due, Status.CANCELLED, now=now, error="interview started")
+            return
+        if action is plan.Triage.MISSED:
+            await self._store.finish(due, Status.MISSED, now=now, error="missed while offline")
+            log.info("reminder missed on %s", due.owner.platform)
+            return
+        late = action is plan.Triage.LATE
+        message = messages.occurrence_message(due, late=late)
+        outgoing = Outgoing(Destination(due.owner, due.channel), message, due.delivery_key)
+        async with self._slots:
+            result = await self._deliver(outgoing)
+        status, retry_at, error = plan.after_delivery(
+            result, attempts=due.attempts, late=late, now=self._clock()
+        )
+        recorded = await self._store.finish(
+            due, status, now=self._clock(), retry_at=retry_at, error=error
+        )
+        log.info("reminder %s on %s", status.value, due.owner.platform)
+        if status is Status.FAILED and recorded and due.channel is not None:
+            # The DM still works when a channel post failed: say what happened there.
+            notice = messages.failure_notice(due, error or "unknown error")
+            await self._deliver(
+                Outgoing(Destination(due.owner, None), notice, due.delivery_key + "!")
+            )
+
+    async def _deliver(self, outgoing: Outgoing) -> DeliveryResult:
+        delivery = self._deliveries[outgoing.destination.owner.platform]
+        try:
+            return await delivery.deliver(outgoing)
+        except Exception as exc:  # a delivery must answer, not raise; keep the scheduler alive
+            log.exception("reminder delivery raised")
+            return RetryLater(f"delivery raised {type(exc).__name__}")

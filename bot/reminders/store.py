@@ -1,0 +1,487 @@
+"""Reminders in SQL: create, list, cancel and snooze for the service; claim, record and look
+ahead for the scheduler. Each method is one transaction on the shared SqlStore's engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.reminders.model import Due, NewReminder, ReminderKind, Role, Status, Upcoming
+from bot.reminders.plan import catch_up, delivery_key
+from bot.state import HistoryEntry, UserKey
+from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
+from bot.storage.sql import SqlStore
+
+o, r = occurrences.c, reminders.c
+# A reminder's owner, kind, questionnaire id and text.
+_Series = tuple[UserKey, ReminderKind, str | None, str]
+_ACTIVE = text(f"occurrences.{ACTIVE_SQL}")
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite keeps no offset; everything is written in UTC, so read it back as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _owner(table: Any, key: UserKey) -> Any:
+    return and_(
+        table.c.platform == key.platform,
+        table.c.workspace == key.workspace,
+        table.c.user_id == key.user,
+    )
+
+
+def _insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _occurrence_row(
+    reminder_id: str, platform: str, role: Role, at: datetime, *, status: Status = Status.PENDING
+) -> dict[str, Any]:
+    return {
+        "reminder_id": reminder_id,
+        "platform": platform,
+        "role": role.value,
+        "due_at": at,
+        "ready_at": at,
+        "status": status.value,
+        "attempts": 0,
+        "delivery_key": delivery_key(reminder_id, at),
+    }
+
+
+# The scheduler's claim: one statement takes the earliest ready occurrences and leases them.
+# SKIP LOCKED lets PostgreSQL claimers pass each other's rows by; SQLite has one writer at a time.
+_CLAIMABLE = (
+    select(o.id)
+    .where(
+        _ACTIVE,
+        o.ready_at <= bindparam("claim_now"),
+        o.platform.in_(bindparam("platforms", expanding=True)),
+    )
+    .order_by(o.ready_at)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(occurrences)
+    .where(o.id.in_(_CLAIMABLE.scalar_subquery()))
+    .values(status=Status.CLAIMED.value, ready_at=bindparam("lease_until"), attempts=o.attempts + 1)
+    .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key)
+)
+_NEXT_READY = select(func.min(o.ready_at)).where(
+    _ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
+)
+_UPCOMING_COLUMNS = (
+    o.id,
+    o.reminder_id,
+    r.kind,
+    o.role,
+    r.text,
+    r.channel,
+    o.due_at,
+    r.rule,
+    r.event_at,
+    o.status,
+)
+
+
+def _upcoming(row: Any) -> Upcoming:
+    return Upcoming(
+        occurrence_id=row.id,
+        reminder_id=row.reminder_id,
+        kind=ReminderKind(row.kind),
+        role=Role(row.role),
+        text=row.text,
+        channel=row.channel,
+        due_at=aware(row.due_at),
+        rule=row.rule,
+        event_at=aware(row.event_at) if row.event_at else None,
+        status=Status(row.status),
+    )
+
+
+class ReminderStore:
+    """The reminder tables, on the same database (and connection rules) as the SqlStore."""
+
+    def __init__(self, sql: SqlStore) -> None:
+        self._sql = sql
+
+    # --- the service's side ---------------------------------------------------------------
+
+    async def create(self, new: NewReminder, *, now: datetime) -> None:
+        """Store a reminder and its first occurrences. An interview's reminders replace the
+        ones still pending for the same questionnaire (the interview moved)."""
+
+        def run(conn: Connection) -> None:
+            if new.kind is ReminderKind.INTERVIEW and new.conversation_id is not None:
+                _cancel_interview(conn, new.owner, new.conversation_id, now)
+            conn.execute(
+                insert(reminders),
+                {
+                    "id": new.id,
+                    "platform": new.owner.platform,
+                    "workspace": new.owner.workspace,
+                    "user_id": new.owner.user,
+                    "channel": new.channel,
+                    "text": new.text,
+                    "notes": "\n".join(new.notes) or None,
+                    "kind": new.kind.value,
+                    "rule": new.rule,
+                    "timezone": new.timezone,
+                    "conversation_id": new.conversation_id,
+                    "event_at": new.event_at,
+                    "created_at": now,
+                },
+            )
+            rows = [
+                _occurrence_row(new.id, new.owner.platform, role, at)
+                for role, at in new.occurrences
+            ]
+            conn.execute(insert(occurrences), rows)
+
+        await self._sql.write(run)
+
+    async def count_active(self, owner: UserKey) -> int:
+        """How many of the owner's reminders still have something to post."""
+        query = (
+            select(func.count(func.distinct(o.reminder_id)))
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(_owner(reminders, owner), _ACTIVE)
+        )
+        return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
+
+    async def count_channel_recurring(self, platform: str, workspace: str, channel: str) -> int:
+        """How many recurring series a channel has running."""
+        query = select(func.count()).where(
+            r.platform == platform,
+            r.workspace == workspace,
+            r.channel == channel,
+            r.kind == ReminderKind.RECURRING.value,
+            r.cancelled_at.is_(None),
+        )
+        return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
+
+    async def upcoming(self, owner: UserKey, *, limit: int = 25) -> list[Upcoming]:
+        """The owner's occurrences still to be posted, soonest first."""
+        query = (
+            select(*_UPCOMING_COLUMNS)
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(_owner(reminders, owner), _ACTIVE)
+            .order_by(o.due_at, o.id)
+            .limit(limit)
+        )
+        return await self._sql.read(
+            lambda conn: [_upcoming(row) for row in conn.execute(query).all()]
+        )
+
+    async def take_missed(self, owner: UserKey, *, now: datetime) -> list[Upcoming]:
+        """Missed and failed occurrences not yet shown to the owner; they count as shown now."""
+        unreported = and_(
+            _owner(reminders, owner),
+            o.status.in_([Status.MISSED.value, Status.FAILED.value]),
+            o.reported_at.is_(None),
+        )
+        query = (
+            select(*_UPCOMING_COLUMNS)
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(unreported)
+            .order_by(o.due_at)
+        )
+
+        def run(conn: Connection) -> list[Upcoming]:
+            found = [_upcoming(row) for row in conn.execute(query).all()]
+            if found:
+                ids = [item.occurrence_id for item in found]
+                conn.execute(update(occurrences).where(o.id.in_(ids)).values(reported_at=now))
+            return found
+
+        return await self._sql.write(run)
+
+    async def occurrence(self, occurrence_id: int) -> tuple[UserKey, Upcoming] | None:
+        """One occurrence and its reminder's owner."""
+        query = (
+            select(*_UPCOMING_COLUMNS, r.platform, r.workspace, r.user_id)
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(o.id == occurrence_id)
+        )
+
+        def run(conn: Connection) -> tuple[UserKey, Upcoming] | None:
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            return UserKey(row.platform, row.workspace, row.user_id), _upcoming(row)
+
+        return await self._sql.read(run)
+
+    async def reminder(self, reminder_id: str) -> _Series | None:
+        """A reminder's owner, kind, questionnaire and text."""
+        query = select(r.platform, r.workspace, r.user_id, r.kind, r.conversation_id, r.text).where(
+            r.id == reminder_id
+        )
+
+        def run(conn: Connection) -> _Series | None:
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            owner = UserKey(row.platform, row.workspace, row.user_id)
+            return owner, ReminderKind(row.kind), row.conversation_id, row.text
+
+        return await self._sql.read(run)
+
+    async def cancel_series(self, reminder_id: str, *, now: datetime) -> int:
+        """Stop a reminder: every occurrence not yet posted is cancelled. Returns how many."""
+
+        def run(conn: Connection) -> int:
+            conn.execute(
+                update(reminders)
+                .where(r.id == reminder_id, r.cancelled_at.is_(None))
+                .values(cancelled_at=now)
+            )
+            result = conn.execute(
+                update(occurrences)
+                .where(o.reminder_id == reminder_id, o.status == Status.PENDING.value)
+                .values(status=Status.CANCELLED.value, done_at=now)
+            )
+            return int(result.rowcount)
+
+        return await self._sql.write(run)
+
+    async def cancel_occurrence(self, occurrence_id: int, *, now: datetime) -> bool:
+        """Cancel one occurrence still pending; False if it was posted or cancelled already."""
+        statement = (
+            update(occurrences)
+            .where(o.id == occurrence_id, o.status == Status.PENDING.value)
+            .values(status=Status.CANCELLED.value, done_at=now)
+        )
+        return await self._sql.write(lambda conn: conn.execute(statement).rowcount == 1)
+
+    async def snooze(
+        self, occurrence_id: int, delta: timedelta, *, now: datetime
+    ) -> datetime | None:
+        """Put an occurrence off: a pending one moves by `delta`; one already posted comes
+        back once, `delta` from now. Returns the new time, or None if there was nothing to do."""
+
+        def run(conn: Connection) -> datetime | None:
+            row = conn.execute(
+                select(o.reminder_id, o.platform, o.role, o.due_at, o.status).where(
+                    o.id == occurrence_id
+                )
+            ).first()
+            if row is None or row.status in (Status.CANCELLED.value, Status.CLAIMED.value):
+                return None
+            if row.status == Status.PENDING.value:
+                at = aware(row.due_at) + delta
+                conn.execute(
+                    update(occurrences)
+                    .where(o.id == occurrence_id, o.status == Status.PENDING.value)
+                    .values(due_at=at, ready_at=at, delivery_key=delivery_key(row.reminder_id, at))
+                )
+                return at
+            at = now + delta
+            role = Role.ONCE if row.role == Role.REPEAT.value else Role(row.role)
+            statement = _insert_ignoring_duplicates(conn, occurrences)
+            conn.execute(statement, _occurrence_row(row.reminder_id, row.platform, role, at))
+            return at
+
+        return await self._sql.write(run)
+
+    async def set_outcome(
+        self, owner: UserKey, conversation_id: str, outcome: str, *, now: datetime
+    ) -> HistoryEntry | None:
+        """Store how an interview went on its questionnaire's history entry; None if the
+        entry is gone."""
+        where = and_(_owner(history, owner), history.c.conversation_id == conversation_id)
+
+        def run(conn: Connection) -> HistoryEntry | None:
+            conn.execute(update(history).where(where).values(outcome=outcome, outcome_at=now))
+            row = conn.execute(select(history).where(where)).first()
+            if row is None:
+                return None
+            return _entry(row)
+
+        return await self._sql.write(run)
+
+    async def history_entry(self, owner: UserKey, conversation_id: str) -> HistoryEntry | None:
+        """The owner's finished questionnaire with that id."""
+        query = select(history).where(
+            _owner(history, owner), history.c.conversation_id == conversation_id
+        )
+
+        def run(conn: Connection) -> HistoryEntry | None:
+            row = conn.execute(query).first()
+            return _entry(row) if row is not None else None
+
+        return await self._sql.read(run)
+
+    async def job_hunt_channel(self, platform: str, workspace: str) -> str | None:
+        """The channel set with `channel` for a workspace or server."""
+        query = select(workspaces.c.job_hunt_channel).where(
+            workspaces.c.platform == platform, workspaces.c.workspace == workspace
+        )
+        return await self._sql.read(lambda conn: conn.execute(query).scalar())
+
+    async def set_job_hunt_channel(
+        self, platform: str, workspace: str, channel: str, *, now: datetime
+    ) -> None:
+        """Remember a workspace's job-hunt channel."""
+
+        def run(conn: Connection) -> None:
+            result = conn.execute(
+                update(workspaces)
+                .where(workspaces.c.platform == platform, workspaces.c.workspace == workspace)
+                .values(job_hunt_channel=channel, updated_at=now)
+            )
+            if result.rowcount == 0:
+                row = {
+                    "platform": platform,
+                    "workspace": workspace,
+                    "job_hunt_channel": channel,
+                    "updated_at": now,
+                }
+                conn.execute(_insert_ignoring_duplicates(conn, workspaces), row)
+
+        await self._sql.write(run)
+
+    # --- the scheduler's side -------------------------------------------------------------
+
+    async def claim(
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[str], batch: int = 100
+    ) -> list[Due]:
+        """Lease the earliest occurrences that are due (or whose lease ran out), at most
+        `batch`. A recurring series gets its next occurrence in the same transaction; one that
+        missed several runs is moved to the latest of them, so it posts once."""
+        params = {
+            "claim_now": now,
+            "lease_until": now + lease,
+            "platforms": list(platforms),
+            "batch": batch,
+        }
+        return await self._sql.write(lambda conn: _claim(conn, params, now))
+
+    async def finish(
+        self,
+        due: Due,
+        status: Status,
+        *,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Record what became of a claimed occurrence. False if its lease ran out and another
+        scheduler claimed it since (then that one's result counts)."""
+        values: dict[str, Any] = {"status": status.value, "last_error": error}
+        if status is Status.PENDING:
+            values["ready_at"] = retry_at
+        else:
+            values["done_at"] = now
+        statement = (
+            update(occurrences)
+            .where(
+                o.id == due.occurrence_id,
+                o.status == Status.CLAIMED.value,
+                o.attempts == due.attempts,
+            )
+            .values(**values)
+        )
+        return await self._sql.write(lambda conn: conn.execute(statement).rowcount == 1)
+
+    async def next_ready(self, platforms: Sequence[str]) -> datetime | None:
+        """When the earliest active occurrence may be claimed."""
+
+        def run(conn: Connection) -> datetime | None:
+            value = conn.execute(_NEXT_READY, {"platforms": list(platforms)}).scalar()
+            return aware(value) if value is not None else None
+
+        return await self._sql.read(run)
+
+
+def _cancel_interview(
+    conn: Connection, owner: UserKey, conversation_id: str, now: datetime
+) -> None:
+    series = select(r.id).where(
+        _owner(reminders, owner),
+        r.conversation_id == conversation_id,
+        r.kind == ReminderKind.INTERVIEW.value,
+    )
+    conn.execute(
+        update(occurrences)
+        .where(o.reminder_id.in_(series), o.status == Status.PENDING.value)
+        .values(status=Status.CANCELLED.value, done_at=now)
+    )
+    conn.execute(
+        update(reminders).where(r.id.in_(series), r.cancelled_at.is_(None)).values(cancelled_at=now)
+    )
+
+
+def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]:
+    claimed = conn.execute(_CLAIM, params).all()
+    if not claimed:
+        return []
+    ids = list({row.reminder_id for row in claimed})
+    series = {row.id: row for row in conn.execute(select(reminders).where(r.id.in_(ids))).all()}
+    found: list[Due] = []
+    for row in claimed:
+        parent = series[row.reminder_id]
+        due_at = aware(row.due_at)
+        key = row.delivery_key
+        if parent.cancelled_at is not None:
+            conn.execute(
+                update(occurrences)
+                .where(o.id == row.id)
+                .values(status=Status.CANCELLED.value, done_at=now)
+            )
+            continue
+        if parent.rule and row.role == Role.REPEAT.value:
+            latest, following = catch_up(parent.rule, ZoneInfo(parent.timezone), due_at, now)
+            if latest != due_at:
+                due_at, key = latest, delivery_key(parent.id, latest)
+                conn.execute(
+                    update(occurrences)
+                    .where(o.id == row.id)
+                    .values(due_at=due_at, delivery_key=key)
+                )
+            if following > due_at:
+                next_row = _occurrence_row(parent.id, parent.platform, Role.REPEAT, following)
+                conn.execute(_insert_ignoring_duplicates(conn, occurrences), next_row)
+        found.append(
+            Due(
+                occurrence_id=row.id,
+                reminder_id=parent.id,
+                owner=UserKey(parent.platform, parent.workspace, parent.user_id),
+                channel=parent.channel,
+                text=parent.text,
+                notes=tuple(parent.notes.splitlines()) if parent.notes else (),
+                kind=ReminderKind(parent.kind),
+                role=Role(row.role),
+                rule=parent.rule,
+                timezone=parent.timezone,
+                conversation_id=parent.conversation_id,
+                event_at=aware(parent.event_at) if parent.event_at else None,
+                due_at=due_at,
+                attempts=row.attempts,
+                delivery_key=key,
+            )
+        )
+    return found
+
+
+def _entry(row: Any) -> HistoryEntry:
+    return HistoryEntry(
+        conversation_id=row.conversation_id,
+        answers=json.loads(row.answers),
+        verdict=row.verdict,
+        score=row.score,
+        finished_at=aware(row.finished_at),
+        company=row.company,
+        role=row.role,
+        outcome=row.outcome,
+    )
