@@ -7,11 +7,18 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Coroutine, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import SettingsError
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.reminders.model import Delivery
+    from bot.reminders.scheduler import Scheduler
+    from bot.reminders.service import ReminderService
+    from bot.reminders.store import ReminderStore
+    from bot.storage.sql import SqlStore
 
 COMMANDS = ("console", "slack", "discord", "check")
 
@@ -88,11 +95,23 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
     _stop_on_sigterm()
     store = await open_store(settings.database_url)
     try:
-        engine = Engine(store=store, ttl=settings.conversation_ttl)
         if platforms == ("console",):
-            from adapters.console import run_console
+            from adapters.console import Console, ConsoleDelivery, run_console
 
-            return await run_console(engine)
+            schedulers: list[Scheduler] = []
+            service = _reminder_service(settings, store, frozenset(platforms), schedulers)
+            engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
+
+            def scheduler_for(console: Console) -> Scheduler:
+                deliveries = {"console": ConsoleDelivery(console)}
+                scheduler = _scheduler(settings, service.store, deliveries)
+                schedulers.append(scheduler)
+                return scheduler
+
+            return await run_console(engine, scheduler=scheduler_for)
+        # Reminders reach Slack and Discord with their deliveries; until then those platforms
+        # answer reminder commands with a plain "not available yet".
+        engine = Engine(store=store, ttl=settings.conversation_ttl)
         runners: list[Coroutine[Any, Any, None]] = []
         if "slack" in platforms:
             from adapters.slack import run_slack
@@ -106,6 +125,56 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
         return 0
     finally:
         await store.close()
+
+
+def _reminder_service(
+    settings: Settings, store: SqlStore, platforms: frozenset[str], schedulers: list[Scheduler]
+) -> ReminderService:
+    from bot.engine import new_conversation_id
+    from bot.reminders.service import ReminderConfig, ReminderService
+    from bot.reminders.store import ReminderStore
+
+    config = ReminderConfig(
+        offsets=settings.reminder_offsets,
+        followup=settings.reminder_followup,
+        default_timezone=settings.default_timezone,
+        platforms=platforms,
+        job_hunt_channels={
+            name: channel
+            for name, channel in (
+                ("slack", settings.slack_job_hunt_channel),
+                ("discord", settings.discord_job_hunt_channel),
+            )
+            if channel
+        },
+    )
+
+    def wake() -> None:
+        for scheduler in schedulers:
+            scheduler.wake()
+
+    return ReminderService(
+        store=ReminderStore(store),
+        sql=store,
+        config=config,
+        new_id=new_conversation_id,
+        on_created=wake,
+    )
+
+
+def _scheduler(
+    settings: Settings, store: ReminderStore, deliveries: Mapping[str, Delivery]
+) -> Scheduler:
+    from bot.engine import utc_now
+    from bot.reminders.scheduler import Scheduler
+
+    return Scheduler(
+        store=store,
+        deliveries=deliveries,
+        clock=utc_now,
+        lease=settings.reminder_lease,
+        grace=settings.reminder_grace,
+    )
 
 
 def _stop_on_sigterm() -> None:

@@ -8,12 +8,24 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.errors import DuplicateDelivery, StaleWrite
-from bot.flow import Context, Event, ForgetUser, RecordVerdict, ShowHistory, history_reply, step
-from bot.replies import Reply
-from bot.state import HistoryEntry, Session, UserKey
+from bot.flow import (
+    Context,
+    Delegate,
+    Event,
+    ForgetUser,
+    RecordVerdict,
+    ShowHistory,
+    history_reply,
+    step,
+)
+from bot.reminders.service import Keep, ReminderService
+from bot.reminders.texts import NOT_HERE
+from bot.replies import Kind, Reply
+from bot.state import HistoryEntry, Pending, Session, UserKey
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -70,8 +82,10 @@ class Engine:
         ttl: timedelta,
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_conversation_id,
+        reminders: ReminderService | None = None,
     ) -> None:
         self.store = store
+        self.reminders = reminders
         self._ttl = ttl
         self._clock = clock
         self._new_id = new_id
@@ -88,11 +102,17 @@ class Engine:
         claim is refused (replayed on the new state, it changes something or nothing, and
         either way claims)."""
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
+        reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = await self.store.load(key)
                 session = stored or Session()
-                result = step(session, event, Context(self._clock(), self._ttl, self._new_id()))
+                now = self._clock()
+                context = Context(now, self._ttl, self._new_id(), reminders=reminders)
+                result = step(session, event, context)
+                delegated = next((e for e in result.effects if isinstance(e, Delegate)), None)
+                if delegated is not None:
+                    return await self._delegate(key, delegated, claim, now)
                 replies = list(result.replies)
                 try:
                     if any(isinstance(e, ForgetUser) for e in result.effects):
@@ -123,6 +143,39 @@ class Engine:
                     tz = await self.store.timezone(key) or UTC
                     replies.append(history_reply(await self.store.history(key), tz=tz))
                 return replies
+        raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
+
+    async def _delegate(
+        self, key: UserKey, delegated: Delegate, claim: str | None, now: datetime
+    ) -> list[Reply]:
+        """Reminder commands and presses, carried out by the reminder service. The delivery is
+        claimed first: a repeat must never create a second reminder, and if the service fails
+        the user is told and can simply ask again."""
+        if self.reminders is None:
+            return [Reply(kind=Kind.INFO, text=NOT_HERE)]
+        if claim is not None:
+            try:
+                await self.store.claim(claim)
+            except DuplicateDelivery:
+                return []
+        handled = await self.reminders.handle(key, delegated.action, now=now)
+        if not isinstance(handled.pending, Keep):
+            await self._set_pending(key, handled.pending)
+        return list(handled.replies)
+
+    async def _set_pending(self, key: UserKey, pending: Pending | None) -> None:
+        for _attempt in range(MAX_ATTEMPTS):
+            stored, version = await self.store.load(key)
+            session = stored or Session()
+            if session.pending == pending:
+                return
+            try:
+                await self.store.save(
+                    key, replace(session, pending=pending), expected_version=version
+                )
+                return
+            except StaleWrite:
+                continue
         raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
 
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:

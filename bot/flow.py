@@ -10,6 +10,9 @@ from typing import Final
 from bot import texts
 from bot.durations import format_duration
 from bot.questionnaire import QUESTIONS, REASON_NAMES, VERDICT_SUMMARY, Question, Verdict
+from bot.reminders import commands as reminder_commands
+from bot.reminders import texts as reminder_texts
+from bot.reminders.model import OUTCOMES
 from bot.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.state import Conversation, HistoryEntry, Pending, PendingKind, Session, Stage
 from bot.verdict import Outcome, decide
@@ -35,9 +38,11 @@ class Start:
 
 @dataclass(frozen=True)
 class Text:
-    """Anything the user typed: an answer, a control word or a command."""
+    """Anything the user typed: an answer, a control word or a command. `channel` is where it
+    was typed, when that was a channel (`channel` sets the job-hunt channel to it)."""
 
     text: str
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class Context:
     now: datetime
     ttl: timedelta
     new_id: str
+    # Whether reminders can be delivered to this user (the verdict offers them then).
+    reminders: bool = False
 
 
 # --- effects the engine carries out ---------------------------------------------------------
@@ -79,7 +86,23 @@ class ForgetUser:
     """Delete everything stored about the user."""
 
 
-Effect = RecordVerdict | ShowHistory | ForgetUser
+@dataclass(frozen=True)
+class InterviewTime:
+    """The answer to "When is the interview?" for the questionnaire `conversation_id`."""
+
+    conversation_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Delegate:
+    """Hand the event to the reminder service (bot.reminders.service): it needs the database
+    to answer. The session is unchanged unless the service says otherwise."""
+
+    action: Text | Press | InterviewTime
+
+
+Effect = RecordVerdict | ShowHistory | ForgetUser | Delegate
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +181,8 @@ def command_event(text: str) -> Event:
         return Start()
     first = normalize(stripped).split(" ", 1)[0]
     if first in _COMMAND_WORDS or normalize(stripped) in _FORGET_WORDS:
+        return Text(stripped)
+    if reminder_commands.is_command(stripped):
         return Text(stripped)
     return Start(stripped)
 
@@ -244,8 +269,9 @@ def _start_button() -> Button:
     return Button(button_id(USER_SCOPE, "start", "new"), texts.START_ANOTHER, ButtonRole.ACTION)
 
 
-def verdict_reply(conv: Conversation, outcome: Outcome) -> Reply:
-    """The verdict message: it begins with the verdict in capitals."""
+def verdict_reply(conv: Conversation, outcome: Outcome, *, reminders: bool = False) -> Reply:
+    """The verdict message: it begins with the verdict in capitals. With `reminders`, going
+    verdicts offer to set interview reminders."""
     about = describe_company(conv.company, conv.role)
     heading = outcome.verdict.value + (f" — {about}" if about else "")
     pro = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points > 0)
@@ -264,9 +290,16 @@ def verdict_reply(conv: Conversation, outcome: Outcome) -> Reply:
         text=_join(heading, VERDICT_SUMMARY[outcome.verdict]),
         sections=tuple(sections),
         note=Section(texts.VERDICT_NOTE, (outcome.decline_note,)) if outcome.decline_note else None,
-        buttons=(_start_button(),),
+        buttons=(*_reminder_button(conv, outcome, reminders), _start_button()),
         conversation_id=conv.id,
     )
+
+
+def _reminder_button(conv: Conversation, outcome: Outcome, reminders: bool) -> tuple[Button, ...]:
+    if not reminders or outcome.verdict is Verdict.PASS:
+        return ()
+    label = texts.SET_REMINDERS
+    return (Button(button_id(conv.id, "interview", "set"), label, ButtonRole.ACTION),)
 
 
 _HISTORY_WORDS: Final = {
@@ -286,6 +319,7 @@ def history_reply(entries: list[HistoryEntry], *, tz: tzinfo = UTC) -> Reply:
             verdict=_HISTORY_WORDS.get(e.verdict, e.verdict.capitalize()),
             about=describe_company(e.company, e.role) or texts.HISTORY_NO_COMPANY,
         )
+        + (texts.HISTORY_OUTCOME.format(outcome=OUTCOMES[e.outcome]) if e.outcome else "")
         for e in entries
     )
     return Reply(
@@ -320,7 +354,7 @@ def step(session: Session, event: Event, ctx: Context) -> Step:
     if isinstance(event, Start):
         result = _start(session, event.company_text, event.ask_company, ctx)
     elif isinstance(event, Text):
-        result = _text(session, event.text, ctx)
+        result = _text(session, event, ctx)
     else:
         result = _press(session, event.button_id, ctx)
     new_conv = result.session.conversation
@@ -379,10 +413,13 @@ def _ask_forget(session: Session) -> Step:
     return Step(replace(session, pending=pending), (_info(texts.FORGET_PROMPT, *buttons),))
 
 
-def _text(session: Session, raw: str, ctx: Context) -> Step:
+def _text(session: Session, event: Text, ctx: Context) -> Step:
+    raw = event.text
     word = "help" if raw.strip() == "?" else normalize(raw)
     if word in CONTROL_WORDS:
         return _control(session, word, ctx)
+    if reminder_commands.is_command(raw):
+        return Step(session, (), (Delegate(event),))
     if word == "history":
         return Step(session, (), (ShowHistory(),))
     if word in _FORGET_WORDS:
@@ -394,6 +431,8 @@ def _text(session: Session, raw: str, ctx: Context) -> Step:
     if word == "start" or word.startswith("start "):
         rest = raw.strip()[len("start") :].strip()
         return _start(session, rest or None, True, ctx)
+    if pending is not None and pending.kind is PendingKind.INTERVIEW and pending.ref:
+        return Step(session, (), (Delegate(InterviewTime(pending.ref, raw)),))
     if resuming:
         return Step(session, (_info(texts.RESUME_RETRY),))
     if pending is not None and pending.kind is PendingKind.FORGET:
@@ -462,7 +501,8 @@ def _answer(session: Session, conv: Conversation, value: str, ctx: Context) -> S
         company=conv.company,
         role=conv.role,
     )
-    return Step(Session(), (verdict_reply(conv, outcome),), (RecordVerdict(entry),))
+    verdict = verdict_reply(conv, outcome, reminders=ctx.reminders)
+    return Step(Session(), (verdict,), (RecordVerdict(entry),))
 
 
 def _control(session: Session, word: str, ctx: Context) -> Step:
@@ -470,6 +510,10 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
     if word == "help":
         return Step(session, (help_reply(conv),))
     if word == "cancel":
+        if session.pending is not None and session.pending.kind is PendingKind.INTERVIEW:
+            return Step(
+                replace(session, pending=None), (_info(reminder_texts.INTERVIEW_CANCELLED),)
+            )
         if conv is None and session.pending is None:
             return Step(session, (_info(texts.NOTHING_TO_CANCEL),))
         text = texts.CANCELLED if conv is not None else texts.FORGET_KEPT
@@ -501,6 +545,12 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
     if parsed is None:
         return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     scope, step_id, value = parsed
+    if step_id in reminder_commands.STEPS:
+        return Step(session, (), (Delegate(Press(raw)),))
+    if (step_id, value) == ("interview", "set"):
+        asking = Pending(PendingKind.INTERVIEW, ref=scope)
+        ask = _info(reminder_texts.ASK_INTERVIEW.format(about=""))
+        return Step(replace(session, pending=asking), (ask,))
     if scope == USER_SCOPE:
         if (step_id, value) == ("start", "new"):
             return _start(session, None, True, ctx)

@@ -13,6 +13,8 @@ class Kind(StrEnum):
     VERDICT = "verdict"
     INFO = "info"
     ERROR = "error"
+    # A reminder the scheduler posts, as opposed to an answer to something the user did.
+    REMINDER = "reminder"
 
 
 class ButtonRole(StrEnum):
@@ -42,6 +44,13 @@ class Section(NamedTuple):
     lines: tuple[str, ...]
 
 
+class Item(NamedTuple):
+    """One line of a list with buttons of its own, such as an upcoming reminder."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
 class Reply(NamedTuple):
     """One message for the user. `text` is plain text and may contain what the user typed.
 
@@ -63,6 +72,8 @@ class Reply(NamedTuple):
     # The event changed nothing: a stale, repeated, expired or unknown press. Adapters leave
     # the pressed message as it was and tell only the presser.
     refused: bool = False
+    # Lines that each carry their own buttons (shown after the sections).
+    items: tuple[Item, ...] = ()
 
     @property
     def choices(self) -> tuple[Button, ...]:

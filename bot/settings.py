@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     reminder_offsets: Durations = (timedelta(hours=24), timedelta(hours=1))
     reminder_followup: Duration = timedelta(days=1)
     reminder_grace: Duration = timedelta(hours=1)
+    reminder_lease: Duration = timedelta(seconds=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     slack_bot_token: SecretStr | None = None

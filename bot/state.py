@@ -33,6 +33,8 @@ class PendingKind(StrEnum):
 
     RESUME = "resume"
     FORGET = "forget"
+    # "When is the interview?": the next typed text is its time (`ref`: the questionnaire).
+    INTERVIEW = "interview"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,13 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Pending:
-    """The open yes/no question; for RESUME it remembers how the new start was asked for."""
+    """The open question outside the questionnaire; for RESUME it remembers how the new start
+    was asked for, for INTERVIEW which questionnaire the interview belongs to."""
 
     kind: PendingKind
     company: str | None = None
     ask_company: bool = True
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ class HistoryEntry:
     finished_at: datetime
     company: str | None = None
     role: str | None = None
+    # How it went, reported at the follow-up (bot.reminders.model.OUTCOMES).
+    outcome: str | None = None
 
 
 def _time(value: str) -> datetime:
@@ -115,6 +121,8 @@ def session_to_json(session: Session) -> str:
             "company": session.pending.company,
             "ask_company": session.pending.ask_company,
         }
+        if session.pending.ref is not None:
+            data["pending"]["ref"] = session.pending.ref
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -141,7 +149,9 @@ def session_from_json(text: str) -> Session:
                 raise ImpossibleState("a finished conversation was stored as active")
         pending = None
         if (p := data.get("pending")) is not None:
-            pending = Pending(PendingKind(p["kind"]), p.get("company"), bool(p["ask_company"]))
+            pending = Pending(
+                PendingKind(p["kind"]), p.get("company"), bool(p["ask_company"]), p.get("ref")
+            )
         return Session(conversation=conv, pending=pending)
     except (KeyError, TypeError, ValueError) as exc:
         raise ImpossibleState(f"unreadable stored session: {exc}") from exc

@@ -49,6 +49,7 @@ HISTORY_EMPTY = "No finished questionnaires yet. Type start to begin one."
 HISTORY_TITLE = "Your past verdicts"
 HISTORY_LINE = "{date}: {verdict} ({about})"
 HISTORY_NO_COMPANY = "no company given"
+HISTORY_OUTCOME = ". Outcome: {outcome}"
 START_ANOTHER = "Start another"
 HELP = (
     "I help you decide whether an interview you're not excited about is worth taking. "
@@ -58,7 +59,11 @@ HELP_QUESTIONS = (
     "While answering: press a button or type its number or words; "
     "type back, restart, cancel, or why (why I ask)."
 )
-HELP_COMMANDS = "Commands: start [company — role], history, forget me, help."
+HELP_COMMANDS = (
+    "Commands: start [company — role], history, stats, remind <when> <what>, reminders, "
+    "timezone <zone>, channel, forget me, help."
+)
+SET_REMINDERS = "Set interview reminders"
 VERDICT_REASONS_FOR = "In favour of going"
 VERDICT_REASONS_AGAINST = "Against going"
 VERDICT_TIPS = "To prepare"

@@ -1,0 +1,325 @@
+"""Carries out reminder commands and presses for the engine: the I/O around the pure parts in
+commands, plan, when and messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.flow import InterviewTime, Press, Text, describe_company, parse_button
+from bot.reminders import commands, messages, plan, texts
+from bot.reminders.model import OUTCOMES, NewReminder, ReminderKind, Role
+from bot.reminders.store import ReminderStore
+from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
+from bot.replies import Kind, Reply
+from bot.state import Pending, PendingKind, UserKey
+from bot.storage.sql import SqlStore
+from bot.verdict import decide
+
+log = logging.getLogger(__name__)
+
+SNOOZES: Mapping[str, timedelta] = {"snooze1h": timedelta(hours=1), "snooze1d": timedelta(days=1)}
+
+
+class Keep:
+    """The open question stays as it was."""
+
+
+KEEP = Keep()
+
+
+class Handled(NamedTuple):
+    """What to say, and what the user's open question becomes (None: nothing open)."""
+
+    replies: tuple[Reply, ...]
+    pending: Pending | Keep | None = KEEP
+
+
+@dataclass(frozen=True)
+class ReminderConfig:
+    """The settings reminders run with."""
+
+    offsets: tuple[timedelta, ...]
+    followup: timedelta
+    default_timezone: str = "UTC"
+    # Platforms this process delivers reminders on; commands elsewhere are answered plainly.
+    platforms: frozenset[str] = frozenset({"console"})
+    # Platforms that have channels (the console has none).
+    channel_platforms: frozenset[str] = frozenset({"slack", "discord"})
+    # SLACK_JOB_HUNT_CHANNEL / DISCORD_JOB_HUNT_CHANNEL, by platform.
+    job_hunt_channels: Mapping[str, str] = field(default_factory=dict)
+
+
+def _say(text: str, kind: Kind = Kind.INFO) -> Handled:
+    return Handled((Reply(kind=kind, text=text),))
+
+
+def _error(text: str) -> Handled:
+    return Handled((Reply(kind=Kind.ERROR, text=text),))
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def find_zone(name: str) -> str | None:
+    """The IANA name the user meant, forgiving case: "europe/berlin" is Europe/Berlin."""
+    return _zone_names().get(name.strip().lower())
+
+
+class ReminderService:
+    """Handles what the flow delegates: reminder commands, reminder buttons, interview times."""
+
+    def __init__(
+        self,
+        *,
+        store: ReminderStore,
+        sql: SqlStore,
+        config: ReminderConfig,
+        new_id: Callable[[], str],
+        on_created: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self._sql = sql
+        self.config = config
+        self._new_id = new_id
+        self._on_created = on_created
+
+    def serves(self, platform: str) -> bool:
+        """Whether reminders are delivered on this platform by this process."""
+        return platform in self.config.platforms
+
+    async def zone(self, key: UserKey) -> ZoneInfo:
+        """The user's own timezone, or the default."""
+        own = await self._sql.timezone(key)
+        if isinstance(own, ZoneInfo):
+            return own
+        return ZoneInfo(self.config.default_timezone)
+
+    async def handle(
+        self, key: UserKey, action: Text | Press | InterviewTime, *, now: datetime
+    ) -> Handled:
+        """Carry out one delegated event."""
+        if not self.serves(key.platform):
+            return _say(texts.NOT_HERE)
+        if isinstance(action, InterviewTime):
+            return await self._interview(key, action.conversation_id, action.text, now)
+        if isinstance(action, Press):
+            return await self._press(key, action.button_id, now)
+        command = commands.parse_command(action.text)
+        if isinstance(command, commands.Remind):
+            return await self._remind(key, command, now)
+        if isinstance(command, commands.ListReminders):
+            return await self._list(key, now)
+        if isinstance(command, commands.SetTimezone):
+            return await self._timezone(key, command.name, now)
+        if isinstance(command, commands.SetChannel):
+            return await self._channel(key, command, action.channel, now)
+        if isinstance(command, commands.ShowStats):
+            entries = await self._sql.history(key, limit=10_000)
+            return Handled((messages.stats_reply(entries),))
+        return _say(texts.REMIND_HELP)
+
+    # --- interviews -------------------------------------------------------------------------
+
+    async def _interview(
+        self, key: UserKey, conversation_id: str, typed: str, now: datetime
+    ) -> Handled:
+        entry = await self.store.history_entry(key, conversation_id)
+        if entry is None:
+            return Handled(_say(texts.INTERVIEW_UNKNOWN).replies, None)
+        tz = await self.zone(key)
+        try:
+            when = parse_when(typed, now=now, tz=tz)
+        except WhenError as exc:
+            return _error(str(exc))
+        if when.rule is not None:
+            return _error(f"An interview happens once: give its day and time, such as {EXAMPLES}.")
+        if await self.store.count_active(key) >= plan.MAX_PENDING_PER_USER:
+            return _error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
+        times = plan.interview_times(
+            when.at, offsets=self.config.offsets, followup=self.config.followup, now=now
+        )
+        about = describe_company(entry.company, entry.role) or ""
+        tips = decide(entry.answers, role_text=about or None).tips
+        reminder = NewReminder(
+            id=self._new_id(),
+            owner=key,
+            channel=None,  # they name a company: DM only
+            text=about,
+            kind=ReminderKind.INTERVIEW,
+            timezone=tz.key,
+            occurrences=times,
+            notes=tips,
+            conversation_id=conversation_id,
+            event_at=when.at,
+        )
+        await self.store.create(reminder, now=now)
+        self._on_created()
+        log.info("interview reminders set on %s", key.platform)
+        reply = messages.interview_confirmation(
+            reminder_id=reminder.id, about_text=about, event_at=when.at, times=times, tz=tz
+        )
+        return Handled((reply,), None)
+
+    # --- remind -----------------------------------------------------------------------------
+
+    async def _remind(self, key: UserKey, command: commands.Remind, now: datetime) -> Handled:
+        if not command.rest:
+            return _say(texts.REMIND_HELP)
+        wants_channel = command.channel is not None or command.unclear_channel
+        if wants_channel and key.platform not in self.config.channel_platforms:
+            return _error(texts.NO_CHANNELS_HERE)
+        if command.unclear_channel:
+            return _error(texts.UNCLEAR_CHANNEL)
+        channel = command.channel
+        if isinstance(channel, commands.JobHunt):
+            channel = await self._job_hunt_channel(key)
+            if channel is None:
+                return _error(texts.NO_JOB_HUNT_CHANNEL)
+        tz = await self.zone(key)
+        try:
+            when, rest = split_when(command.rest, now=now, tz=tz)
+        except WhenError as exc:
+            return _error(str(exc))
+        text = commands.reminder_text(rest)
+        if not text:
+            return _error(texts.NO_TEXT.format(when="in 2 hours"))
+        if len(text) > plan.MAX_TEXT:
+            return _error(texts.TOO_LONG.format(length=len(text), limit=plan.MAX_TEXT))
+        if await self.store.count_active(key) >= plan.MAX_PENDING_PER_USER:
+            return _error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
+        if when.rule is not None and channel is not None:
+            running = await self.store.count_channel_recurring(key.platform, key.workspace, channel)
+            if running >= plan.MAX_RECURRING_PER_CHANNEL:
+                return _error(
+                    texts.TOO_MANY_IN_CHANNEL.format(limit=plan.MAX_RECURRING_PER_CHANNEL)
+                )
+        recurring = when.rule is not None
+        reminder = NewReminder(
+            id=self._new_id(),
+            owner=key,
+            channel=channel,
+            text=text,
+            kind=ReminderKind.RECURRING if recurring else ReminderKind.ONCE,
+            timezone=tz.key,
+            occurrences=(((Role.REPEAT if recurring else Role.ONCE), when.at),),
+            rule=when.rule,
+        )
+        await self.store.create(reminder, now=now)
+        self._on_created()
+        log.info("reminder set on %s", key.platform)
+        where = texts.WHERE_CHANNEL.format(channel=channel) if channel else ""
+        shown = format_when(when.at, tz)
+        if when.rule is not None:
+            rule = messages.describe_rule(when.rule)
+            confirmation = texts.REMIND_SET_RECURRING.format(
+                where=where, rule=rule, when=shown, text=text
+            )
+        else:
+            confirmation = texts.REMIND_SET.format(when=shown, where=where, text=text)
+        reply = Reply(
+            kind=Kind.INFO, text=confirmation, buttons=(messages.undo_button(reminder.id),)
+        )
+        return Handled((reply,))
+
+    async def _job_hunt_channel(self, key: UserKey) -> str | None:
+        chosen = await self.store.job_hunt_channel(key.platform, key.workspace)
+        return chosen or self.config.job_hunt_channels.get(key.platform)
+
+    # --- reminders, timezone, channel ------------------------------------------------------
+
+    async def _list(self, key: UserKey, now: datetime) -> Handled:
+        tz = await self.zone(key)
+        upcoming = await self.store.upcoming(key, limit=plan.MAX_PENDING_PER_USER)
+        missed = await self.store.take_missed(key, now=now)
+        example = "remind in 2 hours call Sam back"
+        return Handled((messages.list_reply(upcoming, missed, tz, example),))
+
+    async def _timezone(self, key: UserKey, name: str | None, now: datetime) -> Handled:
+        if name is None:
+            tz = await self.zone(key)
+            return _say(texts.TIMEZONE_SHOW.format(zone=tz.key, now=format_when(now, tz)))
+        found = find_zone(name)
+        if found is None:
+            return _error(texts.TIMEZONE_BAD.format(name=name[:60]))
+        await self._sql.set_timezone(key, found)
+        return _say(texts.TIMEZONE_SET.format(zone=found, now=format_when(now, ZoneInfo(found))))
+
+    async def _channel(
+        self, key: UserKey, command: commands.SetChannel, here: str | None, now: datetime
+    ) -> Handled:
+        if key.platform not in self.config.channel_platforms:
+            return _error(texts.NO_CHANNELS_HERE)
+        if command.unclear_channel:
+            return _error(texts.UNCLEAR_CHANNEL)
+        chosen = command.channel or here
+        if chosen is None:
+            current = await self._job_hunt_channel(key)
+            if current is None:
+                return _say(texts.CHANNEL_ASK)
+            return _say(texts.CHANNEL_SHOW.format(channel=current))
+        await self.store.set_job_hunt_channel(key.platform, key.workspace, chosen, now=now)
+        return _say(texts.CHANNEL_SET.format(channel=chosen))
+
+    # --- buttons ----------------------------------------------------------------------------
+
+    async def _press(self, key: UserKey, raw: str, now: datetime) -> Handled:
+        parsed = parse_button(raw)
+        if parsed is None:
+            return _error(texts.GONE)
+        scope, step, value = parsed
+        if step == "occ" and scope.isdigit():
+            return await self._occurrence_press(key, int(scope), value, now)
+        found = await self.store.reminder(scope)
+        if found is None:
+            return _error(texts.GONE)
+        owner, _kind, conversation_id, text = found
+        if owner != key:
+            return _error(texts.NOT_YOURS)
+        if step == "rem" and value in ("undo", "stop"):
+            cancelled = await self.store.cancel_series(scope, now=now)
+            if value == "undo":
+                return _say(texts.UNDONE) if cancelled else _error(texts.GONE)
+            return _say(texts.STOPPED_SERIES.format(text=text))
+        if step == "out" and value in OUTCOMES and conversation_id is not None:
+            entry = await self.store.set_outcome(key, conversation_id, value, now=now)
+            if entry is None:
+                return _error(texts.OUTCOME_GONE)
+            log.info("interview outcome recorded on %s", key.platform)
+            reply = messages.outcome_reply(value, entry)
+            if value == "next":
+                return Handled((reply,), Pending(PendingKind.INTERVIEW, ref=conversation_id))
+            return Handled((reply,))
+        return _error(texts.GONE)
+
+    async def _occurrence_press(
+        self, key: UserKey, occurrence_id: int, value: str, now: datetime
+    ) -> Handled:
+        found = await self.store.occurrence(occurrence_id)
+        if found is None:
+            return _error(texts.GONE)
+        owner, item = found
+        if owner != key:
+            return _error(texts.NOT_YOURS)
+        shown = messages.upcoming_line(item, await self.zone(key))
+        if value == "cancel":
+            if item.rule:
+                await self.store.cancel_series(item.reminder_id, now=now)
+                return _say(texts.STOPPED_SERIES.format(text=item.text))
+            done = await self.store.cancel_occurrence(occurrence_id, now=now)
+            return _say(texts.CANCELLED_ONE.format(text=shown)) if done else _error(texts.GONE)
+        if value in SNOOZES:
+            at = await self.store.snooze(occurrence_id, SNOOZES[value], now=now)
+            if at is None:
+                return _error(texts.GONE)
+            self._on_created()
+            tz = await self.zone(key)
+            return _say(texts.SNOOZED.format(when=format_when(at, tz), text=item.text or shown))
+        return _error(texts.GONE)

@@ -1,0 +1,107 @@
+"""The bot's words about reminders. Never write the verdict words in capitals here."""
+
+ASK_INTERVIEW = (
+    "When is the interview{about}? Type the day and time, for example: tomorrow 3pm, "
+    "next tuesday 10:30, dec 8 14:00. Type cancel to skip."
+)
+ASK_NEXT_ROUND = (
+    "Good luck with the next round! When is it? Type the day and time, for example: "
+    "next tuesday 10:30. Type cancel to skip."
+)
+INTERVIEW_SET = "Interview reminders set for {about}, {when}."
+INTERVIEW_TIMES = "When you'll hear from me"
+INTERVIEW_NOTHING_BEFORE = "It's too soon for a reminder before it; I'll still ask how it went."
+INTERVIEW_UNKNOWN = "I can't find that questionnaire any more, so I can't set its reminders."
+INTERVIEW_CANCELLED = "No interview reminders set."
+BEFORE_LINE = "{when}: a reminder, {ahead} before"
+FOLLOWUP_LINE = "{when}: I'll ask how it went"
+THE_INTERVIEW = "the interview"
+
+REMIND_HELP = (
+    "Write remind, then when, then what: remind in 2 hours call Sam back, "
+    "remind tomorrow 9am send the thank-you note, remind every monday 9am plan the week."
+)
+REMIND_SET = "Reminder set for {when}{where}: {text}"
+REMIND_SET_RECURRING = "Recurring reminder set{where}, {rule}, starting {when}: {text}"
+NO_TEXT = "What should I remind you of? Put it after the time, for example: remind {when} stretch."
+TOO_LONG = "That reminder is {length} characters; please keep it to {limit}."
+TOO_MANY = (
+    "You already have {limit} reminders waiting. Cancel one (type reminders) before adding more."
+)
+TOO_MANY_IN_CHANNEL = (
+    "That channel already has {limit} recurring reminders. Cancel one before adding more."
+)
+WHERE_CHANNEL = " in <#{channel}>"
+NO_CHANNELS_HERE = (
+    "Channels are for Slack and Discord; here every reminder prints in this window. "
+    "Leave the channel out: remind in 2 hours call Sam back."
+)
+NO_JOB_HUNT_CHANNEL = (
+    "No job-hunt channel is set yet. Run channel in the channel you want, "
+    "or name it: remind #job-hunt tomorrow 9am …"
+)
+NOT_HERE = "Reminders aren't available on this platform yet."
+UNCLEAR_CHANNEL = "I couldn't tell which channel that is. Pick it from the list as you type #."
+
+LIST_TITLE = "Your upcoming reminders"
+LIST_EMPTY = "You have no upcoming reminders. Set one with remind, for example: {example}."
+LIST_MISSED = "Missed while I was offline, or not delivered"
+LIST_LINE = "{when}: {text}{where}"
+CANCEL = "Cancel"
+STOP = "Stop"
+SNOOZE_HOUR = "Snooze 1 hour"
+SNOOZE_DAY = "Snooze 1 day"
+UNDO = "Undo"
+CANCELLED_ONE = "Cancelled: {text}"
+STOPPED_SERIES = "Stopped: {text}. It won't come again."
+UNDONE = "Undone. Nothing will be posted for it."
+SNOOZED = "Snoozed until {when}: {text}"
+GONE = "That reminder was already posted, cancelled or taken care of."
+NOT_YOURS = "That reminder isn't yours, so I left it alone."
+
+REMINDER = "Reminder: {text}"
+RECURRING_NOTE = "This repeats {rule}."
+LATE = "Sorry, this is late: it was due {when}, while I was offline."
+BEFORE = "Your interview{about} is in {ahead}: {when}."
+BEFORE_TIPS = "To prepare"
+FOLLOWUP = "How did the interview{about} go?"
+FAILED = 'I couldn\'t post your reminder "{text}" ({reason}). It is kept in your reminders list.'
+
+TIMEZONE_SET = "Your timezone is now {zone}. It's {now} there."
+TIMEZONE_SHOW = "Your timezone is {zone} ({now}). Change it with: timezone Europe/Berlin"
+TIMEZONE_BAD = (
+    "I don't know the timezone {name!r}. Use a name like Europe/Berlin, America/New_York "
+    "or Asia/Kolkata."
+)
+CHANNEL_SET = "Reminders for the job-hunt channel will go to <#{channel}>."
+CHANNEL_SHOW = "The job-hunt channel is <#{channel}>. Change it by running channel in another one."
+CHANNEL_ASK = "Run channel in the channel you want for reminders, or name it: channel #job-hunt."
+
+OUTCOME_NOTED = "Noted: {outcome}."
+OUTCOME_GONE = "I no longer have that questionnaire, so I couldn't record how it went."
+OFFER = "Congratulations on the offer! Take the time you need to weigh it."
+OFFER_LEVERAGE = (
+    "Congratulations! You were waiting on a company you prefer: now is the moment to tell "
+    "them, truthfully, and ask about their timeline."
+)
+LEVERAGE_TITLE = "A note to the company you prefer, to copy"
+LEVERAGE_NOTE = (
+    "Hello, I wanted to let you know that I've received an offer from another company. "
+    "Your team is still my first choice, so before I answer them I'd like to ask where things "
+    "stand on your side and what your timeline looks like. Thank you!"
+)
+WAITING = "Fingers crossed. If it's quiet for more than a week, a short polite follow-up is fine."
+STILL_WORTH_TITLE = "What it was still worth"
+NOT_THIS_TIME = "Sorry it didn't work out. It wasn't wasted, though."
+DIDNT_GO = "That's fine: plans change. Next time, here's what going could give you."
+WORTH_PRACTICE = "Practice: one more real interview behind you, ready for the one you care about."
+WORTH_PEOPLE = "People: note who you met; a short thank-you keeps the door open."
+WORTH_INSIGHT = "Insight: you know now what that kind of job looks like from the inside."
+
+STATS_EMPTY = "No finished questionnaires yet, so nothing to count."
+STATS_TITLE = "{count} interview{s} you weren't sure about"
+STATS_OUTCOMES = "Outcomes: {outcomes}"
+STATS_NONE_REPORTED = "No outcomes reported yet; I ask after each interview with reminders."
+STATS_BY_VERDICT = "By verdict"
+STATS_VERDICT_LINE = "{verdict}: {count}, {outcomes}"
+STATS_NOT_REPORTED = "not reported"
