@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from bot.reminders.model import Delivery
     from bot.reminders.scheduler import Scheduler
     from bot.reminders.service import ReminderService
-    from bot.reminders.store import ReminderStore
     from bot.storage.sql import SqlStore
 
 COMMANDS = ("console", "slack", "discord", "check")
@@ -104,7 +103,7 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
 
             def scheduler_for(console: Console) -> Scheduler:
                 deliveries = {"console": ConsoleDelivery(console)}
-                scheduler = _scheduler(settings, service.store, deliveries)
+                scheduler = _scheduler(settings, store, deliveries)
                 schedulers.append(scheduler)
                 return scheduler
 
@@ -163,13 +162,14 @@ def _reminder_service(
 
 
 def _scheduler(
-    settings: Settings, store: ReminderStore, deliveries: Mapping[str, Delivery]
+    settings: Settings, store: SqlStore, deliveries: Mapping[str, Delivery]
 ) -> Scheduler:
     from bot.engine import utc_now
+    from bot.reminders.queue import DueQueue
     from bot.reminders.scheduler import Scheduler
 
     return Scheduler(
-        store=store,
+        queue=DueQueue(store),
         deliveries=deliveries,
         clock=utc_now,
         lease=settings.reminder_lease,

@@ -19,7 +19,6 @@ from bot.flow import (
     ForgetUser,
     RecordVerdict,
     ShowHistory,
-    history_reply,
     step,
 )
 from bot.reminders.service import Keep, ReminderService
@@ -27,6 +26,7 @@ from bot.reminders.texts import NOT_HERE
 from bot.replies import Kind, Reply
 from bot.state import HistoryEntry, Pending, Session, UserKey
 from bot.storage import Store
+from bot.views import history_reply
 
 log = logging.getLogger(__name__)
 

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Final
 
 from bot import texts
 from bot.durations import format_duration
-from bot.questionnaire import QUESTIONS, REASON_NAMES, VERDICT_SUMMARY, Question, Verdict
+from bot.questionnaire import QUESTIONS, Question
 from bot.reminders import commands as reminder_commands
 from bot.reminders import texts as reminder_texts
-from bot.reminders.model import OUTCOMES
-from bot.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.replies import Button, ButtonRole, Kind, Reply
 from bot.state import Conversation, HistoryEntry, Pending, PendingKind, Session, Stage
-from bot.verdict import Outcome, decide
+from bot.verdict import decide
+from bot.views import (
+    TOTAL,
+    USER_SCOPE,
+    button_id,
+    controls,
+    describe_company,
+    help_reply,
+    info,
+    join,
+    parse_button,
+    question_reply,
+    refused,
+    start_button,
+    verdict_reply,
+)
 
-PREFIX: Final = "tp"
-USER_SCOPE: Final = "-"
 CONTROL_WORDS: Final = ("back", "restart", "cancel", "why", "help")
-TOTAL: Final = len(QUESTIONS)
 MAX_COMPANY_CHARS: Final = 120
 MISSES_BEFORE_BUTTONS: Final = 3
 
@@ -163,13 +174,6 @@ def split_company(text: str) -> tuple[str | None, str | None]:
     return company, role
 
 
-def describe_company(company: str | None, role: str | None) -> str | None:
-    """ "Acme — Data Analyst", "Acme", or None."""
-    if company and role:
-        return f"{company} — {role}"
-    return company or role
-
-
 _COMMAND_WORDS: Final = {"help", "history", "start", "forget", "cancel", "restart", "back", "why"}
 
 
@@ -187,156 +191,6 @@ def command_event(text: str) -> Event:
     return Start(stripped)
 
 
-# --- button ids ------------------------------------------------------------------------------
-
-
-def button_id(scope: str, step_id: str, value: str) -> str:
-    """`tp:<conversation id or ->:<question id or step>:<value>`."""
-    return f"{PREFIX}:{scope}:{step_id}:{value}"
-
-
-def parse_button(raw: str) -> tuple[str, str, str] | None:
-    """Split a button id into (scope, step, value); None if it isn't one of ours."""
-    parts = raw.split(":")
-    if len(parts) != 4 or parts[0] != PREFIX or not all(parts[1:]):
-        return None
-    return parts[1], parts[2], parts[3]
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def _controls(conv: Conversation, words: tuple[str, ...]) -> tuple[Button, ...]:
-    return tuple(
-        Button(button_id(conv.id, conv.step_id, w), texts.CONTROL_LABELS[w], ButtonRole.CONTROL)
-        for w in words
-    )
-
-
-def question_reply(conv: Conversation, notice: str | None = None) -> Reply:
-    """The current step of a conversation, with its buttons."""
-    if conv.stage is Stage.COMPANY:
-        skip = Button(button_id(conv.id, "company", "skip"), texts.SKIP, ButtonRole.ACTION)
-        return Reply(
-            kind=Kind.QUESTION,
-            text=texts.COMPANY_PROMPT,
-            notice=notice,
-            buttons=(skip, *_controls(conv, ("why", "cancel"))),
-            conversation_id=conv.id,
-            step_id="company",
-        )
-    question = QUESTIONS[conv.index]
-    scope = f"{PREFIX}:{conv.id}:"
-    return Reply(
-        kind=Kind.QUESTION,
-        text=question.prompt,
-        notice=notice,
-        buttons=tuple(
-            [Button(scope + tail, label, role) for tail, label, role in _BUTTON_TAILS[conv.index]]
-        ),
-        progress=(conv.index + 1, TOTAL),
-        conversation_id=conv.id,
-        step_id=question.id,
-    )
-
-
-def _button_tails(index: int) -> tuple[tuple[str, str, ButtonRole], ...]:
-    # Everything of a question's buttons but the conversation id, worked out once per question.
-    question = QUESTIONS[index]
-    words = ("back", "restart", "cancel", "why") if index else ("restart", "cancel", "why")
-    return (
-        *((f"{question.id}:{c.value}", c.label, ButtonRole.CHOICE) for c in question.choices),
-        *((f"{question.id}:{w}", texts.CONTROL_LABELS[w], ButtonRole.CONTROL) for w in words),
-    )
-
-
-_BUTTON_TAILS: Final = tuple(_button_tails(i) for i in range(TOTAL))
-
-
-def _join(*parts: str | None) -> str:
-    return "\n".join(p for p in parts if p)
-
-
-def _info(text: str, *buttons: Button) -> Reply:
-    return Reply(kind=Kind.INFO, text=text, buttons=buttons)
-
-
-def _refused(text: str, kind: Kind = Kind.INFO) -> Reply:
-    return Reply(kind=kind, text=text, refused=True)
-
-
-def _start_button() -> Button:
-    return Button(button_id(USER_SCOPE, "start", "new"), texts.START_ANOTHER, ButtonRole.ACTION)
-
-
-def verdict_reply(conv: Conversation, outcome: Outcome, *, reminders: bool = False) -> Reply:
-    """The verdict message: it begins with the verdict in capitals. With `reminders`, going
-    verdicts offer to set interview reminders."""
-    about = describe_company(conv.company, conv.role)
-    heading = outcome.verdict.value + (f" — {about}" if about else "")
-    pro = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points > 0)
-    con = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points <= 0)
-    sections = [
-        Section(title, lines)
-        for title, lines in (
-            (texts.VERDICT_REASONS_FOR, pro),
-            (texts.VERDICT_REASONS_AGAINST, con),
-            (texts.VERDICT_TIPS, outcome.tips),
-        )
-        if lines
-    ]
-    return Reply(
-        kind=Kind.VERDICT,
-        text=_join(heading, VERDICT_SUMMARY[outcome.verdict]),
-        sections=tuple(sections),
-        note=Section(texts.VERDICT_NOTE, (outcome.decline_note,)) if outcome.decline_note else None,
-        buttons=(*_reminder_button(conv, outcome, reminders), _start_button()),
-        conversation_id=conv.id,
-    )
-
-
-def _reminder_button(conv: Conversation, outcome: Outcome, reminders: bool) -> tuple[Button, ...]:
-    if not reminders or outcome.verdict is Verdict.PASS:
-        return ()
-    label = texts.SET_REMINDERS
-    return (Button(button_id(conv.id, "interview", "set"), label, ButtonRole.ACTION),)
-
-
-_HISTORY_WORDS: Final = {
-    Verdict.TAKE_IT.value: "Take it",
-    Verdict.LEAN_TAKE.value: "Lean take",
-    Verdict.PASS.value: "Pass",
-}
-
-
-def history_reply(entries: list[HistoryEntry], *, tz: tzinfo = UTC) -> Reply:
-    """The user's past verdicts, newest first; verdict words not in capitals (they're history)."""
-    if not entries:
-        return _info(texts.HISTORY_EMPTY, _start_button())
-    lines = tuple(
-        texts.HISTORY_LINE.format(
-            date=f"{e.finished_at.astimezone(tz):%d %b %Y}".lstrip("0"),
-            verdict=_HISTORY_WORDS.get(e.verdict, e.verdict.capitalize()),
-            about=describe_company(e.company, e.role) or texts.HISTORY_NO_COMPANY,
-        )
-        + (texts.HISTORY_OUTCOME.format(outcome=OUTCOMES[e.outcome]) if e.outcome else "")
-        for e in entries
-    )
-    return Reply(
-        kind=Kind.INFO,
-        text=texts.HISTORY_TITLE,
-        sections=(Section(texts.HISTORY_TITLE, lines),),
-        buttons=(_start_button(),),
-    )
-
-
-def help_reply(conv: Conversation | None) -> Reply:
-    """What the bot does and how to drive it; mid-questionnaire it re-asks the question."""
-    if conv is not None:
-        return question_reply(conv, _join(texts.HELP_QUESTIONS, texts.HELP_COMMANDS))
-    return _info(_join(texts.HELP, texts.HELP_COMMANDS), _start_button())
-
-
 # --- the state machine -----------------------------------------------------------------------
 
 
@@ -349,8 +203,8 @@ def step(session: Session, event: Event, ctx: Context) -> Step:
         expired = texts.EXPIRED.format(started=started, ttl=format_duration(ctx.ttl))
         session = Session()
         if isinstance(event, Press):
-            return Step(session, (_refused(_join(expired, texts.EXPIRED_PRESS)),))
-        notices = (_info(expired),)
+            return Step(session, (refused(join(expired, texts.EXPIRED_PRESS)),))
+        notices = (info(expired),)
     if isinstance(event, Start):
         result = _start(session, event.company_text, event.ask_company, ctx)
     elif isinstance(event, Text):
@@ -370,7 +224,7 @@ def _begin(company_text: str | None, ask_company: bool, ctx: Context, notice: st
     conv = Conversation(ctx.new_id, stage, ctx.now, ctx.now, company=company, role=role)
     about = describe_company(company, role)
     noted = texts.COMPANY_NOTED.format(company=about) if about else None
-    return Step(Session(conv), (question_reply(conv, _join(notice, noted)),))
+    return Step(Session(conv), (question_reply(conv, join(notice, noted)),))
 
 
 def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) -> Step:
@@ -386,13 +240,13 @@ def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) 
         Button(button_id(conv.id, "resume", "over"), texts.START_OVER, ButtonRole.ACTION),
     )
     pending = Pending(PendingKind.RESUME, company_text, ask)
-    return Step(replace(session, pending=pending), (_info(prompt, *buttons),))
+    return Step(replace(session, pending=pending), (info(prompt, *buttons),))
 
 
 def _resume(session: Session, over: bool, ctx: Context) -> Step:
     conv, pending = session.conversation, session.pending
     if conv is None or pending is None:
-        return Step(session, (_refused(texts.STALE),))
+        return Step(session, (refused(texts.STALE),))
     if over:
         return _begin(pending.company, pending.ask_company, ctx, texts.INTRO)
     return Step(Session(conv), (question_reply(conv),))
@@ -400,8 +254,8 @@ def _resume(session: Session, over: bool, ctx: Context) -> Step:
 
 def _forget(session: Session, confirmed: bool) -> Step:
     if confirmed:
-        return Step(Session(), (_info(texts.FORGOTTEN),), (ForgetUser(),))
-    return Step(replace(session, pending=None), (_info(texts.FORGET_KEPT),))
+        return Step(Session(), (info(texts.FORGOTTEN),), (ForgetUser(),))
+    return Step(replace(session, pending=None), (info(texts.FORGET_KEPT),))
 
 
 def _ask_forget(session: Session) -> Step:
@@ -410,7 +264,7 @@ def _ask_forget(session: Session) -> Step:
         Button(button_id(USER_SCOPE, "forget", "no"), texts.FORGET_NO, ButtonRole.ACTION),
     )
     pending = Pending(PendingKind.FORGET)
-    return Step(replace(session, pending=pending), (_info(texts.FORGET_PROMPT, *buttons),))
+    return Step(replace(session, pending=pending), (info(texts.FORGET_PROMPT, *buttons),))
 
 
 def _text(session: Session, event: Text, ctx: Context) -> Step:
@@ -434,7 +288,7 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if pending is not None and pending.kind is PendingKind.INTERVIEW and pending.ref:
         return Step(session, (), (Delegate(InterviewTime(pending.ref, raw)),))
     if resuming:
-        return Step(session, (_info(texts.RESUME_RETRY),))
+        return Step(session, (info(texts.RESUME_RETRY),))
     if pending is not None and pending.kind is PendingKind.FORGET:
         if word in _YES_WORDS or word in _NO_WORDS:
             return _forget(session, word in _YES_WORDS)
@@ -471,8 +325,8 @@ def _miss(session: Session, conv: Conversation) -> Step:
         again = question_reply(conv)
         reply = Reply(
             kind=Kind.ERROR,
-            text=_join(texts.RETRY_HARD.format(numbers=numbers), question.prompt),
-            buttons=(*again.choices, *_controls(conv, ("cancel",))),
+            text=join(texts.RETRY_HARD.format(numbers=numbers), question.prompt),
+            buttons=(*again.choices, *controls(conv, ("cancel",))),
             progress=again.progress,
             conversation_id=conv.id,
             step_id=question.id,
@@ -511,13 +365,11 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
         return Step(session, (help_reply(conv),))
     if word == "cancel":
         if session.pending is not None and session.pending.kind is PendingKind.INTERVIEW:
-            return Step(
-                replace(session, pending=None), (_info(reminder_texts.INTERVIEW_CANCELLED),)
-            )
+            return Step(replace(session, pending=None), (info(reminder_texts.INTERVIEW_CANCELLED),))
         if conv is None and session.pending is None:
-            return Step(session, (_info(texts.NOTHING_TO_CANCEL),))
+            return Step(session, (info(texts.NOTHING_TO_CANCEL),))
         text = texts.CANCELLED if conv is not None else texts.FORGET_KEPT
-        return Step(Session(), (_info(text, _start_button()),))
+        return Step(Session(), (info(text, start_button()),))
     if conv is None:
         if word == "restart":
             return _begin(None, True, ctx, texts.INTRO)
@@ -543,13 +395,13 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
 def _press(session: Session, raw: str, ctx: Context) -> Step:
     parsed = parse_button(raw)
     if parsed is None:
-        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
+        return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     scope, step_id, value = parsed
     if step_id in reminder_commands.STEPS:
         return Step(session, (), (Delegate(Press(raw)),))
     if (step_id, value) == ("interview", "set"):
         asking = Pending(PendingKind.INTERVIEW, ref=scope)
-        ask = _info(reminder_texts.ASK_INTERVIEW.format(about=""))
+        ask = info(reminder_texts.ASK_INTERVIEW.format(about=""))
         return Step(replace(session, pending=asking), (ask,))
     if scope == USER_SCOPE:
         if (step_id, value) == ("start", "new"):
@@ -559,12 +411,12 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
         if step_id == "forget" and value in ("yes", "no"):
             pending = session.pending
             if pending is None or pending.kind is not PendingKind.FORGET:
-                return Step(session, (_refused(texts.STALE),))
+                return Step(session, (refused(texts.STALE),))
             return _forget(session, value == "yes")
-        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
+        return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     conv = session.conversation
     if conv is None or scope != conv.id:
-        return Step(session, (_refused(texts.STALE),))
+        return Step(session, (refused(texts.STALE),))
     if step_id == "resume":
         pending = session.pending
         if (
@@ -572,17 +424,17 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
             or pending.kind is not PendingKind.RESUME
             or value not in ("yes", "over")
         ):
-            return Step(session, (_refused(texts.STALE),))
+            return Step(session, (refused(texts.STALE),))
         return _resume(session, value == "over", ctx)
     if step_id != conv.step_id:
-        return Step(session, (_refused(texts.STALE),))
+        return Step(session, (refused(texts.STALE),))
     session = Session(conv)
     if value in CONTROL_WORDS:
         return _control(session, value, ctx)
     if conv.stage is Stage.COMPANY:
         if value == "skip":
             return _to_questions(session, conv, None, None)
-        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
+        return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     if value not in CHOICE_VALUES[step_id]:
-        return Step(session, (_refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
+        return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     return _answer(session, conv, value, ctx)

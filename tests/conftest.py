@@ -12,6 +12,7 @@ import pytest
 from bot.engine import Engine, new_conversation_id
 from bot.flow import Event, Press, Start, Text
 from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing
+from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.reminders.store import ReminderStore
@@ -162,7 +163,7 @@ class ReminderWorld:
             "max_sleep": 0.02,
         } | options
         return Scheduler(
-            store=self.store,
+            queue=DueQueue(self.sql),
             deliveries={"console": delivery, "slack": delivery},
             clock=self.clock,
             **settings,  # type: ignore[arg-type]

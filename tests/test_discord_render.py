@@ -18,9 +18,10 @@ from adapters.discord.outbound import (
     render,
 )
 from bot import texts
-from bot.flow import Start, Text, button_id
+from bot.flow import Start, Text
 from bot.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.state import UserKey
+from bot.views import button_id
 
 
 def _question(conv: str = "abcdefgh23", step: str = "rust", notice: str | None = None) -> Reply:

@@ -33,8 +33,11 @@ def slack_me(world: ReminderWorld) -> Transcript:
 
 
 def _button(reply: Reply, label: str, index: int = 0) -> str:
-    found = [b.id for b in (*reply.buttons, *(x for i in reply.items for x in i.buttons))
-             if b.label == label]  # fmt: skip
+    found = [
+        b.id
+        for b in (*reply.buttons, *(x for i in reply.items for x in i.buttons))
+        if b.label == label
+    ]
     return found[index]
 
 

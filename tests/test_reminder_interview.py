@@ -29,8 +29,11 @@ def me(world: ReminderWorld, alice: Transcript) -> Transcript:
 
 
 def _button(reply: Reply, label: str) -> str:
-    return next(b.id for b in (*reply.buttons, *(x for i in reply.items for x in i.buttons))
-                if b.label == label)  # fmt: skip
+    return next(
+        b.id
+        for b in (*reply.buttons, *(x for i in reply.items for x in i.buttons))
+        if b.label == label
+    )
 
 
 async def _verdict_with_reminders(me: Transcript, world: ReminderWorld) -> Reply:
@@ -51,8 +54,9 @@ async def _run_to(world: ReminderWorld, moment: datetime) -> list[Reply]:
     return [item.message for _, item in world.delivery.posts[before:]]
 
 
-@pytest.mark.parametrize("outcome", ["Offer", "Next round", "Waiting to hear", "Not this time",
-                                     "Didn't go"])  # fmt: skip
+@pytest.mark.parametrize(
+    "outcome", ["Offer", "Next round", "Waiting to hear", "Not this time", "Didn't go"]
+)
 async def test_interview_path_from_verdict_to_each_outcome(me, world, outcome):
     confirmation = await _verdict_with_reminders(me, world)
     assert confirmation.text.startswith(
@@ -78,8 +82,12 @@ async def test_interview_path_from_verdict_to_each_outcome(me, world, outcome):
     [followup] = await _run_to(world, INTERVIEW + timedelta(days=1))
     assert followup.text == "How did the interview at Acme — Data Analyst go?"
     assert [b.label for b in followup.buttons] == [
-        "Offer", "Next round", "Waiting to hear", "Not this time", "Didn't go"
-    ]  # fmt: skip
+        "Offer",
+        "Next round",
+        "Waiting to hear",
+        "Not this time",
+        "Didn't go",
+    ]
     assert all(destination.channel is None for _, (destination, _, _) in world.delivery.posts)
 
     answer = await me.press(_button(followup, outcome))
@@ -128,8 +136,9 @@ async def test_next_round_asks_when_and_sets_reminders_for_it(me, world):
     assert world.delivery.posts[-1][1].message.text.startswith("How did the interview")
 
 
-@pytest.mark.parametrize(("outcome", "opening"), [("Not this time", texts.NOT_THIS_TIME),
-                                                  ("Didn't go", texts.DIDNT_GO)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("outcome", "opening"), [("Not this time", texts.NOT_THIS_TIME), ("Didn't go", texts.DIDNT_GO)]
+)
 async def test_a_no_says_what_the_interview_was_still_worth(me, world, outcome, opening):
     await _verdict_with_reminders(me, world)
     await world.run_until(INTERVIEW + timedelta(days=1))
@@ -144,8 +153,11 @@ async def test_a_time_that_cannot_be_read_keeps_asking_and_stores_nothing(me, wo
     await me.start("Acme")
     verdict = await me.answer_all(*TAKE_IT)
     await me.press(_button(verdict, "Set interview reminders"))
-    for typed, words in (("someday", "couldn't"), ("yesterday 3pm", "passed"),
-                         ("every monday 9am", "happens once")):  # fmt: skip
+    for typed, words in (
+        ("someday", "couldn't"),
+        ("yesterday 3pm", "passed"),
+        ("every monday 9am", "happens once"),
+    ):
         refused = await me.say(typed)
         assert refused.kind is Kind.ERROR
         assert words in refused.text

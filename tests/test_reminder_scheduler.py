@@ -26,8 +26,8 @@ from bot.reminders.model import (
     Undeliverable,
 )
 from bot.reminders.plan import MAX_ATTEMPTS
+from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
-from bot.reminders.store import ReminderStore
 from bot.state import UserKey
 from bot.storage.schema import occurrences
 from bot.storage.sql import SqlStore
@@ -105,7 +105,7 @@ async def test_loop_on_the_real_clock_posts_within_two_seconds_of_the_time(store
     world = ReminderWorld(store, clock)
     real = RecordingDelivery(lambda: datetime.now(UTC))  # type: ignore[arg-type]
     scheduler = Scheduler(
-        store=world.store,
+        queue=DueQueue(world.sql),
         deliveries={"slack": real},
         clock=lambda: datetime.now(UTC),
         lease=timedelta(seconds=60),
@@ -170,8 +170,14 @@ async def test_a_recurring_reminder_that_missed_several_runs_posts_once_for_the_
     tz = ZoneInfo("America/New_York")
     first = datetime(2026, 11, 23, 9, 0, tzinfo=tz)  # a Monday
     world.clock.now = first - timedelta(hours=1)
-    await _remind(world, first, "water the plants", kind=ReminderKind.RECURRING, role=Role.REPEAT,
-                  rule="FREQ=DAILY;BYHOUR=9;BYMINUTE=0")  # fmt: skip
+    await _remind(
+        world,
+        first,
+        "water the plants",
+        kind=ReminderKind.RECURRING,
+        role=Role.REPEAT,
+        rule="FREQ=DAILY;BYHOUR=9;BYMINUTE=0",
+    )
     # Down from before Monday's run until Thursday 09:20: four runs were due.
     await world.run_until(datetime(2026, 11, 26, 9, 20, tzinfo=tz))
     [(_, item)] = world.delivery.posts
@@ -183,10 +189,18 @@ async def test_a_recurring_reminder_that_missed_several_runs_posts_once_for_the_
 
 async def test_interview_reminders_before_it_are_dropped_once_it_has_started(world):
     interview = T0 + timedelta(days=2)
-    await _remind(world, interview - timedelta(hours=24), "Acme", kind=ReminderKind.INTERVIEW,
-                  role=Role.BEFORE, event_at=interview,
-                  extra=((Role.BEFORE, interview - timedelta(hours=1)),
-                         (Role.FOLLOWUP, interview + timedelta(days=1))))  # fmt: skip
+    await _remind(
+        world,
+        interview - timedelta(hours=24),
+        "Acme",
+        kind=ReminderKind.INTERVIEW,
+        role=Role.BEFORE,
+        event_at=interview,
+        extra=(
+            (Role.BEFORE, interview - timedelta(hours=1)),
+            (Role.FOLLOWUP, interview + timedelta(days=1)),
+        ),
+    )
     await world.run_until(interview + timedelta(minutes=10))  # down through both
     assert world.delivery.posts == []
     assert [s for s, _, _ in await _statuses(world.sql)] == ["cancelled", "cancelled", "pending"]
@@ -226,7 +240,7 @@ def test_two_schedulers_on_one_sqlite_file_deliver_500_reminders_exactly_once(tm
         async def work() -> None:
             store = await SqlStore.open(url)
             scheduler = Scheduler(
-                store=ReminderStore(store),
+                queue=DueQueue(store),
                 deliveries={"slack": Slow(who)},
                 clock=clock,
                 lease=timedelta(seconds=60),
@@ -291,13 +305,15 @@ async def test_a_crash_between_claim_and_send_is_delivered_after_the_lease(world
 
 async def test_a_result_recorded_after_the_lease_was_taken_over_is_refused(world):
     await _remind(world, T0)
-    [first] = await world.store.claim(now=T0, lease=timedelta(seconds=60), platforms=["slack"])
-    [second] = await world.store.claim(
+    [first] = await DueQueue(world.sql).claim(
+        now=T0, lease=timedelta(seconds=60), platforms=["slack"]
+    )
+    [second] = await DueQueue(world.sql).claim(
         now=T0 + timedelta(seconds=61), lease=timedelta(seconds=60), platforms=["slack"]
     )
     assert second.attempts == first.attempts + 1
-    assert not await world.store.finish(first, Status.SENT, now=T0 + timedelta(seconds=62))
-    assert await world.store.finish(second, Status.SENT, now=T0 + timedelta(seconds=62))
+    assert not await DueQueue(world.sql).finish(first, Status.SENT, now=T0 + timedelta(seconds=62))
+    assert await DueQueue(world.sql).finish(second, Status.SENT, now=T0 + timedelta(seconds=62))
 
 
 # --- retries and failures ---------------------------------------------------------------------
@@ -388,7 +404,11 @@ async def test_a_weekly_reminder_at_nine_stays_at_nine_across_the_clock_change(
     for week in range(4):
         await world.run_until(datetime(2026, 10, 19, 9, 0, tzinfo=tz) + timedelta(weeks=week))
     locals_ = [posted.astimezone(tz) for posted, _ in world.delivery.posts if posted]
-    assert [(t.day, t.hour, t.minute) for t in locals_] == [(19, 9, 0), (26, 9, 0), (2, 9, 0),
-                                                            (9, 9, 0)]  # fmt: skip
+    assert [(t.day, t.hour, t.minute) for t in locals_] == [
+        (19, 9, 0),
+        (26, 9, 0),
+        (2, 9, 0),
+        (9, 9, 0),
+    ]
     offsets = {t.utcoffset() for t in locals_}
     assert len(offsets) == 2  # the same 09:00 on both sides of the change

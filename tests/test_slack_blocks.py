@@ -15,9 +15,10 @@ from adapters.slack.blocks import (
 )
 from adapters.slack.inbound import Place, from_command, from_dm, plain_text, press_origin
 from bot import texts
-from bot.flow import Start, Text, button_id
+from bot.flow import Start, Text
 from bot.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.state import UserKey
+from bot.views import button_id
 
 
 def all_text(blocks: list[dict[str, object]]) -> str:

@@ -12,8 +12,8 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from bot.flow import parse_button
 from bot.replies import Button, ButtonRole, Kind, Reply
+from bot.views import parse_button
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
 MAX_CHARS: Final = 2000

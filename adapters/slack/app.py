@@ -41,9 +41,9 @@ from adapters.slack.outbound import (
 )
 from bot.engine import Engine
 from bot.errors import PlatformError, SettingsError
-from bot.flow import USER_SCOPE, button_id, history_reply, parse_button
 from bot.replies import Button, ButtonRole, Kind, Reply
 from bot.settings import Settings
+from bot.views import USER_SCOPE, button_id, history_reply, parse_button
 
 log = logging.getLogger(__name__)
 

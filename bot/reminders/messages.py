@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.durations import format_duration
-from bot.flow import button_id, describe_company
 from bot.questionnaire import Verdict
 from bot.reminders import texts
 from bot.reminders.model import OUTCOMES, Due, Role, Upcoming
 from bot.reminders.when import format_when
 from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.state import HistoryEntry
+from bot.views import button_id, describe_company
 
 _DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
 _DAYS |= {"SA": "Saturday", "SU": "Sunday"}

@@ -20,7 +20,7 @@ from bot.reminders.model import (
     RetryLater,
     Status,
 )
-from bot.reminders.store import ReminderStore
+from bot.reminders.queue import DueQueue
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Scheduler:
     def __init__(
         self,
         *,
-        store: ReminderStore,
+        queue: DueQueue,
         deliveries: Mapping[str, Delivery],
         clock: Callable[[], datetime],
         lease: timedelta,
@@ -42,7 +42,7 @@ class Scheduler:
         batch: int = 100,
         concurrency: int = 16,
     ) -> None:
-        self._store = store
+        self._queue = queue
         self._deliveries = dict(deliveries)
         self._platforms = sorted(deliveries)
         self._clock = clock
@@ -76,7 +76,7 @@ class Scheduler:
     async def tick(self) -> int:
         """One pass: claim up to a batch of due occurrences and deliver them. Returns how
         many were claimed."""
-        claimed = await self._store.claim(
+        claimed = await self._queue.claim(
             now=self._clock(), lease=self._lease, platforms=self._platforms, batch=self._batch
         )
         if claimed:
@@ -84,7 +84,7 @@ class Scheduler:
         return len(claimed)
 
     async def _delay(self) -> float:
-        ready = await self._store.next_ready(self._platforms)
+        ready = await self._queue.next_ready(self._platforms)
         if ready is None:
             return self._max_sleep
         seconds = (ready - self._clock()).total_seconds()
@@ -94,10 +94,10 @@ class Scheduler:
         now = self._clock()
         action = plan.triage(due, now=now, grace=self._grace)
         if action is plan.Triage.DROP:
-            await self._store.finish(due, Status.CANCELLED, now=now, error="interview started")
+            await self._queue.finish(due, Status.CANCELLED, now=now, error="interview started")
             return
         if action is plan.Triage.MISSED:
-            await self._store.finish(due, Status.MISSED, now=now, error="missed while offline")
+            await self._queue.finish(due, Status.MISSED, now=now, error="missed while offline")
             log.info("reminder missed on %s", due.owner.platform)
             return
         late = action is plan.Triage.LATE
@@ -108,7 +108,7 @@ class Scheduler:
         status, retry_at, error = plan.after_delivery(
             result, attempts=due.attempts, late=late, now=self._clock()
         )
-        recorded = await self._store.finish(
+        recorded = await self._queue.finish(
             due, status, now=self._clock(), retry_at=retry_at, error=error
         )
         log.info("reminder %s on %s", status.value, due.owner.platform)

@@ -11,7 +11,7 @@ from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.flow import InterviewTime, Press, Text, describe_company, parse_button
+from bot.flow import InterviewTime, Press, Text
 from bot.reminders import commands, messages, plan, texts
 from bot.reminders.model import OUTCOMES, NewReminder, ReminderKind, Role
 from bot.reminders.store import ReminderStore
@@ -20,6 +20,7 @@ from bot.replies import Kind, Reply
 from bot.state import Pending, PendingKind, UserKey
 from bot.storage.sql import SqlStore
 from bot.verdict import decide
+from bot.views import describe_company, parse_button
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,15 @@ ahead for the scheduler. Each method is one transaction on the shared SqlStore's
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, and_, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.reminders.model import Due, NewReminder, ReminderKind, Role, Status, Upcoming
-from bot.reminders.plan import catch_up, delivery_key
+from bot.reminders.model import NewReminder, ReminderKind, Role, Status, Upcoming
+from bot.reminders.plan import delivery_key
 from bot.state import HistoryEntry, UserKey
 from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
 from bot.storage.sql import SqlStore
@@ -22,12 +20,7 @@ from bot.storage.sql import SqlStore
 o, r = occurrences.c, reminders.c
 # A reminder's owner, kind, questionnaire id and text.
 _Series = tuple[UserKey, ReminderKind, str | None, str]
-_ACTIVE = text(f"occurrences.{ACTIVE_SQL}")
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite keeps no offset; everything is written in UTC, so read it back as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+ACTIVE = text(f"occurrences.{ACTIVE_SQL}")
 
 
 def _owner(table: Any, key: UserKey) -> Any:
@@ -38,12 +31,12 @@ def _owner(table: Any, key: UserKey) -> Any:
     )
 
 
-def _insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
+def insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     return dialect_insert(table).on_conflict_do_nothing()
 
 
-def _occurrence_row(
+def occurrence_row(
     reminder_id: str, platform: str, role: Role, at: datetime, *, status: Status = Status.PENDING
 ) -> dict[str, Any]:
     return {
@@ -58,28 +51,6 @@ def _occurrence_row(
     }
 
 
-# The scheduler's claim: one statement takes the earliest ready occurrences and leases them.
-# SKIP LOCKED lets PostgreSQL claimers pass each other's rows by; SQLite has one writer at a time.
-_CLAIMABLE = (
-    select(o.id)
-    .where(
-        _ACTIVE,
-        o.ready_at <= bindparam("claim_now"),
-        o.platform.in_(bindparam("platforms", expanding=True)),
-    )
-    .order_by(o.ready_at)
-    .limit(bindparam("batch"))
-    .with_for_update(skip_locked=True)
-)
-_CLAIM = (
-    update(occurrences)
-    .where(o.id.in_(_CLAIMABLE.scalar_subquery()))
-    .values(status=Status.CLAIMED.value, ready_at=bindparam("lease_until"), attempts=o.attempts + 1)
-    .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key)
-)
-_NEXT_READY = select(func.min(o.ready_at)).where(
-    _ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
-)
 _UPCOMING_COLUMNS = (
     o.id,
     o.reminder_id,
@@ -102,9 +73,9 @@ def _upcoming(row: Any) -> Upcoming:
         role=Role(row.role),
         text=row.text,
         channel=row.channel,
-        due_at=aware(row.due_at),
+        due_at=row.due_at,
         rule=row.rule,
-        event_at=aware(row.event_at) if row.event_at else None,
+        event_at=row.event_at,
         status=Status(row.status),
     )
 
@@ -143,8 +114,7 @@ class ReminderStore:
                 },
             )
             rows = [
-                _occurrence_row(new.id, new.owner.platform, role, at)
-                for role, at in new.occurrences
+                occurrence_row(new.id, new.owner.platform, role, at) for role, at in new.occurrences
             ]
             conn.execute(insert(occurrences), rows)
 
@@ -155,7 +125,7 @@ class ReminderStore:
         query = (
             select(func.count(func.distinct(o.reminder_id)))
             .select_from(occurrences.join(reminders, o.reminder_id == r.id))
-            .where(_owner(reminders, owner), _ACTIVE)
+            .where(_owner(reminders, owner), ACTIVE)
         )
         return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
 
@@ -175,7 +145,7 @@ class ReminderStore:
         query = (
             select(*_UPCOMING_COLUMNS)
             .select_from(occurrences.join(reminders, o.reminder_id == r.id))
-            .where(_owner(reminders, owner), _ACTIVE)
+            .where(_owner(reminders, owner), ACTIVE)
             .order_by(o.due_at, o.id)
             .limit(limit)
         )
@@ -279,17 +249,17 @@ class ReminderStore:
             if row is None or row.status in (Status.CANCELLED.value, Status.CLAIMED.value):
                 return None
             if row.status == Status.PENDING.value:
-                at = aware(row.due_at) + delta
+                at: datetime = row.due_at + delta
                 conn.execute(
                     update(occurrences)
                     .where(o.id == occurrence_id, o.status == Status.PENDING.value)
                     .values(due_at=at, ready_at=at, delivery_key=delivery_key(row.reminder_id, at))
                 )
                 return at
-            at = now + delta
+            at = now + delta  # posted already: once more, later
             role = Role.ONCE if row.role == Role.REPEAT.value else Role(row.role)
-            statement = _insert_ignoring_duplicates(conn, occurrences)
-            conn.execute(statement, _occurrence_row(row.reminder_id, row.platform, role, at))
+            statement = insert_ignoring_duplicates(conn, occurrences)
+            conn.execute(statement, occurrence_row(row.reminder_id, row.platform, role, at))
             return at
 
         return await self._sql.write(run)
@@ -347,61 +317,9 @@ class ReminderStore:
                     "job_hunt_channel": channel,
                     "updated_at": now,
                 }
-                conn.execute(_insert_ignoring_duplicates(conn, workspaces), row)
+                conn.execute(insert_ignoring_duplicates(conn, workspaces), row)
 
         await self._sql.write(run)
-
-    # --- the scheduler's side -------------------------------------------------------------
-
-    async def claim(
-        self, *, now: datetime, lease: timedelta, platforms: Sequence[str], batch: int = 100
-    ) -> list[Due]:
-        """Lease the earliest occurrences that are due (or whose lease ran out), at most
-        `batch`. A recurring series gets its next occurrence in the same transaction; one that
-        missed several runs is moved to the latest of them, so it posts once."""
-        params = {
-            "claim_now": now,
-            "lease_until": now + lease,
-            "platforms": list(platforms),
-            "batch": batch,
-        }
-        return await self._sql.write(lambda conn: _claim(conn, params, now))
-
-    async def finish(
-        self,
-        due: Due,
-        status: Status,
-        *,
-        now: datetime,
-        retry_at: datetime | None = None,
-        error: str | None = None,
-    ) -> bool:
-        """Record what became of a claimed occurrence. False if its lease ran out and another
-        scheduler claimed it since (then that one's result counts)."""
-        values: dict[str, Any] = {"status": status.value, "last_error": error}
-        if status is Status.PENDING:
-            values["ready_at"] = retry_at
-        else:
-            values["done_at"] = now
-        statement = (
-            update(occurrences)
-            .where(
-                o.id == due.occurrence_id,
-                o.status == Status.CLAIMED.value,
-                o.attempts == due.attempts,
-            )
-            .values(**values)
-        )
-        return await self._sql.write(lambda conn: conn.execute(statement).rowcount == 1)
-
-    async def next_ready(self, platforms: Sequence[str]) -> datetime | None:
-        """When the earliest active occurrence may be claimed."""
-
-        def run(conn: Connection) -> datetime | None:
-            value = conn.execute(_NEXT_READY, {"platforms": list(platforms)}).scalar()
-            return aware(value) if value is not None else None
-
-        return await self._sql.read(run)
 
 
 def _cancel_interview(
@@ -422,65 +340,13 @@ def _cancel_interview(
     )
 
 
-def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]:
-    claimed = conn.execute(_CLAIM, params).all()
-    if not claimed:
-        return []
-    ids = list({row.reminder_id for row in claimed})
-    series = {row.id: row for row in conn.execute(select(reminders).where(r.id.in_(ids))).all()}
-    found: list[Due] = []
-    for row in claimed:
-        parent = series[row.reminder_id]
-        due_at = aware(row.due_at)
-        key = row.delivery_key
-        if parent.cancelled_at is not None:
-            conn.execute(
-                update(occurrences)
-                .where(o.id == row.id)
-                .values(status=Status.CANCELLED.value, done_at=now)
-            )
-            continue
-        if parent.rule and row.role == Role.REPEAT.value:
-            latest, following = catch_up(parent.rule, ZoneInfo(parent.timezone), due_at, now)
-            if latest != due_at:
-                due_at, key = latest, delivery_key(parent.id, latest)
-                conn.execute(
-                    update(occurrences)
-                    .where(o.id == row.id)
-                    .values(due_at=due_at, delivery_key=key)
-                )
-            if following > due_at:
-                next_row = _occurrence_row(parent.id, parent.platform, Role.REPEAT, following)
-                conn.execute(_insert_ignoring_duplicates(conn, occurrences), next_row)
-        found.append(
-            Due(
-                occurrence_id=row.id,
-                reminder_id=parent.id,
-                owner=UserKey(parent.platform, parent.workspace, parent.user_id),
-                channel=parent.channel,
-                text=parent.text,
-                notes=tuple(parent.notes.splitlines()) if parent.notes else (),
-                kind=ReminderKind(parent.kind),
-                role=Role(row.role),
-                rule=parent.rule,
-                timezone=parent.timezone,
-                conversation_id=parent.conversation_id,
-                event_at=aware(parent.event_at) if parent.event_at else None,
-                due_at=due_at,
-                attempts=row.attempts,
-                delivery_key=key,
-            )
-        )
-    return found
-
-
 def _entry(row: Any) -> HistoryEntry:
     return HistoryEntry(
         conversation_id=row.conversation_id,
         answers=json.loads(row.answers),
         verdict=row.verdict,
         score=row.score,
-        finished_at=aware(row.finished_at),
+        finished_at=row.finished_at,
         company=row.company,
         role=row.role,
         outcome=row.outcome,

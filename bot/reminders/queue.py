@@ -1,0 +1,152 @@
+"""The scheduler's side of the reminder tables: claim what is due under a lease, record what
+became of it, and say when the next one is due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from bot.reminders.model import Due, ReminderKind, Role, Status
+from bot.reminders.plan import catch_up, delivery_key
+from bot.reminders.store import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
+from bot.state import UserKey
+from bot.storage.schema import occurrences, reminders
+from bot.storage.sql import SqlStore
+
+# The scheduler's claim: one statement takes the earliest ready occurrences and leases them.
+# SKIP LOCKED lets PostgreSQL claimers pass each other's rows by; SQLite has one writer at a time.
+_CLAIMABLE = (
+    select(o.id)
+    .where(
+        ACTIVE,
+        o.ready_at <= bindparam("claim_now"),
+        o.platform.in_(bindparam("platforms", expanding=True)),
+    )
+    .order_by(o.ready_at)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(occurrences)
+    .where(o.id.in_(_CLAIMABLE.scalar_subquery()))
+    .values(status=Status.CLAIMED.value, ready_at=bindparam("lease_until"), attempts=o.attempts + 1)
+    .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key)
+)
+_NEXT_READY = select(func.min(o.ready_at)).where(
+    ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
+)
+
+
+class DueQueue:
+    """The occurrences waiting to be posted, as the scheduler sees them."""
+
+    def __init__(self, sql: SqlStore) -> None:
+        self._sql = sql
+
+    async def claim(
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[str], batch: int = 100
+    ) -> list[Due]:
+        """Lease the earliest occurrences that are due (or whose lease ran out), at most
+        `batch`. A recurring series gets its next occurrence in the same transaction; one that
+        missed several runs is moved to the latest of them, so it posts once."""
+        params = {
+            "claim_now": now,
+            "lease_until": now + lease,
+            "platforms": list(platforms),
+            "batch": batch,
+        }
+        return await self._sql.write(lambda conn: _claim(conn, params, now))
+
+    async def finish(
+        self,
+        due: Due,
+        status: Status,
+        *,
+        now: datetime,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Record what became of a claimed occurrence. False if its lease ran out and another
+        scheduler claimed it since (then that one's result counts)."""
+        values: dict[str, Any] = {"status": status.value, "last_error": error}
+        if status is Status.PENDING:
+            values["ready_at"] = retry_at
+        else:
+            values["done_at"] = now
+        statement = (
+            update(occurrences)
+            .where(
+                o.id == due.occurrence_id,
+                o.status == Status.CLAIMED.value,
+                o.attempts == due.attempts,
+            )
+            .values(**values)
+        )
+        return await self._sql.write(lambda conn: conn.execute(statement).rowcount == 1)
+
+    async def next_ready(self, platforms: Sequence[str]) -> datetime | None:
+        """When the earliest active occurrence may be claimed."""
+
+        def run(conn: Connection) -> datetime | None:
+            ready: datetime | None = conn.execute(
+                _NEXT_READY, {"platforms": list(platforms)}
+            ).scalar()
+            return ready
+
+        return await self._sql.read(run)
+
+
+def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]:
+    claimed = conn.execute(_CLAIM, params).all()
+    if not claimed:
+        return []
+    ids = list({row.reminder_id for row in claimed})
+    series = {row.id: row for row in conn.execute(select(reminders).where(r.id.in_(ids))).all()}
+    found: list[Due] = []
+    for row in claimed:
+        parent = series[row.reminder_id]
+        due_at = row.due_at
+        key = row.delivery_key
+        if parent.cancelled_at is not None:
+            conn.execute(
+                update(occurrences)
+                .where(o.id == row.id)
+                .values(status=Status.CANCELLED.value, done_at=now)
+            )
+            continue
+        if parent.rule and row.role == Role.REPEAT.value:
+            latest, following = catch_up(parent.rule, ZoneInfo(parent.timezone), due_at, now)
+            if latest != due_at:
+                due_at, key = latest, delivery_key(parent.id, latest)
+                conn.execute(
+                    update(occurrences)
+                    .where(o.id == row.id)
+                    .values(due_at=due_at, delivery_key=key)
+                )
+            if following > due_at:
+                next_row = occurrence_row(parent.id, parent.platform, Role.REPEAT, following)
+                conn.execute(insert_ignoring_duplicates(conn, occurrences), next_row)
+        found.append(
+            Due(
+                occurrence_id=row.id,
+                reminder_id=parent.id,
+                owner=UserKey(parent.platform, parent.workspace, parent.user_id),
+                channel=parent.channel,
+                text=parent.text,
+                notes=tuple(parent.notes.splitlines()) if parent.notes else (),
+                kind=ReminderKind(parent.kind),
+                role=Role(row.role),
+                rule=parent.rule,
+                timezone=parent.timezone,
+                conversation_id=parent.conversation_id,
+                event_at=parent.event_at,
+                due_at=due_at,
+                attempts=row.attempts,
+                delivery_key=key,
+            )
+        )
+    return found
