@@ -4,6 +4,7 @@ that store takes, and how late posts are on the real clock through the console d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import tempfile
 import time
@@ -19,15 +20,9 @@ from sqlalchemy import Connection, insert, update
 
 from adapters.console import Console, ConsoleDelivery
 from bot.engine import Engine
-from bot.reminders.model import (
-    Delivered,
-    DeliveryResult,
-    NewReminder,
-    Outgoing,
-    ReminderKind,
-    Role,
-)
+from bot.reminders.model import Delivered, DeliveryResult, NewReminder, Outgoing, ReminderKind, Role
 from bot.reminders.plan import delivery_key
+from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import parse_when
@@ -64,11 +59,7 @@ def parse_us(calls: int = 2000, per_batch: int = 100) -> float:
 
 
 def make_scheduler(sql: SqlStore, **options: Any) -> Scheduler:
-    """The scheduler on `sql`, whether it takes a DueQueue (queue=) or a ReminderStore (store=)."""
-    try:
-        from bot.reminders.queue import DueQueue
-    except ImportError:
-        return Scheduler(store=ReminderStore(sql), **options)  # type: ignore[call-arg]
+    """The scheduler on `sql`."""
     return Scheduler(queue=DueQueue(sql), **options)
 
 
@@ -230,10 +221,8 @@ async def lateness_ms(folder: Path, count: int = 1000, spread: float = 10.0) -> 
         await asyncio.wait_for(timed.all_done.wait(), timeout=spread + 20)
     finally:
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         await sql.close()
     return timed.late_ms
 

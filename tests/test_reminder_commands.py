@@ -222,3 +222,13 @@ async def test_a_repeated_delivery_of_remind_creates_one_reminder(me, world):
     again = await world.engine.handle(CONSOLE, Text("remind in 5 minutes x"), delivery_id="ev1")
     assert len(first) == 1 and again == []
     assert await _rows(world) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "company", ["Channel 4 — Producer", "Stats Inc — Analyst", "Timezone Labs of Berlin"]
+)
+async def test_a_company_named_like_a_command_stays_a_company(me, company):
+    await me.start()
+    reply = await me.say(company)
+    assert reply.kind is Kind.QUESTION
+    assert reply.notice == f"Got it: {company}."

@@ -66,10 +66,9 @@ Command = Remind | ListReminders | SetTimezone | SetChannel | ShowStats
 
 
 def is_command(raw: str) -> bool:
-    """Whether a message starts with a reminder command's word. The raw first word is read, so
-    that `<!channel>` (a Slack mention) is not taken for `channel`."""
-    first = raw.strip().split(maxsplit=1)
-    return bool(first) and first[0].lower() in WORDS
+    """Whether a message is a reminder command. Only the exact forms count, so that a company
+    called "Channel 4" or "Stats Inc" typed at the company step stays a company."""
+    return parse_command(raw) is not None
 
 
 def _channel_ref(text: str) -> tuple[str | None, str, bool]:
@@ -97,10 +96,12 @@ def parse_command(raw: str) -> Command | None:
             return Remind(rest[len("channel ") :].strip(), JOB_HUNT)
         channel, rest, unclear = _channel_ref(rest)
         return Remind(rest, channel, unclear)
-    if word == "timezone":
+    if word == "timezone" and len(rest.split()) <= 1:
         return SetTimezone(rest or None)
     if word == "channel":
-        channel, _, unclear = _channel_ref(rest)
+        channel, after, unclear = _channel_ref(rest)
+        if after:
+            return None
         return SetChannel(channel, unclear)
     if word == "stats" and not rest:
         return ShowStats()

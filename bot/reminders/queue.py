@@ -14,7 +14,7 @@ from bot.reminders.model import Due, ReminderKind, Role, Status
 from bot.reminders.plan import catch_up, delivery_key
 from bot.reminders.store import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
 from bot.state import UserKey
-from bot.storage.schema import occurrences, reminders
+from bot.storage.schema import UtcDateTime, occurrences, reminders
 from bot.storage.sql import SqlStore
 
 # The scheduler's claim: one statement takes the earliest ready occurrences and leases them.
@@ -35,6 +35,31 @@ _CLAIM = (
     .where(o.id.in_(_CLAIMABLE.scalar_subquery()))
     .values(status=Status.CLAIMED.value, ready_at=bindparam("lease_until"), attempts=o.attempts + 1)
     .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key)
+)
+# Recording a result, built once: building an UPDATE per call cost more than running it.
+# The attempts count is the claim's token, so a claim that was taken over records nothing.
+_STILL_MINE = (
+    (o.id == bindparam("oid"))
+    & (o.status == Status.CLAIMED.value)
+    & (o.attempts == bindparam("expected"))
+)
+_DONE = (
+    update(occurrences)
+    .where(_STILL_MINE)
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        done_at=bindparam("at", type_=UtcDateTime()),
+    )
+)
+_RETRY = (
+    update(occurrences)
+    .where(_STILL_MINE)
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        ready_at=bindparam("at", type_=UtcDateTime()),
+    )
 )
 _NEXT_READY = select(func.min(o.ready_at)).where(
     ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
@@ -72,21 +97,17 @@ class DueQueue:
     ) -> bool:
         """Record what became of a claimed occurrence. False if its lease ran out and another
         scheduler claimed it since (then that one's result counts)."""
-        values: dict[str, Any] = {"status": status.value, "last_error": error}
+        params: dict[str, Any] = {
+            "oid": due.occurrence_id,
+            "expected": due.attempts,
+            "new_status": status.value,
+            "error": error,
+        }
         if status is Status.PENDING:
-            values["ready_at"] = retry_at
+            statement, params["at"] = _RETRY, retry_at
         else:
-            values["done_at"] = now
-        statement = (
-            update(occurrences)
-            .where(
-                o.id == due.occurrence_id,
-                o.status == Status.CLAIMED.value,
-                o.attempts == due.attempts,
-            )
-            .values(**values)
-        )
-        return await self._sql.write(lambda conn: conn.execute(statement).rowcount == 1)
+            statement, params["at"] = _DONE, now
+        return await self._sql.write(lambda conn: conn.execute(statement, params).rowcount == 1)
 
     async def next_ready(self, platforms: Sequence[str]) -> datetime | None:
         """When the earliest active occurrence may be claimed."""

@@ -68,6 +68,10 @@ class Scheduler:
             except TakeOrPassError as exc:
                 log.warning("reminder scheduler: %s; trying again shortly", exc)
                 delay = self._max_sleep
+            except Exception:
+                # A bug must not stop every reminder of the process: log it and go on.
+                log.exception("reminder scheduler failed; trying again shortly")
+                delay = self._max_sleep
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:
