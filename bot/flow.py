@@ -401,7 +401,7 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
         return Step(session, (), (Delegate(Press(raw)),))
     if (step_id, value) == ("interview", "set"):
         asking = Pending(PendingKind.INTERVIEW, ref=scope)
-        ask = info(reminder_texts.ASK_INTERVIEW.format(about=""))
+        ask = info(reminder_texts.ASK_INTERVIEW)
         return Step(replace(session, pending=asking), (ask,))
     if scope == USER_SCOPE:
         if (step_id, value) == ("start", "new"):

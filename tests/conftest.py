@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +74,15 @@ class Transcript:
         for n in numbers:
             reply = await self.press(reply.choices[n - 1].id)
         return reply
+
+
+def backends() -> list[object]:
+    """SQLite always; PostgreSQL where TEST_POSTGRES_URL names one (required in CI)."""
+    postgres = os.environ.get("TEST_POSTGRES_URL")
+    if os.environ.get("REQUIRE_POSTGRES") and not postgres:
+        raise RuntimeError("REQUIRE_POSTGRES is set (as in CI) but TEST_POSTGRES_URL is not")
+    skip = pytest.mark.skipif(not postgres, reason="TEST_POSTGRES_URL is not set")
+    return ["sqlite", pytest.param("postgresql", marks=skip)]
 
 
 @pytest.fixture

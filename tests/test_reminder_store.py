@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import backends
 from sqlalchemy import event, func, select
 
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status
@@ -25,15 +26,7 @@ T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
 
 
-def _backends() -> list[object]:
-    postgres = os.environ.get("TEST_POSTGRES_URL")
-    if os.environ.get("REQUIRE_POSTGRES") and not postgres:
-        raise RuntimeError("REQUIRE_POSTGRES is set (as in CI) but TEST_POSTGRES_URL is not")
-    skip = pytest.mark.skipif(not postgres, reason="TEST_POSTGRES_URL is not set")
-    return ["sqlite", pytest.param("postgresql", marks=skip)]
-
-
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 async def url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'reminders.db'}"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import backends
 
 from bot.errors import DuplicateDelivery, StaleWrite
 from bot.state import Conversation, HistoryEntry, Session, Stage, UserKey
@@ -22,15 +23,7 @@ BOB = UserKey("discord", "", "42")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-def _backends() -> list[object]:
-    postgres = os.environ.get("TEST_POSTGRES_URL")
-    if os.environ.get("REQUIRE_POSTGRES") and not postgres:
-        raise RuntimeError("REQUIRE_POSTGRES is set (as in CI) but TEST_POSTGRES_URL is not")
-    skip = pytest.mark.skipif(not postgres, reason="TEST_POSTGRES_URL is not set")
-    return ["sqlite", pytest.param("postgresql", marks=skip)]
-
-
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'contract.db'}"

@@ -43,24 +43,18 @@ _STILL_MINE = (
     & (o.status == Status.CLAIMED.value)
     & (o.attempts == bindparam("expected"))
 )
-_DONE = (
-    update(occurrences)
-    .where(_STILL_MINE)
-    .values(
-        status=bindparam("new_status"),
-        last_error=bindparam("error"),
-        done_at=bindparam("at", type_=UtcDateTime()),
-    )
-)
-_RETRY = (
-    update(occurrences)
-    .where(_STILL_MINE)
-    .values(
-        status=bindparam("new_status"),
-        last_error=bindparam("error"),
-        ready_at=bindparam("at", type_=UtcDateTime()),
-    )
-)
+
+
+def _record(time_column: str) -> Any:
+    # A result sets the status and error, and one time: done_at when it is over, ready_at for
+    # when to try again.
+    at = bindparam("at", type_=UtcDateTime())
+    values = {"status": bindparam("new_status"), "last_error": bindparam("error"), time_column: at}
+    return update(occurrences).where(_STILL_MINE).values(**values)
+
+
+_DONE = _record("done_at")
+_RETRY = _record("ready_at")
 _NEXT_READY = select(func.min(o.ready_at)).where(
     ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
 )

@@ -1,5 +1,6 @@
-"""Reminders in SQL: create, list, cancel and snooze for the service; claim, record and look
-ahead for the scheduler. Each method is one transaction on the shared SqlStore's engine."""
+"""Reminders in SQL as the service uses them: create, count, list, cancel, snooze, outcomes and
+job-hunt channels. Each method is one transaction on the shared SqlStore's engine; the
+scheduler's side (claim and record) is in queue.py."""
 
 from __future__ import annotations
 
@@ -32,20 +33,20 @@ def _owner(table: Any, key: UserKey) -> Any:
 
 
 def insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the connection's dialect."""
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     return dialect_insert(table).on_conflict_do_nothing()
 
 
-def occurrence_row(
-    reminder_id: str, platform: str, role: Role, at: datetime, *, status: Status = Status.PENDING
-) -> dict[str, Any]:
+def occurrence_row(reminder_id: str, platform: str, role: Role, at: datetime) -> dict[str, Any]:
+    """A new pending occurrence."""
     return {
         "reminder_id": reminder_id,
         "platform": platform,
         "role": role.value,
         "due_at": at,
         "ready_at": at,
-        "status": status.value,
+        "status": Status.PENDING.value,
         "attempts": 0,
         "delivery_key": delivery_key(reminder_id, at),
     }
@@ -85,8 +86,6 @@ class ReminderStore:
 
     def __init__(self, sql: SqlStore) -> None:
         self._sql = sql
-
-    # --- the service's side ---------------------------------------------------------------
 
     async def create(self, new: NewReminder, *, now: datetime) -> None:
         """Store a reminder and its first occurrences. An interview's reminders replace the

@@ -1,7 +1,7 @@
 """The bot's words about reminders. Never write the verdict words in capitals here."""
 
 ASK_INTERVIEW = (
-    "When is the interview{about}? Type the day and time, for example: tomorrow 3pm, "
+    "When is the interview? Type the day and time, for example: tomorrow 3pm, "
     "next tuesday 10:30, dec 8 14:00. Type cancel to skip."
 )
 ASK_NEXT_ROUND = (
