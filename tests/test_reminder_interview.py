@@ -230,3 +230,16 @@ async def test_someone_else_cannot_answer_my_follow_up(me, world):
     assert refused.text == texts.NOT_YOURS
     [entry] = await me.engine.history(me.key)
     assert entry.outcome is None
+
+
+async def test_info_logs_name_no_company_reminder_text_or_user(me, world, caplog):
+    caplog.set_level("INFO")
+    await _verdict_with_reminders(me, world)
+    await me.say("remind in 5 minutes call the Acme recruiter")
+    await world.run_until(NOW + timedelta(minutes=5))
+    await world.run_until(INTERVIEW + timedelta(days=1))
+    await me.press(_button(world.delivery.posts[-1][1].message, "Offer"))
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "reminder sent on slack" in logged  # the scheduler did log, just nothing private
+    for private in ("Acme", "recruiter", "Data Analyst", me.key.user):
+        assert private not in logged
