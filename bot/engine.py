@@ -11,16 +11,18 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.errors import DuplicateDelivery, StaleWrite
-from bot.flow import (
+from bot import texts
+from bot.errors import DuplicateDelivery, ImpossibleState, StaleWrite
+from bot.events import (
     Context,
     Delegate,
     Event,
     ForgetUser,
+    Recall,
     RecordVerdict,
     ShowHistory,
-    step,
 )
+from bot.flow import step
 from bot.reminders.service import Keep, ReminderService
 from bot.reminders.texts import NOT_HERE
 from bot.replies import Kind, Reply
@@ -110,6 +112,16 @@ class Engine:
                 now = self._clock()
                 context = Context(now, self._ttl, self._new_id(), reminders=reminders)
                 result = step(session, event, context)
+                recall = next((e for e in result.effects if isinstance(e, Recall)), None)
+                if recall is not None:
+                    entry = await self.store.entry(key, recall.conversation_id)
+                    if entry is None:
+                        gone = Reply(kind=Kind.INFO, text=texts.HISTORY_GONE, refused=True)
+                        return [gone]
+                    recalled = replace(context, recalled=entry.as_conversation(now))
+                    result = step(session, event, recalled)
+                    if any(isinstance(e, Recall) for e in result.effects):
+                        raise ImpossibleState("a step asked for history it was given")
                 delegated = next((e for e in result.effects if isinstance(e, Delegate)), None)
                 if delegated is not None:
                     return await self._delegate(key, delegated, claim, now)

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from typing import Final
 
 from bot import texts
 from bot.durations import format_duration
+from bot.events import (
+    Context,
+    Delegate,
+    Effect,
+    Event,
+    ForgetUser,
+    InterviewTime,
+    Press,
+    Recall,
+    RecordVerdict,
+    ShowHistory,
+    Start,
+    Step,
+    Text,
+)
 from bot.questionnaire import QUESTIONS, Question
 from bot.reminders import commands as reminder_commands
 from bot.reminders import texts as reminder_texts
 from bot.replies import Button, ButtonRole, Kind, Reply
-from bot.state import Conversation, HistoryEntry, Pending, PendingKind, Session, Stage
-from bot.verdict import decide
+from bot.revise import STEPS as SECOND_LOOK_STEPS
+from bot.revise import answer, second_look, typed
+from bot.state import Conversation, Pending, PendingKind, Session, Stage
 from bot.views import (
     TOTAL,
     USER_SCOPE,
@@ -28,101 +43,33 @@ from bot.views import (
     question_reply,
     refused,
     start_button,
-    verdict_reply,
 )
+
+__all__ = [
+    "CHOICE_TABLES",
+    "Context",
+    "Delegate",
+    "Effect",
+    "Event",
+    "ForgetUser",
+    "InterviewTime",
+    "Press",
+    "Recall",
+    "RecordVerdict",
+    "ShowHistory",
+    "Start",
+    "Step",
+    "Text",
+    "command_event",
+    "match_choice",
+    "normalize",
+    "split_company",
+    "step",
+]
 
 CONTROL_WORDS: Final = ("back", "restart", "cancel", "why", "help")
 MAX_COMPANY_CHARS: Final = 120
 MISSES_BEFORE_BUTTONS: Final = 3
-
-
-# --- events -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Start:
-    """Begin a questionnaire, optionally for "Company — Role"; ask for it if not given."""
-
-    company_text: str | None = None
-    ask_company: bool = True
-
-
-@dataclass(frozen=True)
-class Text:
-    """Anything the user typed: an answer, a control word or a command. `channel` is where it
-    was typed, when that was a channel (`channel` sets the job-hunt channel to it)."""
-
-    text: str
-    channel: str | None = None
-
-
-@dataclass(frozen=True)
-class Press:
-    """A button press, by the button's id."""
-
-    button_id: str
-
-
-Event = Start | Text | Press
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the pure step needs from the world: the time, the expiry and a fresh id."""
-
-    now: datetime
-    ttl: timedelta
-    new_id: str
-    # Whether reminders can be delivered to this user (the verdict offers them then).
-    reminders: bool = False
-
-
-# --- effects the engine carries out ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordVerdict:
-    """Append a finished questionnaire to the user's history."""
-
-    entry: HistoryEntry
-
-
-@dataclass(frozen=True)
-class ShowHistory:
-    """Load the user's history and show it."""
-
-
-@dataclass(frozen=True)
-class ForgetUser:
-    """Delete everything stored about the user."""
-
-
-@dataclass(frozen=True)
-class InterviewTime:
-    """The answer to "When is the interview?" for the questionnaire `conversation_id`."""
-
-    conversation_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Delegate:
-    """Hand the event to the reminder service (bot.reminders.service): it needs the database
-    to answer. The session is unchanged unless the service says otherwise."""
-
-    action: Text | Press | InterviewTime
-
-
-Effect = RecordVerdict | ShowHistory | ForgetUser | Delegate
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """The result of one step: the new session, what to say, and what to do."""
-
-    session: Session
-    replies: tuple[Reply, ...] = ()
-    effects: tuple[Effect, ...] = ()
 
 
 # --- text matching ---------------------------------------------------------------------------
@@ -227,9 +174,14 @@ def _begin(company_text: str | None, ask_company: bool, ctx: Context, notice: st
     return Step(Session(conv), (question_reply(conv, join(notice, noted)),))
 
 
+def _worth_resuming(conv: Conversation) -> bool:
+    # Nothing answered yet (or only the company step): starting afresh loses nothing.
+    return conv.stage is Stage.QUESTIONS and bool(conv.answers)
+
+
 def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) -> Step:
     conv = session.conversation
-    if conv is None:
+    if conv is None or not _worth_resuming(conv):
         return _begin(company_text, ask, ctx, texts.INTRO)
     about = describe_company(conv.company, conv.role)
     prompt = texts.RESUME_PROMPT.format(
@@ -255,7 +207,10 @@ def _resume(session: Session, over: bool, ctx: Context) -> Step:
 def _forget(session: Session, confirmed: bool) -> Step:
     if confirmed:
         return Step(Session(), (info(texts.FORGOTTEN),), (ForgetUser(),))
-    return Step(replace(session, pending=None), (info(texts.FORGET_KEPT),))
+    conv = session.conversation
+    # Show the question again: the answer typed next must meet a question on screen.
+    again = (question_reply(conv),) if conv is not None else ()
+    return Step(replace(session, pending=None), (info(texts.FORGET_KEPT), *again))
 
 
 def _ask_forget(session: Session) -> Step:
@@ -270,6 +225,8 @@ def _ask_forget(session: Session) -> Step:
 def _text(session: Session, event: Text, ctx: Context) -> Step:
     raw = event.text
     word = "help" if raw.strip() == "?" else normalize(raw)
+    if not raw.strip():
+        return _blank(session)
     if word in CONTROL_WORDS:
         return _control(session, word, ctx)
     if reminder_commands.is_command(raw):
@@ -278,6 +235,8 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
         return Step(session, (), (ShowHistory(),))
     if word in _FORGET_WORDS:
         return _ask_forget(session)
+    if (looked := typed(session, word, ctx)) is not None:
+        return looked
     pending = session.pending
     resuming = pending is not None and pending.kind is PendingKind.RESUME
     if resuming and (word in _RESUME_WORDS or word in _OVER_WORDS):
@@ -288,7 +247,10 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if pending is not None and pending.kind is PendingKind.INTERVIEW and pending.ref:
         return Step(session, (), (Delegate(InterviewTime(pending.ref, raw)),))
     if resuming:
-        return Step(session, (info(texts.RESUME_RETRY),))
+        if word.isdigit():
+            return Step(session, (info(texts.RESUME_RETRY),))
+        # A company and role instead of an answer: that's a new questionnaire about it.
+        return _begin(raw, True, ctx, texts.INTRO)
     if pending is not None and pending.kind is PendingKind.FORGET:
         if word in _YES_WORDS or word in _NO_WORDS:
             return _forget(session, word in _YES_WORDS)
@@ -300,12 +262,21 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if conv.stage is Stage.COMPANY:
         if word == "skip":
             return _to_questions(session, conv, None, None)
+        if word.isdigit():  # an answer typed too early, not a company
+            return Step(session, (question_reply(conv, texts.COMPANY_NUMBER),))
         company, role = split_company(raw)
         return _to_questions(session, conv, company, role)
     value = match_choice(conv.step_id, raw)
     if value is None:
         return _miss(session, conv)
-    return _answer(session, conv, value, ctx)
+    return answer(conv, value, ctx)
+
+
+def _blank(session: Session) -> Step:
+    conv = session.conversation
+    if conv is not None and conv.stage is Stage.COMPANY:
+        return Step(session, (question_reply(conv, texts.COMPANY_BLANK),))
+    return Step(session)  # an empty message (an image, a blank line) asks nothing
 
 
 def _to_questions(
@@ -337,28 +308,6 @@ def _miss(session: Session, conv: Conversation) -> Step:
     return Step(replace(session, conversation=conv), (reply,))
 
 
-def _answer(session: Session, conv: Conversation, value: str, ctx: Context) -> Step:
-    answers = (*conv.answers, (conv.step_id, value))
-    if len(answers) < TOTAL:
-        conv = Conversation(
-            conv.id, conv.stage, conv.started_at, ctx.now, answers, conv.company, conv.role
-        )
-        return Step(Session(conv), (question_reply(conv),))
-    entry_answers = dict(answers)
-    outcome = decide(entry_answers, role_text=describe_company(conv.company, conv.role))
-    entry = HistoryEntry(
-        conversation_id=conv.id,
-        answers=entry_answers,
-        verdict=outcome.verdict.value,
-        score=outcome.score,
-        finished_at=ctx.now,
-        company=conv.company,
-        role=conv.role,
-    )
-    verdict = verdict_reply(conv, outcome, reminders=ctx.reminders)
-    return Step(Session(), (verdict,), (RecordVerdict(entry),))
-
-
 def _control(session: Session, word: str, ctx: Context) -> Step:
     conv = session.conversation
     if word == "help":
@@ -368,6 +317,8 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
             return Step(replace(session, pending=None), (info(reminder_texts.INTERVIEW_CANCELLED),))
         if conv is None and session.pending is None:
             return Step(session, (info(texts.NOTHING_TO_CANCEL),))
+        if conv is not None and conv.editing is not None:
+            return Step(Session(), (info(texts.CHANGE_KEPT, start_button()),))
         text = texts.CANCELLED if conv is not None else texts.FORGET_KEPT
         return Step(Session(), (info(text, start_button()),))
     if conv is None:
@@ -384,6 +335,8 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
         )
         return Step(Session(fresh), (question_reply(fresh, texts.RESTARTED),))
     # back
+    if conv.editing is not None:
+        return Step(session, (question_reply(conv, texts.CHANGE_BACK),))
     if conv.stage is Stage.COMPANY:
         return Step(session, (question_reply(conv, texts.AT_COMPANY),))
     if conv.index == 0:
@@ -399,6 +352,8 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
     scope, step_id, value = parsed
     if step_id in reminder_commands.STEPS:
         return Step(session, (), (Delegate(Press(raw)),))
+    if step_id in SECOND_LOOK_STEPS and scope != USER_SCOPE:
+        return second_look(session, scope, step_id, value, ctx)
     if (step_id, value) == ("interview", "set"):
         asking = Pending(PendingKind.INTERVIEW, ref=scope)
         ask = info(reminder_texts.ASK_INTERVIEW)
@@ -437,4 +392,4 @@ def _press(session: Session, raw: str, ctx: Context) -> Step:
         return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     if value not in CHOICE_VALUES[step_id]:
         return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
-    return _answer(session, conv, value, ctx)
+    return answer(conv, value, ctx)

@@ -14,6 +14,8 @@ class Reason(StrEnum):
     PEOPLE = "people"
     LEVERAGE = "leverage"
     TIME = "time"
+    # "No way": the one answer that decides on its own.
+    CERTAIN = "certain"
 
 
 class Verdict(StrEnum):
@@ -41,6 +43,8 @@ class Question:
     prompt: str
     why: str
     choices: tuple[Choice, ...]
+    # A word or two for recaps and for "Change an answer".
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Rule:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         id="certainty",
+        short="Chance you want it",
         prompt="Is there any chance you'd want to work there, in this role?",
         why="If you're sure you'd never take it, the interview is mostly cost. "
         "If you're not sure, seeing the place is the quickest way to find out.",
@@ -70,6 +75,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="insight",
+        short="Know the place",
         prompt="How well do you know the day-to-day there: the team, the culture, the place?",
         why="Job posts are adverts. If all you've seen is the advert, "
         "the job may be better (or worse) than it looks.",
@@ -80,6 +86,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="rust",
+        short="Last interview",
         prompt="When did you last do a real interview?",
         why="Interviewing is a skill that fades. A low-stakes interview is cheap practice.",
         choices=(
@@ -90,8 +97,10 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="dream",
+        short="Interview you care about",
         prompt="Is an interview you really care about coming up, or hoped for soon?",
-        why="A warm-up right before the interview that matters is worth a lot.",
+        why="A warm-up shortly before the interview you care about helps a little: "
+        "it counts for a point, not more.",
         choices=(
             Choice("yes", "Yes", ("y", "yep", "yeah", "soon", "coming up")),
             Choice("no", "No", ("n", "nope", "not yet", "none")),
@@ -99,6 +108,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="interviewer",
+        short="Talking to",
         prompt="Who would you be talking to?",
         why="Recruiters move between companies and remember good candidates; "
         "a hiring manager is a contact in your field.",
@@ -110,6 +120,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="pending",
+        short="Waiting on another",
         prompt="Are you waiting to hear from a company you'd prefer that is slow to decide?",
         why="A real offer in hand is the politest way to ask a slow company to hurry up.",
         choices=(
@@ -120,6 +131,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="cost",
+        short="Cost of going",
         prompt="What would going cost you?",
         why="Your time is the one real price of an interview. When it's steep, "
         "the bar for going is higher.",
@@ -172,23 +184,32 @@ RULES: tuple[Rule, ...] = (
         Reason.LEVERAGE,
         "An offer later could help with the company you prefer.",
     ),
-    Rule("cost", "sneak", -2, Reason.TIME, "Slipping away from a full-time job costs you."),
+    Rule(
+        "cost",
+        "sneak",
+        -3,
+        Reason.TIME,
+        "Slipping away from a full-time job costs you, and your time matters most then.",
+    ),
     Rule("cost", "some", -1, Reason.TIME, "Going is some hassle."),
 )
 
-# The answer that decides the verdict on its own, and the line that says why.
+# The answer that decides the verdict on its own (and ends the questionnaire), and the line
+# that says why.
 PASS_OVERRIDE: tuple[str, str] = ("certainty", "no_way")
-PASS_OVERRIDE_LINE = "You're certain it's not for you: pass the dud and keep your time."
+PASS_OVERRIDE_LINE = "You're certain you'd never take this job."
 
 # Score at or above which the verdict is TAKE IT, and at or above which it is LEAN TAKE.
 TAKE_AT = 3
 LEAN_AT = 1
 
+# Each summary states the verdict's real cause.
 VERDICT_SUMMARY: dict[Verdict, str] = {
-    Verdict.TAKE_IT: "Go to this one. It's worth more than it costs you.",
-    Verdict.LEAN_TAKE: "Lean towards going. You're not certain, so don't stay away.",
-    Verdict.PASS: "Pass on this one. The cost outweighs what you'd gain.",
+    Verdict.TAKE_IT: "Go to this one: it's worth more than it costs you.",
+    Verdict.LEAN_TAKE: "Lean towards going: you're not totally certain, so don't stay away.",
+    Verdict.PASS: "Pass on this one: going would cost you more than it's likely to give you.",
 }
+CERTAIN_SUMMARY = "Pass on this one: you're certain it's not for you, so pass the dud."
 
 REASON_NAMES: dict[Reason, str] = {
     Reason.WANT: "Want",
@@ -196,6 +217,7 @@ REASON_NAMES: dict[Reason, str] = {
     Reason.PEOPLE: "People",
     Reason.LEVERAGE: "Leverage",
     Reason.TIME: "Time",
+    Reason.CERTAIN: "Certain",
 }
 
 # Prep tips for TAKE IT and LEAN TAKE, picked by the reasons that applied.
@@ -207,8 +229,14 @@ TIPS: dict[Reason, str] = {
     Reason.WANT: "Go and look around: ask what a normal week is like and who you'd work with.",
 }
 
+# A tip is left out when one of these answers was given: someone who knows the place from the
+# inside needn't be told to go and look around.
+TIPS_UNLESS: dict[Reason, tuple[tuple[str, str], ...]] = {
+    Reason.WANT: (("insight", "well"),),
+}
+
 DECLINE_NOTE = (
-    "Thank you for the invitation to interview{for_role}. After some thought I've decided "
-    "not to go ahead at this time, so I'd rather not take up your team's time. "
-    "I appreciate you thinking of me, and I'd be glad to stay in touch for future roles."
+    "Thank you for inviting me to interview{what}. I've given it careful thought and decided "
+    "not to go ahead this time, so I won't take up your team's time. I appreciate you thinking "
+    "of me, and I'd be glad to stay in touch about future roles."
 )

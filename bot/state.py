@@ -49,10 +49,15 @@ class Conversation:
     company: str | None = None
     role: str | None = None
     misses: int = 0
+    # "Change an answer": the question asked again after a verdict, answered in place.
+    editing: str | None = None
 
     @property
     def index(self) -> int:
-        """Index of the question being asked (answers come in question order)."""
+        """Index of the question being asked: the next unanswered one (answers come in
+        question order), or the one being changed."""
+        if self.editing is not None:
+            return QUESTION_IDS.index(self.editing)
         return len(self.answers)
 
     @property
@@ -94,6 +99,19 @@ class HistoryEntry:
     # How it went, reported at the follow-up (bot.reminders.model.OUTCOMES).
     outcome: str | None = None
 
+    def as_conversation(self, now: datetime) -> Conversation:
+        """The finished questionnaire as a conversation again, to change an answer of it."""
+        answers = tuple((q, self.answers[q]) for q in QUESTION_IDS if q in self.answers)
+        return Conversation(
+            self.conversation_id,
+            Stage.QUESTIONS,
+            self.finished_at,
+            now,
+            answers,
+            self.company,
+            self.role,
+        )
+
 
 def _time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
@@ -115,6 +133,8 @@ def session_to_json(session: Session) -> str:
             "role": conv.role,
             "misses": conv.misses,
         }
+        if conv.editing is not None:
+            data["conversation"]["editing"] = conv.editing
     if session.pending is not None:
         data["pending"] = {
             "kind": session.pending.kind.value,
@@ -144,7 +164,10 @@ def session_from_json(text: str) -> Session:
                 company=c.get("company"),
                 role=c.get("role"),
                 misses=int(c.get("misses", 0)),
+                editing=c.get("editing"),
             )
+            if conv.editing is not None and conv.editing not in dict(answers):
+                raise ImpossibleState("the answer being changed was never given")
             if conv.stage is Stage.QUESTIONS and conv.index >= len(QUESTION_IDS):
                 raise ImpossibleState("a finished conversation was stored as active")
         pending = None

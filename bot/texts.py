@@ -14,10 +14,9 @@ COMPANY_WHY = (
     "It's optional and only you see it."
 )
 COMPANY_NOTED = "Got it: {company}."
-RETRY = "I didn't catch that. Answer with a button, or type one of: {choices}."
+RETRY = "I didn't catch that. Choose one of: {choices}."
 RETRY_HARD = (
-    "Still not matching, sorry. Press one of the buttons, or type its number ({numbers}). "
-    "Type cancel to stop."
+    "Still not matching, sorry. Type the number of your answer ({numbers}), or cancel to stop."
 )
 STALE = "That question was already answered."
 UNKNOWN_BUTTON = "I don't recognise that button. Type help to see what I can do."
@@ -34,7 +33,9 @@ RESUME_PROMPT = (
     "You have a questionnaire in progress{about}, at question {number} of {total}. "
     "Resume it, or start over?"
 )
-RESUME_RETRY = "Please choose: type resume, or start over."
+RESUME_RETRY = (
+    "Please choose: type resume, or start over, or the company and role of a new questionnaire."
+)
 RESUME = "Resume"
 START_OVER = "Start over"
 FORGET_PROMPT = (
@@ -46,24 +47,33 @@ FORGET_NO = "No, keep it"
 FORGOTTEN = "Done. I've deleted everything I kept about you."
 FORGET_KEPT = "Nothing was deleted."
 HISTORY_EMPTY = "No finished questionnaires yet. Type start to begin one."
+HISTORY_INTRO = (
+    "{count} finished questionnaire{s}, newest first. Open one to see its verdict again."
+)
 HISTORY_TITLE = "Your past verdicts"
-HISTORY_LINE = "{date}: {verdict} ({about})"
+HISTORY_LINE = "{number}. {date}: {verdict} ({about})"
+HISTORY_OPEN = "Open {number}"
+HISTORY_GONE = "That questionnaire is no longer in your history."
 HISTORY_NO_COMPANY = "no company given"
 HISTORY_OUTCOME = ". Outcome: {outcome}"
 START_ANOTHER = "Start another"
+START_ONE = "Start a questionnaire"
 HELP = (
     "I help you decide whether an interview you're not excited about is worth taking. "
     "Answer seven quick questions and I'll give you a verdict with its reasons."
 )
 HELP_QUESTIONS = (
-    "While answering: press a button or type its number or words; "
+    "While answering: choose an answer, or type its number or words; "
     "type back, restart, cancel, or why (why I ask)."
 )
 HELP_COMMANDS = (
-    "Commands: start [company — role], history, stats, remind <when> <what>, reminders, "
-    "timezone <zone>, channel, forget me, help."
+    "Commands: start [company — role], history, change (an answer of your last verdict), "
+    "not certain, stats, remind <when> <what>, reminders, timezone <zone>, channel, "
+    "forget me, help."
 )
 SET_REMINDERS = "Set interview reminders"
+VERDICT_WHY = "Why"
+VERDICT_ANSWERS = "Your answers"
 VERDICT_REASONS_FOR = "In favour of going"
 VERDICT_REASONS_AGAINST = "Against going"
 VERDICT_TIPS = "To prepare"
@@ -75,3 +85,18 @@ CONTROL_LABELS = {
     "why": "Why I ask",
 }
 SKIP = "Skip"
+NOT_CERTAIN = "I'm not totally certain"
+CHANGE_ANSWER = "Change an answer"
+CHANGE_WHICH = "Which answer would you like to change?"
+CHANGING = "Changing your answer to: {question}"
+CHANGE_KEPT = "Your verdict stays as it was."
+CHANGE_BACK = "You're changing just this answer. Type cancel to keep your verdict as it was."
+NOT_CERTAIN_AGAIN = "Fair enough: let's look at it properly. The rest of the questions follow."
+CHANGE_BUSY = (
+    "You're in the middle of another questionnaire. Finish it, or type cancel, then try again."
+)
+COMPANY_NUMBER = (
+    "That looks like an answer, but first: which company and role is it? "
+    "For example: Acme — Data Analyst. Or type skip."
+)
+COMPANY_BLANK = "Type the company and role, for example: Acme — Data Analyst. Or type skip."

@@ -7,7 +7,7 @@ from datetime import UTC, tzinfo
 from typing import Final
 
 from bot import texts
-from bot.questionnaire import QUESTIONS, REASON_NAMES, VERDICT_SUMMARY, Verdict
+from bot.questionnaire import QUESTION_BY_ID, QUESTIONS, REASON_NAMES, Reason, Verdict
 from bot.reminders.model import OUTCOMES
 from bot.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.state import Conversation, HistoryEntry, Stage
@@ -16,6 +16,7 @@ from bot.verdict import Outcome
 PREFIX: Final = "tp"
 USER_SCOPE: Final = "-"
 TOTAL: Final = len(QUESTIONS)
+GOING_REASONS: Final = (Reason.WANT, Reason.PRACTICE, Reason.PEOPLE, Reason.LEVERAGE)
 
 
 def describe_company(company: str | None, role: str | None) -> str | None:
@@ -103,34 +104,78 @@ def refused(text: str, kind: Kind = Kind.INFO) -> Reply:
     return Reply(kind=kind, text=text, refused=True)
 
 
-def start_button() -> Button:
-    return Button(button_id(USER_SCOPE, "start", "new"), texts.START_ANOTHER, ButtonRole.ACTION)
+def start_button(label: str = texts.START_ANOTHER) -> Button:
+    """Begin a new questionnaire."""
+    return Button(button_id(USER_SCOPE, "start", "new"), label, ButtonRole.ACTION)
+
+
+def balance_line(pro: int, con: int) -> str:
+    """For and against in points, drawn to read at a glance: `for ■■■■■ 5 · against ■■■ 3`."""
+    return f"for {'■' * pro} {pro} · against {'■' * con} {con}".replace("  ", " ")
+
+
+def recap(answers: tuple[tuple[str, str], ...]) -> str:
+    """The answers given, compactly: `Chance you want it: Maybe · Know the place: …`."""
+    return " · ".join(f"{QUESTION_BY_ID[q].short}: {_label(q, v)}" for q, v in answers)
+
+
+def _label(question_id: str, value: str) -> str:
+    return next(c.label for c in QUESTION_BY_ID[question_id].choices if c.value == value)
 
 
 def verdict_reply(conv: Conversation, outcome: Outcome, *, reminders: bool = False) -> Reply:
-    """The verdict message: it begins with the verdict in capitals. With `reminders`, going
+    """The verdict message: it begins with the verdict in capitals, then its summary, the
+    balance, the reasons, a recap of the answers, and what to do next. With `reminders`, going
     verdicts offer to set interview reminders."""
     about = describe_company(conv.company, conv.role)
     heading = outcome.verdict.value + (f" — {about}" if about else "")
-    pro = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points > 0)
-    con = tuple(f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.points <= 0)
-    sections = [
-        Section(title, lines)
-        for title, lines in (
-            (texts.VERDICT_REASONS_FOR, pro),
-            (texts.VERDICT_REASONS_AGAINST, con),
-            (texts.VERDICT_TIPS, outcome.tips),
+    balance = balance_line(*outcome.balance) if outcome.balance is not None else None
+
+    def lines(*reasons: Reason) -> tuple[str, ...]:
+        return tuple(
+            f"{REASON_NAMES[f.reason]}: {f.line}" for f in outcome.findings if f.reason in reasons
         )
-        if lines
+
+    sections = [
+        Section(title, found)
+        for title, found in (
+            (texts.VERDICT_WHY, lines(Reason.CERTAIN)),
+            (texts.VERDICT_REASONS_FOR, lines(*GOING_REASONS)),
+            (texts.VERDICT_REASONS_AGAINST, lines(Reason.TIME)),
+            (texts.VERDICT_TIPS, outcome.tips),
+            (texts.VERDICT_ANSWERS, (recap(conv.answers),)),
+        )
+        if found
     ]
+    uncertain: tuple[Button, ...] = ()
+    if outcome.balance is None:
+        uncertain = (Button(button_id(conv.id, "uncertain", "yes"), texts.NOT_CERTAIN),)
     return Reply(
         kind=Kind.VERDICT,
-        text=join(heading, VERDICT_SUMMARY[outcome.verdict]),
+        text=join(heading, outcome.summary, balance),
         sections=tuple(sections),
         note=Section(texts.VERDICT_NOTE, (outcome.decline_note,)) if outcome.decline_note else None,
-        buttons=(*_reminder_button(conv, outcome, reminders), start_button()),
+        buttons=(
+            *_reminder_button(conv, outcome, reminders),
+            *uncertain,
+            Button(button_id(conv.id, "change", "pick"), texts.CHANGE_ANSWER, ButtonRole.ACTION),
+            start_button(),
+        ),
         conversation_id=conv.id,
     )
+
+
+def change_reply(conv: Conversation) -> Reply:
+    """ "Which answer would you like to change?", one button per answer given."""
+    buttons = tuple(
+        Button(
+            button_id(conv.id, "change", q),
+            f"{QUESTION_BY_ID[q].short}: {_label(q, v)}",
+            ButtonRole.ACTION,
+        )
+        for q, v in conv.answers
+    )
+    return Reply(kind=Kind.INFO, text=texts.CHANGE_WHICH, buttons=buttons)
 
 
 def _reminder_button(conv: Conversation, outcome: Outcome, reminders: bool) -> tuple[Button, ...]:
@@ -148,23 +193,33 @@ _HISTORY_WORDS: Final = {
 
 
 def history_reply(entries: list[HistoryEntry], *, tz: tzinfo = UTC) -> Reply:
-    """The user's past verdicts, newest first; verdict words not in capitals (they're history)."""
+    """The user's past verdicts, newest first, each with a button that opens it again; verdict
+    words not in capitals (they're history)."""
     if not entries:
-        return info(texts.HISTORY_EMPTY, start_button())
+        return info(texts.HISTORY_EMPTY, start_button(texts.START_ONE))
     lines = tuple(
         texts.HISTORY_LINE.format(
+            number=number,
             date=f"{e.finished_at.astimezone(tz):%d %b %Y}".lstrip("0"),
             verdict=_HISTORY_WORDS.get(e.verdict, e.verdict.capitalize()),
             about=describe_company(e.company, e.role) or texts.HISTORY_NO_COMPANY,
         )
         + (texts.HISTORY_OUTCOME.format(outcome=OUTCOMES[e.outcome]) if e.outcome else "")
-        for e in entries
+        for number, e in enumerate(entries, start=1)
+    )
+    opens = tuple(
+        Button(
+            button_id(e.conversation_id, "verdict", "show"),
+            texts.HISTORY_OPEN.format(number=number),
+            ButtonRole.ACTION,
+        )
+        for number, e in enumerate(entries, start=1)
     )
     return Reply(
         kind=Kind.INFO,
-        text=texts.HISTORY_TITLE,
+        text=texts.HISTORY_INTRO.format(count=len(entries), s="" if len(entries) == 1 else "s"),
         sections=(Section(texts.HISTORY_TITLE, lines),),
-        buttons=(start_button(),),
+        buttons=(*opens, start_button()),
     )
 
 
@@ -172,4 +227,4 @@ def help_reply(conv: Conversation | None) -> Reply:
     """What the bot does and how to drive it; mid-questionnaire it re-asks the question."""
     if conv is not None:
         return question_reply(conv, join(texts.HELP_QUESTIONS, texts.HELP_COMMANDS))
-    return info(join(texts.HELP, texts.HELP_COMMANDS), start_button())
+    return info(join(texts.HELP, texts.HELP_COMMANDS), start_button(texts.START_ONE))

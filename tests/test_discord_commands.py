@@ -144,7 +144,7 @@ async def test_history_lists_past_verdicts(bot: Harness) -> None:
 async def test_help_in_a_server_is_sent_to_the_dm(bot: Harness) -> None:
     await _in_server(bot, "help")
     assert texts.HELP.split(".")[0] in bot.last["content"]
-    assert labels(bot.last) == ["Start another"]
+    assert labels(bot.last) == ["Start a questionnaire"]
 
 
 async def test_forget_asks_first_then_deletes_everything(bot: Harness) -> None:

@@ -62,9 +62,11 @@ async def test_any_dm_starts_the_questionnaire_with_one_button_per_choice(bot: H
     ("answers", "verdict"),
     [
         (("maybe", "paper", "while", "yes", "recruiter", "late", "free"), "TAKE IT"),
-        (("doubtful", "well", "recent", "no", "unknown", "no", "free"), "LEAN TAKE"),
-        (("no_way", "paper", "recent", "no", "team", "no", "sneak"), "PASS"),
+        (("doubtful", "well", "recent", "no", "team", "no", "some"), "LEAN TAKE"),
+        (("doubtful", "well", "recent", "no", "unknown", "no", "sneak"), "PASS"),
+        (("no_way",), "PASS"),
     ],
+    ids=["take-it", "lean-take", "pass-on-cost", "pass-no-way"],
 )
 async def test_full_questionnaire_by_buttons_reaches_each_verdict(
     bot: Harness, answers: tuple[str, ...], verdict: str
@@ -77,7 +79,10 @@ async def test_full_questionnaire_by_buttons_reaches_each_verdict(
         assert callback.json["type"] == 7  # the press edits the message it was on
         pressed.append(callback.json["data"])
     assert message["content"].startswith(verdict)
-    assert labels(message) == ["Start another"]
+    expected = ["Change an answer", "Start another"]
+    if answers == ("no_way",):  # "no way" ends it at once, with a way back
+        expected.insert(0, "I'm not totally certain")
+    assert labels(message) == expected
     for data, value in zip(pressed, answers, strict=True):
         shown = [b for row in data["components"] for b in row["components"]]
         assert all(b["disabled"] for b in shown)
@@ -85,7 +90,7 @@ async def test_full_questionnaire_by_buttons_reaches_each_verdict(
         assert data["content"].endswith(f"→ **{chosen['label']}**")
     if verdict == "PASS":
         assert (
-            "A polite decline you can copy**\n```\nThank you for the invitation"
+            "A polite decline you can copy**\n```\nThank you for inviting me to interview."
             in (message["content"])
         )
     else:

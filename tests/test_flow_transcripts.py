@@ -9,7 +9,7 @@ import pytest
 from conftest import Transcript
 
 from bot import texts
-from bot.flow import Start, Text, command_event
+from bot.flow import Press, Start, Text, command_event
 from bot.questionnaire import QUESTIONS
 from bot.replies import Kind
 from bot.state import UserKey
@@ -32,7 +32,7 @@ def _verdict(reply) -> str:
         ((2, 1, 1, 2, 3, 3, 3), "LEAN TAKE"),  # doubtful only: score 1
         ((3, 1, 1, 2, 3, 3, 3), "LEAN TAKE"),  # maybe: score 2
         ((3, 2, 1, 2, 3, 3, 3), "TAKE IT"),  # maybe + only on paper: score 3
-        ((1, 2, 3, 1, 1, 1, 3), "PASS"),  # no way beats a score of 9
+        ((1,), "PASS"),  # no way: the verdict comes at once
     ],
     ids=["example-8", "score-0", "score-1", "score-2", "score-3", "no-way"],
 )
@@ -50,14 +50,20 @@ async def test_verdict_lists_reasons_tips_and_for_pass_a_decline_note(alice):
     await alice.start("Acme — Data Analyst")
     take = await alice.answer_all(3, 2, 2, 1, 1, 1, 1)
     titles = [s.title for s in take.sections]
-    assert titles == [texts.VERDICT_REASONS_FOR, texts.VERDICT_REASONS_AGAINST, texts.VERDICT_TIPS]
+    assert titles == [
+        texts.VERDICT_REASONS_FOR,
+        texts.VERDICT_REASONS_AGAINST,
+        texts.VERDICT_TIPS,
+        texts.VERDICT_ANSWERS,
+    ]
     reasons = take.sections[0].lines + take.sections[1].lines
     for name in ("Want:", "Practice:", "People:", "Leverage:", "Time:"):
         assert any(line.startswith(name) for line in reasons), name
     assert take.note is None
     await alice.start()
     await alice.say("skip")
-    passed = await alice.answer_all(1, 1, 1, 2, 3, 3, 1)
+    passed = await alice.answer_all(2, 1, 1, 2, 3, 3, 1)  # doubtful +1, slip away -3
+    assert passed.text.startswith("PASS")
     assert passed.note is not None
     assert "stay in touch" in passed.note.lines[0]
     assert not any(s.title == texts.VERDICT_TIPS for s in passed.sections)
@@ -141,7 +147,7 @@ async def test_back_on_the_company_step_says_it_is_the_first_step(alice):
 
 async def test_back_button_from_the_current_question_works(alice):
     await alice.start("Acme")
-    q2 = await alice.say("1")
+    q2 = await alice.say("2")
     back = next(b for b in q2.controls if b.id.endswith(":back"))
     assert (await alice.press(back.id)).step_id == "certainty"
 
@@ -162,7 +168,7 @@ async def test_restart_goes_to_question_one_keeping_the_company(alice):
 async def test_cancel_drops_the_questionnaire_and_keeps_no_history(alice, answered):
     await alice.start()
     await alice.say("Acme")
-    await alice.answer_all(*([1] * answered))
+    await alice.answer_all(*([2] * answered))
     reply = await alice.say("cancel")
     assert reply.text == texts.CANCELLED
     session, _ = await alice.engine.store.load(alice.key)
@@ -200,7 +206,7 @@ async def test_help_explains_and_re_asks_the_current_question(alice, answered):
         assert session is None  # asking for help stores nothing
         return
     await alice.start("Acme")
-    await alice.answer_all(*([1] * answered))
+    await alice.answer_all(*([2] * answered))
     reply = await alice.say("help")
     assert reply.kind is Kind.QUESTION and "back" in reply.notice
     assert reply.step_id == QUESTIONS[answered].id
@@ -261,11 +267,39 @@ async def test_starting_again_asks_resume_or_start_over(alice):
     assert (await alice.press(over.id)).text == texts.STALE
 
 
-async def test_resume_prompt_reprompts_on_nonsense(alice):
+async def test_resume_prompt_reprompts_on_a_number_and_resumes(alice):
     await alice.start("Acme")
+    await alice.say("3")
     await alice.start()
-    assert (await alice.say("banana")).text == texts.RESUME_RETRY
-    assert (await alice.say("resume")).step_id == "certainty"
+    assert (await alice.say("42")).text == texts.RESUME_RETRY
+    assert (await alice.say("resume")).step_id == "insight"
+
+
+async def test_a_company_typed_at_the_resume_prompt_starts_a_new_questionnaire(alice):
+    await alice.start("Acme")
+    await alice.say("3")
+    await alice.start()
+    fresh = await alice.say("Initech — QA")
+    assert fresh.step_id == "certainty" and fresh.notice.endswith("Got it: Initech — QA.")
+
+
+@pytest.mark.parametrize("typed", [[], ["skip"]], ids=["at-company", "nothing-answered"])
+async def test_nothing_answered_is_not_worth_resuming(alice, typed):
+    await alice.start()
+    for line in typed:
+        await alice.say(line)
+    again = await alice.start()
+    assert again.step_id == "company"
+    assert "in progress" not in (again.notice or "") + again.text
+
+
+async def test_a_number_at_the_company_step_is_not_a_company(alice):
+    await alice.start()
+    reply = await alice.say("3")
+    assert reply.step_id == "company" and reply.notice == texts.COMPANY_NUMBER
+    blank = await alice.say("   ")
+    assert blank.step_id == "company" and blank.notice == texts.COMPANY_BLANK
+    assert (await alice.say("Acme — Data Analyst")).step_id == "certainty"
 
 
 async def test_stale_and_repeated_presses_are_already_answered(alice):
@@ -326,11 +360,14 @@ async def test_history_lists_past_verdicts_newest_first_without_capitals(alice, 
     clock.advance(timedelta(days=3))
     await alice.start()
     await alice.say("skip")
-    await alice.answer_all(1, 1, 1, 1, 1, 1, 1)
+    await alice.answer_all(1)
     reply = await alice.say("history")
+    assert reply.text.startswith("2 finished questionnaires, newest first.")
+    assert reply.sections[0].title == texts.HISTORY_TITLE != reply.text
     lines = reply.sections[0].lines
-    assert lines[0].startswith("29 Nov 2026: Pass (no company given)")
-    assert lines[1] == "26 Nov 2026: Take it (Acme — Analyst)"
+    assert lines[0].startswith("1. 29 Nov 2026: Pass (no company given)")
+    assert lines[1] == "2. 26 Nov 2026: Take it (Acme — Analyst)"
+    assert [b.label for b in reply.buttons] == ["Open 1", "Open 2", "Start another"]
 
 
 async def test_forget_me_asks_first_then_deletes_everything(alice, db_url):
@@ -341,7 +378,10 @@ async def test_forget_me_asks_first_then_deletes_everything(alice, db_url):
     prompt = await alice.say("forget me")
     assert prompt.text == texts.FORGET_PROMPT
     yes, no = prompt.buttons
-    assert (await alice.press(no.id)).text == texts.FORGET_KEPT
+    kept = await alice.send(Press(no.id))
+    assert kept[0].text == texts.FORGET_KEPT
+    # The question in progress is shown again, so the next answer meets it on screen.
+    assert kept[-1].kind is Kind.QUESTION and kept[-1].step_id == "certainty"
     assert len(await alice.engine.history(alice.key)) == 1
     await alice.say("forget me")
     assert (await alice.say("yes")).text == texts.FORGOTTEN

@@ -15,7 +15,8 @@ from bot.engine import Engine
 
 RAW = "<!channel> & <@U1>"
 ESCAPED = "&lt;!channel&gt; &amp; &lt;@U1&gt;"
-PASS_RUN = ("no_way", "well", "recent", "no", "unknown", "no", "free")
+# After "doubtful" (+1): would slip away from work (-3) makes it a PASS.
+PASS_RUN = ("well", "recent", "no", "unknown", "no", "sneak")
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ async def test_company_from_the_command_is_escaped_in_every_message(
     user: SlackUser, fake: FakeSlack
 ) -> None:
     shown = (await user.command(f"{RAW} — Analyst")).body  # "Got it: …"
+    await user.press(shown, "doubtful")  # one answer makes it worth resuming
     offer = (await user.command("")).body  # "You have a questionnaire in progress (…)"
     shown = (await user.press(offer, "yes")).body
     for value in PASS_RUN:

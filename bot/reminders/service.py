@@ -132,7 +132,7 @@ class ReminderService:
     async def _interview(
         self, key: UserKey, conversation_id: str, typed: str, now: datetime
     ) -> Handled:
-        entry = await self.store.history_entry(key, conversation_id)
+        entry = await self._sql.entry(key, conversation_id)
         if entry is None:
             return Handled(_say(texts.INTERVIEW_UNKNOWN).replies, None)
         tz = await self.zone(key)
@@ -148,7 +148,7 @@ class ReminderService:
             when.at, offsets=self.config.offsets, followup=self.config.followup, now=now
         )
         about = describe_company(entry.company, entry.role) or ""
-        tips = decide(entry.answers, role_text=about or None).tips
+        tips = decide(entry.answers, company=entry.company, role=entry.role).tips
         reminder = NewReminder(
             id=self._new_id(),
             owner=key,

@@ -4,7 +4,6 @@ scheduler's side (claim and record) is in queue.py."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.reminders.model import NewReminder, ReminderKind, Role, Status, Upcomin
 from bot.reminders.plan import delivery_key
 from bot.state import HistoryEntry, UserKey
 from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
-from bot.storage.sql import SqlStore
+from bot.storage.sql import SqlStore, history_entry
 
 o, r = occurrences.c, reminders.c
 # A reminder's owner, kind, questionnaire id and text.
@@ -273,23 +272,9 @@ class ReminderStore:
         def run(conn: Connection) -> HistoryEntry | None:
             conn.execute(update(history).where(where).values(outcome=outcome, outcome_at=now))
             row = conn.execute(select(history).where(where)).first()
-            if row is None:
-                return None
-            return _entry(row)
+            return history_entry(row) if row is not None else None
 
         return await self._sql.write(run)
-
-    async def history_entry(self, owner: UserKey, conversation_id: str) -> HistoryEntry | None:
-        """The owner's finished questionnaire with that id."""
-        query = select(history).where(
-            _owner(history, owner), history.c.conversation_id == conversation_id
-        )
-
-        def run(conn: Connection) -> HistoryEntry | None:
-            row = conn.execute(query).first()
-            return _entry(row) if row is not None else None
-
-        return await self._sql.read(run)
 
     async def job_hunt_channel(self, platform: str, workspace: str) -> str | None:
         """The channel set with `channel` for a workspace or server."""
@@ -336,17 +321,4 @@ def _cancel_interview(
     )
     conn.execute(
         update(reminders).where(r.id.in_(series), r.cancelled_at.is_(None)).values(cancelled_at=now)
-    )
-
-
-def _entry(row: Any) -> HistoryEntry:
-    return HistoryEntry(
-        conversation_id=row.conversation_id,
-        answers=json.loads(row.answers),
-        verdict=row.verdict,
-        score=row.score,
-        finished_at=row.finished_at,
-        company=row.company,
-        role=row.role,
-        outcome=row.outcome,
     )

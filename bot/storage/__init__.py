@@ -27,7 +27,8 @@ class Store(Protocol):
         record: HistoryEntry | None = None,
         claim: str | None = None,
     ) -> int:
-        """Write the session, a finished questionnaire and the claim of a delivery id in one
+        """Write the session, a finished questionnaire (replacing the verdict of one finished
+        before under the same conversation id) and the claim of a delivery id in one
         transaction. StaleWrite if the stored version is not `expected_version`,
         DuplicateDelivery if `claim` was claimed before; either way nothing is written.
         Returns the new version."""
@@ -35,6 +36,10 @@ class Store(Protocol):
 
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
         """Finished questionnaires, newest first."""
+        ...
+
+    async def entry(self, key: UserKey, conversation_id: str | None) -> HistoryEntry | None:
+        """One finished questionnaire by its conversation id (None: the latest), or None."""
         ...
 
     async def timezone(self, key: UserKey) -> tzinfo | None:

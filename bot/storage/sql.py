@@ -91,11 +91,24 @@ _UPDATE_SESSION = (
     .values(state=bindparam("state"), version=bindparam("version"), updated_at=bindparam("now"))
 )
 _INSERT_HISTORY = insert(history)
+# A changed answer replaces the questionnaire's verdict; its date and outcome stay.
+_REPLACE_HISTORY = (
+    update(history)
+    .where(_key_filter(history) & (history.c.conversation_id == bindparam("cid")))
+    .values(
+        answers=bindparam("new_answers"),
+        verdict=bindparam("new_verdict"),
+        score=bindparam("new_score"),
+    )
+)
 _HISTORY = (
     select(history)
     .where(_key_filter(history))
     .order_by(history.c.finished_at.desc(), history.c.id.desc())
     .limit(bindparam("limit"))
+)
+_ENTRY = select(history).where(
+    _key_filter(history) & (history.c.conversation_id == bindparam("cid"))
 )
 _TIMEZONE = select(users.c.timezone).where(_key_filter(users))
 _SET_TIMEZONE = update(users).where(_key_filter(users)).values(timezone=bindparam("timezone"))
@@ -259,7 +272,18 @@ class SqlStore:
                 if result.rowcount != 1:
                     raise StaleWrite(f"the stored session is newer than version {expected}")
             if record is not None:
-                conn.execute(_INSERT_HISTORY, _history_row(key, record))
+                replaced = conn.execute(
+                    _REPLACE_HISTORY,
+                    {
+                        **_key(key),
+                        "cid": record.conversation_id,
+                        "new_answers": json.dumps(record.answers, sort_keys=True),
+                        "new_verdict": record.verdict,
+                        "new_score": record.score,
+                    },
+                )
+                if replaced.rowcount == 0:
+                    conn.execute(_INSERT_HISTORY, _history_row(key, record))
             if claim is not None:
                 self._claim(conn, claim, now)
         return version
@@ -270,19 +294,18 @@ class SqlStore:
     def _history(self, key: UserKey, limit: int) -> list[HistoryEntry]:
         with self._reading() as conn:
             rows = conn.execute(_HISTORY, {**_key(key), "limit": limit}).all()
-        return [
-            HistoryEntry(
-                conversation_id=row.conversation_id,
-                answers=json.loads(row.answers),
-                verdict=row.verdict,
-                score=row.score,
-                finished_at=_aware(row.finished_at),
-                company=row.company,
-                role=row.role,
-                outcome=row.outcome,
-            )
-            for row in rows
-        ]
+        return [history_entry(row) for row in rows]
+
+    async def entry(self, key: UserKey, conversation_id: str | None) -> HistoryEntry | None:
+        if conversation_id is None:
+            latest = await self.history(key, limit=1)
+            return latest[0] if latest else None
+        return await self._call(self._entry, key, conversation_id)
+
+    def _entry(self, key: UserKey, conversation_id: str) -> HistoryEntry | None:
+        with self._reading() as conn:
+            row = conn.execute(_ENTRY, {**_key(key), "cid": conversation_id}).first()
+        return history_entry(row) if row is not None else None
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn(connection)` as one read (for modules with tables of their own)."""
@@ -360,6 +383,20 @@ class SqlStore:
             self._conn.close()
             self._conn = None
         await self._call(self._engine.dispose)
+
+
+def history_entry(row: Any) -> HistoryEntry:
+    """A history row as the core's HistoryEntry."""
+    return HistoryEntry(
+        conversation_id=row.conversation_id,
+        answers=json.loads(row.answers),
+        verdict=row.verdict,
+        score=row.score,
+        finished_at=_aware(row.finished_at),
+        company=row.company,
+        role=row.role,
+        outcome=row.outcome,
+    )
 
 
 def _history_row(key: UserKey, entry: HistoryEntry) -> dict[str, Any]:
