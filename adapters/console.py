@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import codecs
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.engine import Engine
 from bot.errors import TakeOrPassError
@@ -21,6 +22,9 @@ from bot.state import UserKey
 log = logging.getLogger(__name__)
 
 FAILED = "Something went wrong on my side; your answers so far are kept. Please try again."
+GOODBYE = "Bye for now. Your answers so far are saved; run takeorpass again to carry on."
+# Typed alone on a line, these end the console program instead of reaching the conversation.
+LEAVE_WORDS = frozenset({"quit", "exit"})
 
 
 def render(reply: Reply) -> tuple[str, list[Button]]:
@@ -119,29 +123,113 @@ def console_user() -> UserKey:
     return UserKey("console", "local", getpass.getuser())
 
 
+class Lines:
+    """The lines arriving on standard input, awaited without holding up the event loop.
+
+    A worker thread blocked in `readline` would keep the process alive after Ctrl-C (shutdown
+    waits for it), so a terminal or pipe is watched by the event loop itself. A regular file or
+    an in-memory stream cannot be watched that way, but reading one never waits either."""
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._stdin = stdin
+        self._loop = asyncio.get_running_loop()
+        self._arrived: asyncio.Queue[str] = asyncio.Queue()
+        self._partial = ""
+        self._decode = codecs.getincrementaldecoder(stdin.encoding or "utf-8")("replace").decode
+        self._fd = self._watch()
+
+    def _watch(self) -> int | None:
+        try:
+            fd = self._stdin.fileno()
+            self._loop.add_reader(fd, self._readable, fd)
+        except (OSError, ValueError, NotImplementedError):
+            # No descriptor (io.StringIO), or one the selector refuses (a regular file).
+            return None
+        return fd
+
+    async def readline(self) -> str:
+        """The next line with its newline; "" at end of input, as `TextIO.readline` does."""
+        if self._fd is None:
+            return self._stdin.readline()
+        line = await self._arrived.get()
+        if not line:
+            self._arrived.put_nowait("")  # the end stays the end
+        return line
+
+    def close(self) -> None:
+        """Stop watching standard input."""
+        if self._fd is not None:
+            self._loop.remove_reader(self._fd)
+
+    def _readable(self, fd: int) -> None:
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: the terminal hung up; that is the end of input too
+            data = b""
+        *complete, self._partial = (self._partial + self._decode(data, not data)).split("\n")
+        for line in complete:
+            self._arrived.put_nowait(line + "\n")
+        if not data:
+            self.close()
+            if self._partial:  # a last line with no newline still counts
+                self._arrived.put_nowait(self._partial)
+            self._arrived.put_nowait("")
+
+
 async def run_console(
     engine: Engine,
     *,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     scheduler: Callable[[Console], Scheduler] | None = None,
+    leave: asyncio.Event | None = None,
 ) -> int:
-    """Run until end of input; exit status 0. With `scheduler`, due reminders print too."""
+    """Talk until end of input, `quit`/`exit`, or `leave` is set (Ctrl-C), then say goodbye.
+
+    With `scheduler`, due reminders print too. The exit status is 0 on every way out."""
     console = Console(engine, out=stdout, user=console_user().user)
     interactive = stdin.isatty()
+    lines = Lines(stdin)
     ticking = asyncio.create_task(scheduler(console).run()) if scheduler is not None else None
+    talking = asyncio.create_task(_talk(console, lines, prompt=stdout if interactive else None))
+    waiting = asyncio.create_task((leave or asyncio.Event()).wait())
     try:
-        await console.send(Start())
-        while True:
-            if interactive:
-                print("> ", end="", file=stdout, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                return 0
-            if line.strip():
-                await console.send(console.event_for(line.rstrip("\n")))
+        await asyncio.wait((talking, waiting), return_when=asyncio.FIRST_COMPLETED)
     finally:
-        if ticking is not None:
-            ticking.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticking
+        lines.close()
+        await _end(ticking, waiting, talking)
+    said_quit = not talking.cancelled() and talking.result()
+    # Ctrl-C and Ctrl-D leave the cursor after the prompt; the goodbye starts a line of its own.
+    if interactive and not said_quit:
+        print(file=stdout)
+    print(GOODBYE, file=stdout, flush=True)
+    return 0
+
+
+async def _talk(console: Console, lines: Lines, *, prompt: TextIO | None) -> bool:
+    """Run the conversation until end of input (False) or a word that leaves (True)."""
+    await console.send(Start())
+    while True:
+        if prompt is not None:
+            print("> ", end="", file=prompt, flush=True)
+        line = await lines.readline()
+        if not line:
+            return False
+        typed = line.rstrip("\r\n")
+        # Leaving is the console's business, not the conversation's: the engine never sees it.
+        if typed.strip().lower() in LEAVE_WORDS:
+            return True
+        # A blank line goes to the core too: at the company step it gets a hint, not silence.
+        await console.send(console.event_for(typed))
+
+
+async def _end(*tasks: asyncio.Task[Any] | None) -> None:
+    """Cancel the tasks and wait until all have ended; then raise the first one's failure."""
+    running = [task for task in tasks if task is not None]
+    for task in running:
+        task.cancel()
+    for outcome in await asyncio.gather(*running, return_exceptions=True):
+        if isinstance(outcome, Exception):  # a cancelled task's CancelledError is not one
+            raise outcome

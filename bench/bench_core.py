@@ -62,7 +62,7 @@ async def turns_per_second(folder: Path, turns: int = 3000) -> float:
 def first_prompt_seconds(folder: Path, runs: int = 5) -> float:
     """Process start to the first question on screen, with the database already created."""
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    entry = "from bot.cli import main; raise SystemExit(main())"
+    entry = "from adapters.cli import main; raise SystemExit(main())"
     command = [sys.executable, "-c", entry, "console"]
     samples = []
     for run in range(runs + 1):

@@ -25,7 +25,7 @@ async def test_one_process_answers_on_slack_and_discord(tmp_path: Path) -> None:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "from bot.cli import main; raise SystemExit(main([]))",
+            "from adapters.cli import main; raise SystemExit(main([]))",
             env=env,
             cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.console import GOODBYE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,7 +18,7 @@ def _run(args: list[str], stdin: str, cwd: Path, **env: str) -> subprocess.Compl
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", *args],
+        [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main())", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -49,8 +51,35 @@ def test_a_fresh_process_resumes_at_the_same_question(tmp_path):
     _run(["console"], "Acme\n3\n2\n", tmp_path)
     second = _run(["console"], "resume\n", tmp_path)
     assert "at question 3 of 7" in second.stdout
-    assert second.stdout.rstrip().endswith("(or type back, restart, cancel, why)")
+    # End of input says goodbye; just before it, the console waits on the resumed question.
+    shown, goodbye = second.stdout.rstrip().rsplit("\n", 1)
+    assert goodbye == GOODBYE
+    assert shown.rstrip().endswith("(or type back, restart, cancel, why)")
     assert "When did you last do a real interview?" in second.stdout.split("Resume it")[1]
+
+
+def test_a_piped_console_ends_with_the_goodbye_at_end_of_input(tmp_path):
+    result = _run(["console"], "Acme\n3\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().splitlines()[-1] == GOODBYE
+    assert result.stdout.count(GOODBYE) == 1
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("word", ["quit", "exit", "  QUIT  "])
+def test_quit_or_exit_alone_on_a_line_ends_the_console_before_the_next_line(tmp_path, word):
+    result = _run(["console"], f"{word}\nhelp\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().splitlines()[-1] == GOODBYE
+    # Neither the word nor anything after it reached the conversation.
+    assert "Question 1 of 7" not in result.stdout
+    assert "didn't catch" not in result.stdout.lower()
+    assert result.stdout.count("Which company and role is it?") == 1
+
+
+def test_quit_inside_a_sentence_is_an_answer_not_a_way_out(tmp_path):
+    result = _run(["console"], "I might quit soon\n", tmp_path)
+    assert "Question 1 of 7" in result.stdout
 
 
 def test_bad_settings_stop_with_one_line_each_and_no_traceback(tmp_path):

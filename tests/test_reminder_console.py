@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ENTRY = "from bot.cli import main; raise SystemExit(main())"
+ENTRY = "from adapters.cli import main; raise SystemExit(main())"
 
 
 class Running:

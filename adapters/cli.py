@@ -1,4 +1,7 @@
-"""The `takeorpass` command: runs the platforms whose tokens are set, or the console."""
+"""The `takeorpass` command: runs the platforms whose tokens are set, or the console.
+
+This is the composition root: it builds the core's engine and store and hands them to the
+adapters, so it lives beside them and the core (`bot/`) never imports upward."""
 
 from __future__ import annotations
 
@@ -86,44 +89,57 @@ def _missing_tokens(settings: Settings, platforms: tuple[str, ...]) -> list[str]
 
 
 async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
-    from bot.engine import Engine
     from bot.storage import open_store
 
     if problems := _missing_tokens(settings, platforms):
         raise SettingsError(problems)
-    _stop_on_sigterm()
+    # Signals are routed before the store opens, so one sent during start-up is not lost.
+    leave = _leave_on_signals() if platforms == ("console",) else None
+    if leave is None:
+        _stop_on_sigterm()
     store = await open_store(settings.database_url)
     try:
-        if platforms == ("console",):
-            from adapters.console import Console, ConsoleDelivery, run_console
-
-            schedulers: list[Scheduler] = []
-            service = _reminder_service(settings, store, frozenset(platforms), schedulers)
-            engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
-
-            def scheduler_for(console: Console) -> Scheduler:
-                deliveries = {"console": ConsoleDelivery(console)}
-                scheduler = _scheduler(settings, store, deliveries)
-                schedulers.append(scheduler)
-                return scheduler
-
-            return await run_console(engine, scheduler=scheduler_for)
-        # Reminders reach Slack and Discord with their deliveries; until then those platforms
-        # answer reminder commands with a plain "not available yet".
-        engine = Engine(store=store, ttl=settings.conversation_ttl)
-        runners: list[Coroutine[Any, Any, None]] = []
-        if "slack" in platforms:
-            from adapters.slack import run_slack
-
-            runners.append(run_slack(settings, engine))
-        if "discord" in platforms:
-            from adapters.discord import run_discord
-
-            runners.append(run_discord(settings, engine))
-        await asyncio.gather(*runners)
-        return 0
+        if leave is not None:
+            return await _console(settings, store, leave)
+        return await _platforms(settings, store, platforms)
     finally:
         await store.close()
+
+
+async def _console(settings: Settings, store: SqlStore, leave: asyncio.Event) -> int:
+    from adapters.console import Console, ConsoleDelivery, run_console
+    from bot.engine import Engine
+
+    schedulers: list[Scheduler] = []
+    service = _reminder_service(settings, store, frozenset({"console"}), schedulers)
+    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
+
+    def scheduler_for(console: Console) -> Scheduler:
+        deliveries = {"console": ConsoleDelivery(console)}
+        scheduler = _scheduler(settings, store, deliveries)
+        schedulers.append(scheduler)
+        return scheduler
+
+    return await run_console(engine, scheduler=scheduler_for, leave=leave)
+
+
+async def _platforms(settings: Settings, store: SqlStore, platforms: tuple[str, ...]) -> int:
+    from bot.engine import Engine
+
+    # Reminders reach Slack and Discord with their deliveries; until then those platforms
+    # answer reminder commands with a plain "not available yet".
+    engine = Engine(store=store, ttl=settings.conversation_ttl)
+    runners: list[Coroutine[Any, Any, None]] = []
+    if "slack" in platforms:
+        from adapters.slack import run_slack
+
+        runners.append(run_slack(settings, engine))
+    if "discord" in platforms:
+        from adapters.discord import run_discord
+
+        runners.append(run_discord(settings, engine))
+    await asyncio.gather(*runners)
+    return 0
 
 
 def _reminder_service(
@@ -175,6 +191,16 @@ def _scheduler(
         lease=settings.reminder_lease,
         grace=settings.reminder_grace,
     )
+
+
+def _leave_on_signals() -> asyncio.Event:
+    # In a terminal, Ctrl-C (SIGINT) and a service manager's SIGTERM both mean "leave now": the
+    # console says goodbye and returns, rather than dying in the middle of a line.
+    leave = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, leave.set)
+    return leave
 
 
 def _stop_on_sigterm() -> None:
