@@ -8,13 +8,21 @@ TEST_INSTALLED := $(VENV)/.installed-test
 
 .PHONY: run test lint bench clean
 
+# Setting up is quiet otherwise for half a minute or more, so one line on stderr says why;
+# once installed, nothing is printed (stdout stays the bot's, for pipes).
 $(INSTALLED): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if test -x $(BIN)/python; then \
+		echo "Updating Take or Pass in .venv (pyproject.toml changed)…" >&2; \
+	else \
+		echo "Setting up .venv and installing Take or Pass (first run only, about a minute)…" >&2; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
 $(TEST_INSTALLED): $(INSTALLED)
+	@echo "Installing the test tools (pytest, ruff, mypy) into .venv…" >&2
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
@@ -43,6 +44,12 @@ def _ids(value: Any) -> Any:
     return value
 
 
+SLACK_API_DEFAULT: Final = "https://slack.com/api/"
+DISCORD_API_DEFAULT: Final = "https://discord.com/api/v10"
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+# A public channel's id starts with C, an older private channel's with G.
+SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
+
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
 GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
@@ -65,28 +72,36 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
-    slack_api_url: str = "https://slack.com/api/"
+    slack_api_url: str = SLACK_API_DEFAULT
     slack_host: str = "0.0.0.0"
     slack_port: int = Field(default=3000, ge=1, le=65535)
     slack_command: str = "/takeorpass"
     slack_job_hunt_channel: str | None = None
 
     discord_token: SecretStr | None = None
-    discord_api_url: str = "https://discord.com/api/v10"
+    discord_api_url: str = DISCORD_API_DEFAULT
     discord_gateway_url: str | None = None
     discord_guild_ids: GuildIds = ()
     discord_job_hunt_channel: str | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
+    def _level(cls, value: Any) -> Any:
+        # Checked here rather than by the Literal, whose message lists quoted enum values.
+        if not isinstance(value, str):
+            return value
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
 
     @field_validator("database_url")
     @classmethod
     def _database(cls, value: str) -> str:
         if not value.startswith(("sqlite:///", "sqlite+aiosqlite:///", "postgresql")):
-            raise ValueError("use sqlite:///path.db or postgresql://user:pass@host/db")
+            raise ValueError(
+                f"{_mask_url(value)!r} is not supported; "
+                "use sqlite:///path.db or postgresql://user:pass@host/db"
+            )
         return value
 
     @field_validator("default_timezone")
@@ -117,6 +132,28 @@ class Settings(BaseSettings):
     def _command(cls, value: str) -> str:
         if not value.startswith("/") or " " in value:
             raise ValueError(f"{value!r} must be a slash command like /takeorpass")
+        return value
+
+    @field_validator("slack_job_hunt_channel")
+    @classmethod
+    def _slack_channel(cls, value: str | None) -> str | None:
+        # Reminders post by id; a name like "general" would only fail later, at the first post.
+        if value is not None and not SLACK_CHANNEL_ID.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a channel id; use the id, not the name, such as C0123ABCD "
+                "(click the channel's name in Slack: the Channel ID is at the bottom)"
+            )
+        return value
+
+    @field_validator("discord_job_hunt_channel")
+    @classmethod
+    def _discord_channel(cls, value: str | None) -> str | None:
+        if value is not None and not (value.isascii() and value.isdigit()):
+            raise ValueError(
+                f"{value!r} is not a channel id; Discord's ids are numbers "
+                "(turn on Developer Mode under User Settings → Advanced, then right-click "
+                "the channel → Copy Channel ID)"
+            )
         return value
 
     @field_validator("slack_bot_token")

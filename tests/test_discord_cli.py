@@ -48,7 +48,7 @@ async def test_takeorpass_discord_answers_a_dm_with_the_first_question(
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            f"from bot.cli import main; raise SystemExit(main({argv!r}))",
+            f"from adapters.cli import main; raise SystemExit(main({argv!r}))",
             cwd=tmp_path,  # no .env here
             env=_environment(fake, tmp_path / "bot.db"),
             stdout=asyncio.subprocess.PIPE,
@@ -83,7 +83,7 @@ async def test_a_refused_token_stops_start_up_with_one_line(tmp_path: Path) -> N
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "from bot.cli import main; raise SystemExit(main(['discord']))",
+            "from adapters.cli import main; raise SystemExit(main(['discord']))",
             cwd=tmp_path,
             env=_environment(fake, tmp_path / "bot.db"),
             stdout=asyncio.subprocess.PIPE,
@@ -113,3 +113,19 @@ async def test_an_unreachable_api_stops_start_up_with_one_line(
     assert caught.value.problems == [
         "DISCORD_API_URL: could not reach http://127.0.0.1:9/api/v10 (ClientConnectorError)"
     ]
+
+
+async def test_unreachable_at_the_default_url_blames_the_network_not_a_setting(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stand a closed local port in for Discord's own address, so nothing leaves this machine.
+    closed = "http://127.0.0.1:9/api/v10"
+    monkeypatch.setattr("adapters.discord.DISCORD_API_DEFAULT", closed)
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, "DISCORD_API_URL": closed}, env_file=None)
+    with pytest.raises(SettingsError) as caught:
+        await run_discord(settings, engine)
+    [problem] = caught.value.problems
+    assert problem.startswith("Discord can't be reached (ClientConnectorError)")
+    assert "DISCORD_API_URL" not in problem

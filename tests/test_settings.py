@@ -107,3 +107,51 @@ def test_describe_masks_secrets_and_passwords():
     assert "SLACK_BOT_TOKEN=xoxb-…" in text
     assert "DATABASE_URL=postgresql://bot:…@db/takeorpass" in text
     assert "CONVERSATION_TTL=1d" in text and "REMINDER_OFFSETS=1d,1h" in text
+
+
+def problem_for(name: str, value: str) -> str:
+    """The one line that `NAME=value` alone gives."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings({name: value}, env_file=None)
+    assert len(caught.value.problems) == 1
+    return caught.value.problems[0]
+
+
+def test_a_bad_log_level_is_our_own_line_not_pydantics():
+    assert problem_for("LOG_LEVEL", "loud") == (
+        "LOG_LEVEL: 'loud' is not a log level; use DEBUG, INFO, WARNING or ERROR"
+    )
+
+
+def test_an_unsupported_database_url_is_echoed_with_its_password_masked():
+    problem = problem_for("DATABASE_URL", "mysql://u:hunter2@h/db")
+    assert problem == (
+        "DATABASE_URL: 'mysql://u:…@h/db' is not supported; "
+        "use sqlite:///path.db or postgresql://user:pass@host/db"
+    )
+
+
+@pytest.mark.parametrize("value", ["C0123ABCD", "G01ABCDEF9"])
+def test_slack_job_hunt_channel_takes_a_channel_id(value):
+    s = load_settings({"SLACK_JOB_HUNT_CHANNEL": value}, env_file=None)
+    assert s.slack_job_hunt_channel == value
+
+
+@pytest.mark.parametrize("value", ["general", "#job-hunt", "c0123abcd"])
+def test_slack_job_hunt_channel_by_name_says_to_use_the_id_and_where_it_is(value):
+    problem = problem_for("SLACK_JOB_HUNT_CHANNEL", value)
+    assert problem.startswith(f"SLACK_JOB_HUNT_CHANNEL: {value!r} is not a channel id;")
+    assert "not the name" in problem and "C0123ABCD" in problem
+    assert "at the bottom" in problem
+
+
+def test_discord_job_hunt_channel_takes_a_snowflake():
+    s = load_settings({"DISCORD_JOB_HUNT_CHANNEL": "1100000000000000001"}, env_file=None)
+    assert s.discord_job_hunt_channel == "1100000000000000001"
+
+
+@pytest.mark.parametrize("value", ["general", "#job-hunt", "<#1100000000000000001>"])
+def test_discord_job_hunt_channel_that_is_not_a_number_says_how_to_copy_the_id(value):
+    problem = problem_for("DISCORD_JOB_HUNT_CHANNEL", value)
+    assert problem.startswith(f"DISCORD_JOB_HUNT_CHANNEL: {value!r} is not a channel id;")
+    assert "Developer Mode" in problem and "Copy Channel ID" in problem

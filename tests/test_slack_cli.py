@@ -14,15 +14,19 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
 from slack_harness import SECRET, choice_buttons, shown_text, slack_settings
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import run_slack
+from adapters.slack.app import _check_token
 from bot.engine import Engine
 from bot.errors import SettingsError
 from bot.questionnaire import QUESTIONS
+from bot.settings import SLACK_API_DEFAULT, Settings, load_settings
 
-MAIN = "from bot.cli import main; raise SystemExit(main({argv!r}))"
+MAIN = "from adapters.cli import main; raise SystemExit(main({argv!r}))"
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -152,3 +156,62 @@ async def test_a_refused_app_token_stops_socket_mode_with_one_line(
     with pytest.raises(SettingsError) as stopped:
         await asyncio.wait_for(run_slack(settings, engine), 10)
     assert stopped.value.problems == ["SLACK_APP_TOKEN: Slack refused it (invalid_auth)"]
+
+
+def default_url_settings() -> Settings:
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET}, env_file=None
+    )
+    assert settings.slack_api_url == SLACK_API_DEFAULT
+    return settings
+
+
+async def test_an_api_url_where_nothing_listens_is_named_as_unreachable(engine: Engine) -> None:
+    url = f"http://127.0.0.1:{free_port()}/api/"
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": url},
+        env_file=None,
+    )
+    with pytest.raises(SettingsError) as stopped:
+        await asyncio.wait_for(run_slack(settings, engine), 20)
+    assert stopped.value.problems == [
+        f"SLACK_API_URL: nothing answers at {url} (connection refused); "
+        "check the URL and the network connection"
+    ]
+
+
+async def test_slack_unreachable_at_the_default_url_blames_the_network_not_a_setting() -> None:
+    # The settings keep the default URL; only the transport is sent to a closed local port,
+    # so no request leaves this machine.
+    client = AsyncWebClient(
+        token="xoxb-test", base_url=f"http://127.0.0.1:{free_port()}/api/", retry_handlers=[]
+    )
+    with pytest.raises(SettingsError) as stopped:
+        await _check_token(client, default_url_settings())
+    assert stopped.value.problems == [
+        "Slack can't be reached (connection refused); check this machine's network connection"
+    ]
+
+
+async def test_slack_that_never_answers_is_unreachable_too() -> None:
+    async def silent(_request: web.Request) -> web.Response:
+        await asyncio.sleep(10)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/api/auth.test", silent)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    client = AsyncWebClient(
+        token="xoxb-test", base_url=f"http://{host}:{port}/api/", timeout=0.2, retry_handlers=[]
+    )
+    try:
+        with pytest.raises(SettingsError) as stopped:
+            await _check_token(client, default_url_settings())
+    finally:
+        await runner.cleanup()
+    assert stopped.value.problems == [
+        "Slack can't be reached (no answer in time); check this machine's network connection"
+    ]

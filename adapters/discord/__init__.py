@@ -11,7 +11,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.client import TakeOrPassClient, minimal_intents
 from bot.engine import Engine
 from bot.errors import SettingsError
-from bot.settings import Settings
+from bot.settings import DISCORD_API_DEFAULT, Settings
 
 __all__ = ["TakeOrPassClient", "minimal_intents", "point_discord_at", "run_discord"]
 
@@ -45,6 +45,12 @@ async def run_discord(settings: Settings, engine: Engine) -> None:
         ) from None
     except (aiohttp.ClientError, OSError) as exc:
         # Reconnects after start-up are discord.py's own; this is the first login failing.
-        raise SettingsError(
-            [f"DISCORD_API_URL: could not reach {settings.discord_api_url} ({type(exc).__name__})"]
-        ) from None
+        # Blame the setting only if the user changed it: at the default it is the network.
+        reason = type(exc).__name__
+        if settings.discord_api_url == DISCORD_API_DEFAULT:
+            problem = (
+                f"Discord can't be reached ({reason}); check this machine's network connection"
+            )
+        else:
+            problem = f"DISCORD_API_URL: could not reach {settings.discord_api_url} ({reason})"
+        raise SettingsError([problem]) from None

@@ -50,6 +50,24 @@ _USER_MESSAGES: Final = (discord.MessageType.default, discord.MessageType.reply)
 _THINKING: Final = discord.InteractionResponseType.deferred_channel_message
 
 
+# discord.py warns at every start that voice needs PyNaCl and davey. This bot has no voice, so
+# exactly these two records are dropped; every other discord.client record still shows.
+VOICE_WARNINGS: Final = frozenset(
+    {
+        "PyNaCl is not installed, voice will NOT be supported",
+        "davey is not installed, voice will NOT be supported",
+    }
+)
+
+
+class _NoVoiceWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in VOICE_WARNINGS
+
+
+_NO_VOICE_WARNINGS: Final = _NoVoiceWarnings()
+
+
 class DirectMessagesClosed(PlatformError):
     """The user accepts no direct messages from the bot (Discord error 50007)."""
 
@@ -143,6 +161,9 @@ class TakeOrPassClient(discord.Client):
         defer_after: float = DEFER_AFTER,
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # Before super().__init__, which is where discord.py logs those warnings. addFilter
+        # ignores a filter it already has, so building a second client adds nothing.
+        logging.getLogger("discord.client").addFilter(_NO_VOICE_WARNINGS)
         super().__init__(
             intents=minimal_intents(),
             # Nobody is pinged by default; a later reminder may allow only its own user.

@@ -17,7 +17,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import ACTION_ID_PATTERN, Message, home_view, message, notice
+from adapters.slack.blocks import (
+    ACTION_ID_PATTERN,
+    COPY_STEP,
+    Message,
+    home_view,
+    message,
+    notice,
+)
 from adapters.slack.inbound import (
     Inbound,
     Origin,
@@ -41,8 +48,9 @@ from adapters.slack.outbound import (
 )
 from bot.engine import Engine
 from bot.errors import PlatformError, SettingsError
+from bot.events import Press
 from bot.replies import Button, ButtonRole, Kind, Reply
-from bot.settings import Settings
+from bot.settings import SLACK_API_DEFAULT, Settings
 from bot.views import USER_SCOPE, button_id, history_reply, parse_button
 
 log = logging.getLogger(__name__)
@@ -55,6 +63,8 @@ NOT_SHOWN: Final = (
     "I couldn't show my last reply, but your answer is saved. "
     "Run {command} to pick up where you left off."
 )
+COPIED: Final = "I've sent a copy to your messages with Take or Pass, where it will stay."
+COPY_FAILED: Final = "I couldn't send the copy to your messages. Please try again."
 AUTH_FAILED: Final = "Take or Pass can't reach Slack right now. Please try again in a minute."
 AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
 
@@ -112,7 +122,7 @@ class Listeners:
         if inbound is None:
             return
         outlet = self._ephemeral(body.get("response_url"))
-        await self._converse(inbound, outlet, replace=lambda _: False)
+        await self._converse(inbound, outlet, replace=lambda _: False, keep_copy=True)
 
     async def on_press(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -123,8 +133,19 @@ class Listeners:
         if inbound is None:
             return
         pressed = str(action.get("value") or "")
-        outlet = self._press_outlet(press_origin(body), inbound, client)
-        await self._converse(inbound, outlet, replace=lambda r: replaces_pressed(pressed, r))
+        origin = press_origin(body)
+        outlet = self._press_outlet(origin, inbound, client)
+        parsed = parse_button(pressed)
+        if parsed is not None and parsed[1] == COPY_STEP:
+            await self._keep_copy(inbound, parsed[0], outlet, client)
+            return
+        ephemeral = origin.place not in (Place.DM, Place.HOME)
+        await self._converse(
+            inbound,
+            outlet,
+            replace=lambda r: replaces_pressed(pressed, r),
+            keep_copy=ephemeral,
+        )
 
     async def on_message(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -172,8 +193,37 @@ class Listeners:
             response_url, handlers=self._handlers, session=self._http, logger=self._webhook_log
         )
 
+    async def _keep_copy(
+        self, inbound: Inbound, conversation_id: str, outlet: Outlet, client: AsyncWebClient
+    ) -> None:
+        """ "Keep a copy": the verdict again, posted in the user's DM with the app, where it
+        stays; the ephemeral verdict is left as it is, with a line saying where the copy went."""
+        show = Press(button_id(conversation_id, "verdict", "show"))
+        try:
+            replies = await self._engine.handle(inbound.key, show)
+        except Exception as exc:
+            log.error("slack copy failed: %s", type(exc).__name__)
+            log.debug("details", exc_info=True)
+            await self._send(outlet, notice(FAILED), replace=False, fallback=None)
+            return
+        if not replies or replies[0].refused:
+            await self._send(outlet, message(replies), replace=False, fallback=None)
+            return
+        try:
+            await DmOutlet(client, inbound.key.user).send(message(replies))
+        except PlatformError as exc:
+            log.warning("slack: %s", exc)
+            await self._send(outlet, notice(COPY_FAILED), replace=False, fallback=None)
+            return
+        await self._send(outlet, notice(COPIED), replace=False, fallback=None)
+
     async def _converse(
-        self, inbound: Inbound, outlet: Outlet, *, replace: Callable[[Sequence[Reply]], bool]
+        self,
+        inbound: Inbound,
+        outlet: Outlet,
+        *,
+        replace: Callable[[Sequence[Reply]], bool],
+        keep_copy: bool = False,
     ) -> None:
         try:
             replies = await self._engine.handle(
@@ -188,7 +238,8 @@ class Listeners:
         if not replies:
             return  # a re-delivery we already answered
         not_shown = notice(NOT_SHOWN.format(command=self._command))
-        await self._send(outlet, message(replies), replace=replace(replies), fallback=not_shown)
+        shown = message(replies, keep_copy=keep_copy)
+        await self._send(outlet, shown, replace=replace(replies), fallback=not_shown)
 
     async def _send(
         self, outlet: Outlet, msg: Message, *, replace: bool, fallback: Message | None
@@ -250,10 +301,41 @@ def build_web_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
+# Failures to get any answer at all: no network, no DNS, nothing listening, no reply in time.
+# (aiohttp's connection errors are OSErrors too; its ServerTimeoutError is a TimeoutError.)
+UNREACHABLE: Final = (aiohttp.ClientConnectionError, OSError, asyncio.TimeoutError)
+
+
+def _unreachable(exc: BaseException) -> str:
+    """Why nothing answered, in plain words."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return "no answer in time"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "host not found"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return "its TLS certificate is not trusted"
+    if isinstance(getattr(exc, "os_error", exc), ConnectionRefusedError):
+        return "connection refused"
+    return type(exc).__name__
+
+
 async def _check_token(client: AsyncWebClient, settings: Settings) -> None:
     """Ask Slack who we are once at start-up, so a wrong token or URL stops us with one line."""
     try:
         await client.auth_test()
+    except UNREACHABLE as exc:
+        why = _unreachable(exc)
+        # Blame SLACK_API_URL only when the user set it; slack.com unreachable is the network.
+        if settings.slack_api_url == SLACK_API_DEFAULT:
+            raise SettingsError(
+                [f"Slack can't be reached ({why}); check this machine's network connection"]
+            ) from None
+        raise SettingsError(
+            [
+                f"SLACK_API_URL: nothing answers at {settings.slack_api_url} ({why}); "
+                "check the URL and the network connection"
+            ]
+        ) from None
     except Exception as exc:  # slack_sdk raises AttributeError on a non-JSON 200, for one
         code = error_code(exc)
         if code in AUTH_ERRORS:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
 from bot.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.views import button_id
 
 Block = dict[str, Any]
 
@@ -161,8 +162,25 @@ def fallback_text(reply: Reply) -> str:
     return escape(": ".join(p for p in parts if p))
 
 
-def message(replies: Sequence[Reply]) -> Message:
-    """One Slack message for everything one event produced, replies separated by dividers."""
+KEEP_COPY: Final = "Keep a copy"
+# Step of the Slack-only button under an ephemeral verdict: `tp:<conversation id>:copy:dm`.
+COPY_STEP: Final = "copy"
+
+
+def with_copy_button(reply: Reply) -> Reply:
+    """A verdict shown ephemerally vanishes on reload, decline note and all: offer to send a
+    copy to the user's DM with the app."""
+    if reply.kind is not Kind.VERDICT or reply.conversation_id is None:
+        return reply
+    copy = Button(button_id(reply.conversation_id, COPY_STEP, "dm"), KEEP_COPY, ButtonRole.ACTION)
+    return reply._replace(buttons=(*reply.buttons, copy))
+
+
+def message(replies: Sequence[Reply], *, keep_copy: bool = False) -> Message:
+    """One Slack message for everything one event produced, replies separated by dividers.
+    With `keep_copy` (an ephemeral message), verdicts get a "Keep a copy" button."""
+    if keep_copy:
+        replies = [with_copy_button(reply) for reply in replies]
     ids = _ActionIds()
     blocks: list[Block] = []
     for index, reply in enumerate(replies):
