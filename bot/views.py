@@ -149,7 +149,9 @@ def verdict_reply(conv: Conversation, outcome: Outcome, *, reminders: bool = Fal
     ]
     uncertain: tuple[Button, ...] = ()
     if outcome.balance is None:
-        uncertain = (Button(button_id(conv.id, "uncertain", "yes"), texts.NOT_CERTAIN),)
+        uncertain = (
+            Button(button_id(conv.id, "uncertain", "yes"), texts.NOT_CERTAIN, ButtonRole.ACTION),
+        )
     return Reply(
         kind=Kind.VERDICT,
         text=join(heading, outcome.summary, balance),

@@ -238,3 +238,26 @@ async def test_logs_carry_no_answers_or_company_names(
     logged = caplog.text.lower()
     for private in ("zyxwarecorp", "quokka", "recruiter", "paper", "maybe"):
         assert private not in logged
+
+
+async def test_change_an_answer_by_buttons_gives_the_new_verdict_and_history_opens_it(
+    bot: Harness,
+) -> None:
+    [message] = await bot.dm("hi")
+    for value in ("doubtful", "well", "recent", "no", "team", "no", "some"):  # LEAN TAKE
+        _, [message] = await bot.press(message, value)
+    assert message["content"].startswith("LEAN TAKE")
+    _, [picker] = await bot.press(message, "pick")
+    assert "Which answer would you like to change?" in picker["content"]
+    assert len(labels(picker)) == 7
+    _, [question] = await bot.press(picker, "cost")
+    assert "Changing your answer to: Cost of going" in question["content"]
+    _, [changed] = await bot.press(question, "sneak")  # 1 + 1 - 3
+    assert changed["content"].startswith("PASS")
+    [entry] = await bot.engine.history(user_key(int(USER_ID)))
+    assert entry.verdict == "PASS" and entry.answers["cost"] == "sneak"
+    [listing] = await bot.dm("history")
+    assert "1. " in listing["content"] and "Pass (no company given)" in listing["content"]
+    _, [opened] = await bot.press(listing, "show")
+    assert opened["content"].startswith("PASS")
+    assert "A polite decline you can copy" in opened["content"]

@@ -446,3 +446,17 @@ async def test_verdicts_in_the_dm_have_no_copy_button(user: SlackUser, fake: Fak
     verdict = await fake.wait_for("chat.postMessage")
     assert shown_text(verdict.params).startswith("PASS")
     assert "Keep a copy" not in shown_text(verdict.params)
+
+
+async def test_no_way_then_not_certain_carries_on_to_a_new_verdict(user: SlackUser) -> None:
+    shown = (await user.command("Acme — Data Analyst")).body
+    verdict = (await user.press(shown, "no_way")).body  # the verdict at once
+    assert verdict["text"].startswith("PASS")
+    assert "Question 2 of 7" not in shown_text(verdict)
+    again = (await user.press(verdict, "uncertain:yes")).body
+    assert again["replace_original"] is True
+    assert "Question 1 of 7" in shown_text(again)
+    shown = again
+    for value in ("maybe", "paper", "while", "yes", "recruiter", "late", "free"):
+        shown = (await user.press(shown, value)).body
+    assert shown["text"].startswith("TAKE IT — Acme — Data Analyst")
