@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,6 +76,24 @@ class Transcript:
         for n in numbers:
             reply = await self.press(reply.choices[n - 1].id)
         return reply
+
+
+def run_takeorpass(
+    args: list[str], stdin: str, cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`takeorpass ARGS` as a user runs it, in `cwd`, with no platform tokens from outside."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main())", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
 
 
 def backends() -> list[object]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_takeorpass
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = "from adapters.cli import main; raise SystemExit(main())"
 
 
 def _readme_input() -> str:
@@ -22,17 +19,7 @@ def _readme_input() -> str:
 
 
 def _console(folder: Path, stdin: str) -> str:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", ENTRY, "console"],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
+    result = run_takeorpass(["console"], stdin, folder)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
