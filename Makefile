@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# setuptools warns on every editable install of a project laid out like this one (bot/ and
+# adapters/ at the top); the warning says nothing a user of `make run` can act on.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip
 TEST_INSTALLED := $(VENV)/.installed-test
 
 .PHONY: run test lint bench clean
@@ -17,13 +20,13 @@ $(INSTALLED): pyproject.toml
 		echo "Setting up .venv and installing Take or Pass (first run only, about a minute)…" >&2; \
 		$(PYTHON) -m venv $(VENV); \
 	fi
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e .
+	@$(PIP) install --quiet --upgrade pip
+	@$(PIP) install --quiet -e .
 	@touch $@
 
 $(TEST_INSTALLED): $(INSTALLED)
 	@echo "Installing the test tools (pytest, ruff, mypy) into .venv…" >&2
-	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@$(PIP) install --quiet -e '.[test]'
 	@touch $@
 
 run: $(INSTALLED)
