@@ -35,10 +35,14 @@ def answer(conv: Conversation, value: str, ctx: Context) -> Step:
         answers = tuple((q, value if q == question else v) for q, v in conv.answers)
     else:
         answers = (*conv.answers, (question, value))
-    if (question, value) == PASS_OVERRIDE:
-        answers = answers[:1]  # nothing else counts after "no way"
-    conv = replace(conv, answers=answers, editing=None, misses=0, touched_at=ctx.now)
-    if len(answers) < TOTAL and not is_certain_pass(dict(answers)):
+    certain = answers[0] == PASS_OVERRIDE  # the first question's "no way" ends it
+    if certain:
+        answers = answers[:1]
+    # Built directly rather than with dataclasses.replace: this runs on every answer.
+    conv = Conversation(
+        conv.id, conv.stage, conv.started_at, ctx.now, answers, conv.company, conv.role
+    )
+    if len(answers) < TOTAL and not certain:
         return Step(Session(conv), (question_reply(conv),))
     return finish(conv, ctx)
 

@@ -114,13 +114,12 @@ def balance_line(pro: int, con: int) -> str:
     return f"for {'■' * pro} {pro} · against {'■' * con} {con}".replace("  ", " ")
 
 
+_LABELS: Final = {(q.id, c.value): c.label for q in QUESTIONS for c in q.choices}
+
+
 def recap(answers: tuple[tuple[str, str], ...]) -> str:
     """The answers given, compactly: `Chance you want it: Maybe · Know the place: …`."""
-    return " · ".join(f"{QUESTION_BY_ID[q].short}: {_label(q, v)}" for q, v in answers)
-
-
-def _label(question_id: str, value: str) -> str:
-    return next(c.label for c in QUESTION_BY_ID[question_id].choices if c.value == value)
+    return " · ".join(f"{QUESTION_BY_ID[q].short}: {_LABELS[q, v]}" for q, v in answers)
 
 
 def verdict_reply(conv: Conversation, outcome: Outcome, *, reminders: bool = False) -> Reply:
@@ -172,7 +171,7 @@ def change_reply(conv: Conversation) -> Reply:
     buttons = tuple(
         Button(
             button_id(conv.id, "change", q),
-            f"{QUESTION_BY_ID[q].short}: {_label(q, v)}",
+            f"{QUESTION_BY_ID[q].short}: {_LABELS[q, v]}",
             ButtonRole.ACTION,
         )
         for q, v in conv.answers
