@@ -32,6 +32,7 @@ from adapters.discord.outbound import (
     press_outcome,
     render_all,
 )
+from adapters.discord.quiet import NO_VOICE_WARNINGS
 from bot.engine import Engine
 from bot.errors import PlatformError, TakeOrPassError
 from bot.flow import Event
@@ -48,24 +49,6 @@ CANNOT_DM: Final = 50007
 NO_PINGS: Final = discord.AllowedMentions.none()
 _USER_MESSAGES: Final = (discord.MessageType.default, discord.MessageType.reply)
 _THINKING: Final = discord.InteractionResponseType.deferred_channel_message
-
-
-# discord.py warns at every start that voice needs PyNaCl and davey. This bot has no voice, so
-# exactly these two records are dropped; every other discord.client record still shows.
-VOICE_WARNINGS: Final = frozenset(
-    {
-        "PyNaCl is not installed, voice will NOT be supported",
-        "davey is not installed, voice will NOT be supported",
-    }
-)
-
-
-class _NoVoiceWarnings(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() not in VOICE_WARNINGS
-
-
-_NO_VOICE_WARNINGS: Final = _NoVoiceWarnings()
 
 
 class DirectMessagesClosed(PlatformError):
@@ -163,7 +146,7 @@ class TakeOrPassClient(discord.Client):
     ) -> None:
         # Before super().__init__, which is where discord.py logs those warnings. addFilter
         # ignores a filter it already has, so building a second client adds nothing.
-        logging.getLogger("discord.client").addFilter(_NO_VOICE_WARNINGS)
+        logging.getLogger("discord.client").addFilter(NO_VOICE_WARNINGS)
         super().__init__(
             intents=minimal_intents(),
             # Nobody is pinged by default; a later reminder may allow only its own user.
