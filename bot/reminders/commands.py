@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-# The first word of a message that makes it a reminder command.
-WORDS: Final = frozenset({"remind", "reminders", "reminder", "timezone", "channel", "stats"})
 # Button steps that belong to reminders: a series (undo, stop), one occurrence (cancel,
 # snooze) and the follow-up's outcomes.
 STEPS: Final = frozenset({"rem", "occ", "out"})

@@ -14,17 +14,11 @@ from bot.reminders.model import OUTCOMES, Due, Role, Upcoming
 from bot.reminders.when import format_when
 from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.state import HistoryEntry
-from bot.views import button_id, describe_company
+from bot.views import button_id
 
 _DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
 _DAYS |= {"SA": "Saturday", "SU": "Sunday"}
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
-
-
-def about(company: str | None, role: str | None) -> str:
-    """ " at Acme — Data Analyst", or nothing when no company was given."""
-    described = describe_company(company, role)
-    return f" at {described}" if described else ""
 
 
 def describe_rule(rule: str) -> str:

@@ -79,7 +79,6 @@ class Due:
     channel: str | None
     text: str
     notes: tuple[str, ...]
-    kind: ReminderKind
     role: Role
     rule: str | None
     timezone: str
@@ -98,14 +97,12 @@ class Upcoming:
 
     occurrence_id: int
     reminder_id: str
-    kind: ReminderKind
     role: Role
     text: str
     channel: str | None
     due_at: datetime
     rule: str | None
     event_at: datetime | None
-    status: Status
 
 
 class Destination(NamedTuple):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from bot.reminders.model import Due, ReminderKind, Role, Status
+from bot.reminders.model import Due, Role, Status
 from bot.reminders.plan import catch_up, delivery_key
 from bot.reminders.store import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
 from bot.state import UserKey
@@ -153,7 +153,6 @@ def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]
                 channel=parent.channel,
                 text=parent.text,
                 notes=tuple(parent.notes.splitlines()) if parent.notes else (),
-                kind=ReminderKind(parent.kind),
                 role=Role(row.role),
                 rule=parent.rule,
                 timezone=parent.timezone,

@@ -281,7 +281,7 @@ class ReminderService:
         found = await self.store.reminder(scope)
         if found is None:
             return _error(texts.GONE)
-        owner, _kind, conversation_id, text = found
+        owner, conversation_id, text = found
         if owner != key:
             return _error(texts.NOT_YOURS)
         if step == "rem" and value in ("undo", "stop"):

@@ -18,8 +18,8 @@ from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, work
 from bot.storage.sql import SqlStore, history_entry
 
 o, r = occurrences.c, reminders.c
-# A reminder's owner, kind, questionnaire id and text.
-_Series = tuple[UserKey, ReminderKind, str | None, str]
+# A reminder's owner, questionnaire id (interviews only) and text.
+_Series = tuple[UserKey, str | None, str]
 ACTIVE = text(f"occurrences.{ACTIVE_SQL}")
 
 
@@ -54,14 +54,12 @@ def occurrence_row(reminder_id: str, platform: str, role: Role, at: datetime) ->
 _UPCOMING_COLUMNS = (
     o.id,
     o.reminder_id,
-    r.kind,
     o.role,
     r.text,
     r.channel,
     o.due_at,
     r.rule,
     r.event_at,
-    o.status,
 )
 
 
@@ -69,14 +67,12 @@ def _upcoming(row: Any) -> Upcoming:
     return Upcoming(
         occurrence_id=row.id,
         reminder_id=row.reminder_id,
-        kind=ReminderKind(row.kind),
         role=Role(row.role),
         text=row.text,
         channel=row.channel,
         due_at=row.due_at,
         rule=row.rule,
         event_at=row.event_at,
-        status=Status(row.status),
     )
 
 
@@ -191,8 +187,8 @@ class ReminderStore:
         return await self._sql.read(run)
 
     async def reminder(self, reminder_id: str) -> _Series | None:
-        """A reminder's owner, kind, questionnaire and text."""
-        query = select(r.platform, r.workspace, r.user_id, r.kind, r.conversation_id, r.text).where(
+        """A reminder's owner, questionnaire and text."""
+        query = select(r.platform, r.workspace, r.user_id, r.conversation_id, r.text).where(
             r.id == reminder_id
         )
 
@@ -201,7 +197,7 @@ class ReminderStore:
             if row is None:
                 return None
             owner = UserKey(row.platform, row.workspace, row.user_id)
-            return owner, ReminderKind(row.kind), row.conversation_id, row.text
+            return owner, row.conversation_id, row.text
 
         return await self._sql.read(run)
 
