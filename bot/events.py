@@ -27,13 +27,26 @@ class Text:
 
     text: str
     channel: str | None = None
+    # The workspace or server it was typed in, when the user key does not say (Discord keys
+    # are per user across servers): the job-hunt channel is per server.
+    server: str | None = None
+    # Whether the platform says this user may manage the channel it was typed in (Discord's
+    # Manage Channels; any member of a Slack channel): setting the job-hunt channel needs it.
+    manage: bool = False
+    # Typed into the "When is the interview?" form of this questionnaire (a modal), rather
+    # than in answer to the prompt: it is that interview's time whatever else is open.
+    interview: str | None = None
 
 
 @dataclass(frozen=True)
 class Press:
-    """A button press, by the button's id."""
+    """A button press, by the button's id. `channel` is where the pressed message is, when
+    that is a channel, and `manage` whether the presser may manage that channel's reminders
+    (Discord: Manage Channels; Slack: any member of the channel)."""
 
     button_id: str
+    channel: str | None = None
+    manage: bool = False
 
 
 Event = Start | Text | Press

@@ -47,6 +47,7 @@ from bot.views import (
 
 __all__ = [
     "CHOICE_TABLES",
+    "INTERVIEW_STEP",
     "Context",
     "Delegate",
     "Effect",
@@ -157,7 +158,7 @@ def step(session: Session, event: Event, ctx: Context) -> Step:
     elif isinstance(event, Text):
         result = _text(session, event, ctx)
     else:
-        result = _press(session, event.button_id, ctx)
+        result = _press(session, event, ctx)
     new_conv = result.session.conversation
     if new_conv is not None and new_conv.touched_at != ctx.now:
         touched = replace(result.session, conversation=replace(new_conv, touched_at=ctx.now))
@@ -229,6 +230,10 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
         return _blank(session)
     if word in CONTROL_WORDS:
         return _control(session, word, ctx)
+    if event.interview is not None:
+        if session.pending is not None and session.pending.kind is PendingKind.INTERVIEW:
+            session = replace(session, pending=None)
+        return Step(session, (), (Delegate(InterviewTime(event.interview, raw)),))
     if reminder_commands.is_command(raw):
         return Step(session, (), (Delegate(event),))
     if word == "history":
@@ -345,18 +350,26 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
     return Step(Session(conv), (question_reply(conv),))
 
 
-def _press(session: Session, raw: str, ctx: Context) -> Step:
+# The step of "Set interview reminders" (`tp:<conversation>:interview:set`), which also marks
+# the "When is it?" prompt it brings.
+INTERVIEW_STEP = "interview"
+
+
+def _press(session: Session, event: Press, ctx: Context) -> Step:
+    raw = event.button_id
     parsed = parse_button(raw)
     if parsed is None:
         return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
     scope, step_id, value = parsed
     if step_id in reminder_commands.STEPS:
-        return Step(session, (), (Delegate(Press(raw)),))
+        return Step(session, (), (Delegate(event),))
     if step_id in SECOND_LOOK_STEPS and scope != USER_SCOPE:
         return second_look(session, scope, step_id, value, ctx)
     if (step_id, value) == ("interview", "set"):
         asking = Pending(PendingKind.INTERVIEW, ref=scope)
+        # Marked with the questionnaire and step, so an adapter can offer a form for the time.
         ask = info(reminder_texts.ASK_INTERVIEW)
+        ask = ask._replace(conversation_id=scope, step_id=INTERVIEW_STEP)
         return Step(replace(session, pending=asking), (ask,))
     if scope == USER_SCOPE:
         if (step_id, value) == ("start", "new"):

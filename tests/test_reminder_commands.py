@@ -181,9 +181,9 @@ async def test_remind_in_a_named_channel_or_the_job_hunt_channel(slack_me, world
     assert named.text.endswith(" in <#C0123>: mock interviews at 5")
     unset = await slack_me.say("remind channel in 5 minutes x")
     assert unset.text == texts.NO_JOB_HUNT_CHANNEL
-    assert (await slack_me.say("channel <#C0777|jobs>")).text == texts.CHANNEL_SET.format(
-        channel="C0777"
-    )
+    # Slack lets any member set it (the adapter says so with manage=True).
+    set_it = await slack_me.send(Text("channel <#C0777|jobs>", manage=True))
+    assert set_it[-1].text == texts.CHANNEL_SET.format(channel="C0777")
     await slack_me.say("remind channel every monday 9am weekly goals")
     await world.run_until(NOW + timedelta(minutes=5))
     await world.run_until(datetime(2026, 11, 30, 14, 0, tzinfo=UTC))  # Monday 09:00 EST

@@ -178,6 +178,19 @@ def list_reply(
     return Reply(kind=Kind.INFO, text=text, sections=sections, items=tuple(items))
 
 
+def channel_list_reply(running: Sequence[Upcoming], tz: ZoneInfo) -> Reply:
+    """`reminders` asked in a channel: its recurring reminders set by others, each with Stop
+    (for those allowed to manage the channel)."""
+    items = tuple(
+        Item(
+            upcoming_line(item, tz),
+            (Button(button_id(item.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION),),
+        )
+        for item in running
+    )
+    return Reply(kind=Kind.INFO, text=texts.CHANNEL_LIST_TITLE, items=items)
+
+
 def outcome_reply(outcome: str, entry: HistoryEntry) -> Reply:
     """The answer to the follow-up's buttons, shaped by how it went."""
     noted = texts.OUTCOME_NOTED.format(outcome=OUTCOMES[outcome])

@@ -135,13 +135,21 @@ class RetryLater:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """Not tried: the platform's pace (one post a second to a Slack channel) leaves no room
+    before `after`. Unlike a retry this is no attempt, so it never counts towards giving up."""
+
+    after: timedelta
+
+
+@dataclass(frozen=True)
 class Undeliverable:
     """Never going to work (channel gone, not a member, DMs closed): record it and tell."""
 
     reason: str
 
 
-DeliveryResult = Delivered | RetryLater | Undeliverable
+DeliveryResult = Delivered | RetryLater | Deferred | Undeliverable
 
 
 class Delivery(Protocol):
@@ -149,4 +157,17 @@ class Delivery(Protocol):
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         """Post one reminder and say how it went; never raise for a platform's refusal."""
+        ...
+
+
+class Places(Protocol):
+    """What a platform tells the reminder service about its users and channels."""
+
+    async def user_timezone(self, key: UserKey) -> str | None:
+        """The IANA zone the platform knows for the user (Slack's profile), or None."""
+        ...
+
+    async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
+        """None if reminders may be posted in `channel`; else one line saying what to do
+        (invite the app, grant a permission, pick a channel of this server)."""
         ...

@@ -9,6 +9,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from bot.reminders.model import (
+    Deferred,
     Delivered,
     DeliveryResult,
     Due,
@@ -98,6 +99,8 @@ def after_delivery(
         return (Status.LATE if late else Status.SENT), None, None
     if isinstance(result, Undeliverable):
         return Status.FAILED, None, result.reason
+    if isinstance(result, Deferred):
+        return Status.PENDING, now + result.after, None
     assert isinstance(result, RetryLater)
     if result.after is not None:
         # A rate limit says exactly how long to wait; it is never a reason to give up.

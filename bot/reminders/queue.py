@@ -55,6 +55,9 @@ def _record(time_column: str) -> Any:
 
 _DONE = _record("done_at")
 _RETRY = _record("ready_at")
+# Put back untried (Deferred): the claim's attempt is given back, so pacing never adds up to
+# the retry limit, and the next claim is judged as a first try.
+_DEFER = _RETRY.values(attempts=o.attempts - 1)
 _NEXT_READY = select(func.min(o.ready_at)).where(
     ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
 )
@@ -88,9 +91,11 @@ class DueQueue:
         now: datetime,
         retry_at: datetime | None = None,
         error: str | None = None,
+        untried: bool = False,
     ) -> bool:
         """Record what became of a claimed occurrence. False if its lease ran out and another
-        scheduler claimed it since (then that one's result counts)."""
+        scheduler claimed it since (then that one's result counts). `untried` puts a pending
+        one back without counting the attempt."""
         params: dict[str, Any] = {
             "oid": due.occurrence_id,
             "expected": due.attempts,
@@ -98,7 +103,7 @@ class DueQueue:
             "error": error,
         }
         if status is Status.PENDING:
-            statement, params["at"] = _RETRY, retry_at
+            statement, params["at"] = (_DEFER if untried else _RETRY), retry_at
         else:
             statement, params["at"] = _DONE, now
         return await self._sql.write(lambda conn: conn.execute(statement, params).rowcount == 1)

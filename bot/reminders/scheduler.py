@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from bot.errors import TakeOrPassError
 from bot.reminders import messages, plan
 from bot.reminders.model import (
+    Deferred,
     Delivery,
     DeliveryResult,
     Destination,
@@ -112,9 +113,13 @@ class Scheduler:
         status, retry_at, error = plan.after_delivery(
             result, attempts=due.attempts, late=late, now=self._clock()
         )
+        untried = isinstance(result, Deferred)
         recorded = await self._queue.finish(
-            due, status, now=self._clock(), retry_at=retry_at, error=error
+            due, status, now=self._clock(), retry_at=retry_at, error=error, untried=untried
         )
+        if untried:
+            log.debug("reminder paced on %s", due.owner.platform)
+            return
         log.info("reminder %s on %s", status.value, due.owner.platform)
         if status is Status.FAILED and recorded and due.channel is not None:
             # The DM still works when a channel post failed: say what happened there.

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.flow import InterviewTime, Press, Text
 from bot.reminders import commands, messages, plan, texts
-from bot.reminders.model import OUTCOMES, NewReminder, ReminderKind, Role
+from bot.reminders.model import OUTCOMES, NewReminder, Places, ReminderKind, Role
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
 from bot.replies import Kind, Reply
@@ -85,8 +85,11 @@ class ReminderService:
         config: ReminderConfig,
         new_id: Callable[[], str],
         on_created: Callable[[], None] = lambda: None,
+        places: Mapping[str, Places] | None = None,
     ) -> None:
         self.store = store
+        # Per platform: users' timezones and whether the bot may post in a channel.
+        self._places = dict(places or {})
         self._sql = sql
         self.config = config
         self._new_id = new_id
@@ -97,11 +100,21 @@ class ReminderService:
         return platform in self.config.platforms
 
     async def zone(self, key: UserKey) -> ZoneInfo:
-        """The user's own timezone, or the default."""
+        """The zone the user chose with `timezone`, else the platform's (a Slack profile's),
+        else the default."""
         own = await self._sql.timezone(key)
         if isinstance(own, ZoneInfo):
             return own
+        place = self._places.get(key.platform)
+        if place is not None:
+            found = find_zone(await place.user_timezone(key) or "")
+            if found is not None:
+                return ZoneInfo(found)
         return ZoneInfo(self.config.default_timezone)
+
+    async def _channel_problem(self, key: UserKey, channel: str, server: str | None) -> str | None:
+        place = self._places.get(key.platform)
+        return None if place is None else await place.check_channel(key, channel, server)
 
     async def handle(
         self, key: UserKey, action: Text | Press | InterviewTime, *, now: datetime
@@ -112,16 +125,17 @@ class ReminderService:
         if isinstance(action, InterviewTime):
             return await self._interview(key, action.conversation_id, action.text, now)
         if isinstance(action, Press):
-            return await self._press(key, action.button_id, now)
+            return await self._press(key, action, now)
         command = commands.parse_command(action.text)
+        server = action.server or key.workspace or None
         if isinstance(command, commands.Remind):
-            return await self._remind(key, command, now)
+            return await self._remind(key, command, server, now)
         if isinstance(command, commands.ListReminders):
-            return await self._list(key, now)
+            return await self._list(key, action.channel, server, now)
         if isinstance(command, commands.SetTimezone):
             return await self._timezone(key, command.name, now)
         if isinstance(command, commands.SetChannel):
-            return await self._channel(key, command, action.channel, now)
+            return await self._channel(key, command, action, server, now)
         if isinstance(command, commands.ShowStats):
             entries = await self._sql.history(key, limit=10_000)
             return Handled((messages.stats_reply(entries),))
@@ -171,7 +185,9 @@ class ReminderService:
 
     # --- remind -----------------------------------------------------------------------------
 
-    async def _remind(self, key: UserKey, command: commands.Remind, now: datetime) -> Handled:
+    async def _remind(
+        self, key: UserKey, command: commands.Remind, server: str | None, now: datetime
+    ) -> Handled:
         if not command.rest:
             return _say(texts.REMIND_HELP)
         wants_channel = command.channel is not None or command.unclear_channel
@@ -181,9 +197,11 @@ class ReminderService:
             return _error(texts.UNCLEAR_CHANNEL)
         channel = command.channel
         if isinstance(channel, commands.JobHunt):
-            channel = await self._job_hunt_channel(key)
+            channel = await self._job_hunt_channel(key.platform, server)
             if channel is None:
-                return _error(texts.NO_JOB_HUNT_CHANNEL)
+                return _error(texts.NO_JOB_HUNT_CHANNEL if server else texts.JOB_HUNT_IN_SERVER)
+        if channel is not None and (problem := await self._channel_problem(key, channel, server)):
+            return _error(problem)
         tz = await self.zone(key)
         try:
             when, rest = split_when(command.rest, now=now, tz=tz)
@@ -230,18 +248,30 @@ class ReminderService:
         )
         return Handled((reply,))
 
-    async def _job_hunt_channel(self, key: UserKey) -> str | None:
-        chosen = await self.store.job_hunt_channel(key.platform, key.workspace)
-        return chosen or self.config.job_hunt_channels.get(key.platform)
+    async def _job_hunt_channel(self, platform: str, server: str | None) -> str | None:
+        chosen = await self.store.job_hunt_channel(platform, server) if server else None
+        return chosen or self.config.job_hunt_channels.get(platform)
 
     # --- reminders, timezone, channel ------------------------------------------------------
 
-    async def _list(self, key: UserKey, now: datetime) -> Handled:
+    async def _list(
+        self, key: UserKey, here: str | None, server: str | None, now: datetime
+    ) -> Handled:
         tz = await self.zone(key)
         upcoming = await self.store.upcoming(key, limit=plan.MAX_PENDING_PER_USER)
         missed = await self.store.take_missed(key, now=now)
         example = "remind in 2 hours call Sam back"
-        return Handled((messages.list_reply(upcoming, missed, tz, example),))
+        replies = [messages.list_reply(upcoming, missed, tz, example)]
+        if here is not None:
+            # Asked in a channel: its recurring reminders too, whoever set them.
+            mine = {item.reminder_id for item in upcoming}
+            running = await self.store.channel_recurring(
+                key.platform, key.workspace, here, limit=plan.MAX_RECURRING_PER_CHANNEL
+            )
+            others = [item for item in running if item.reminder_id not in mine]
+            if others:
+                replies.append(messages.channel_list_reply(others, tz))
+        return Handled(tuple(replies))
 
     async def _timezone(self, key: UserKey, name: str | None, now: datetime) -> Handled:
         if name is None:
@@ -254,35 +284,61 @@ class ReminderService:
         return _say(texts.TIMEZONE_SET.format(zone=found, now=format_when(now, ZoneInfo(found))))
 
     async def _channel(
-        self, key: UserKey, command: commands.SetChannel, here: str | None, now: datetime
+        self,
+        key: UserKey,
+        command: commands.SetChannel,
+        action: Text,
+        server: str | None,
+        now: datetime,
     ) -> Handled:
         if key.platform not in self.config.channel_platforms:
             return _error(texts.NO_CHANNELS_HERE)
         if command.unclear_channel:
             return _error(texts.UNCLEAR_CHANNEL)
-        chosen = command.channel or here
+        chosen = command.channel or action.channel
         if chosen is None:
-            current = await self._job_hunt_channel(key)
+            current = await self._job_hunt_channel(key.platform, server)
             if current is None:
                 return _say(texts.CHANNEL_ASK)
             return _say(texts.CHANNEL_SHOW.format(channel=current))
-        await self.store.set_job_hunt_channel(key.platform, key.workspace, chosen, now=now)
+        if server is None:
+            return _error(texts.CHANNEL_IN_SERVER)
+        if not action.manage:
+            return _error(texts.CHANNEL_NEEDS_MANAGE)
+        if problem := await self._channel_problem(key, chosen, server):
+            return _error(problem)
+        await self.store.set_job_hunt_channel(key.platform, server, chosen, now=now)
         return _say(texts.CHANNEL_SET.format(channel=chosen))
 
     # --- buttons ----------------------------------------------------------------------------
 
-    async def _press(self, key: UserKey, raw: str, now: datetime) -> Handled:
-        parsed = parse_button(raw)
+    def _may_manage(self, key: UserKey, owner: UserKey, channel: str | None, press: Press) -> bool:
+        """The owner, or someone allowed to manage the channel's reminders, pressing in it."""
+        if owner == key:
+            return True
+        return (
+            channel is not None
+            and press.manage
+            and press.channel == channel
+            and owner.platform == key.platform
+            and owner.workspace == key.workspace
+        )
+
+    async def _press(self, key: UserKey, press: Press, now: datetime) -> Handled:
+        parsed = parse_button(press.button_id)
         if parsed is None:
             return _error(texts.GONE)
         scope, step, value = parsed
         if step == "occ" and scope.isdigit():
-            return await self._occurrence_press(key, int(scope), value, now)
+            return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)
         if found is None:
             return _error(texts.GONE)
-        owner, conversation_id, text = found
-        if owner != key:
+        owner, conversation_id, text = found.owner, found.conversation_id, found.text
+        if step == "rem" and value == "stop" and found.rule:
+            if not self._may_manage(key, owner, found.channel, press):
+                return _error(texts.NOT_YOURS)
+        elif owner != key:
             return _error(texts.NOT_YOURS)
         if step == "rem" and value in ("undo", "stop"):
             cancelled = await self.store.cancel_series(scope, now=now)
@@ -301,13 +357,16 @@ class ReminderService:
         return _error(texts.GONE)
 
     async def _occurrence_press(
-        self, key: UserKey, occurrence_id: int, value: str, now: datetime
+        self, key: UserKey, occurrence_id: int, value: str, press: Press, now: datetime
     ) -> Handled:
         found = await self.store.occurrence(occurrence_id)
         if found is None:
             return _error(texts.GONE)
         owner, item = found
-        if owner != key:
+        recurring_cancel = value == "cancel" and item.rule is not None
+        if owner != key and not (
+            recurring_cancel and self._may_manage(key, owner, item.channel, press)
+        ):
             return _error(texts.NOT_YOURS)
         shown = messages.upcoming_line(item, await self.zone(key))
         if value == "cancel":

@@ -5,7 +5,7 @@ scheduler's side (claim and record) is in queue.py."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -18,8 +18,18 @@ from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, work
 from bot.storage.sql import SqlStore, history_entry
 
 o, r = occurrences.c, reminders.c
-# A reminder's owner, questionnaire id (interviews only) and text.
-_Series = tuple[UserKey, str | None, str]
+
+
+class Series(NamedTuple):
+    """A reminder as a press on its buttons needs it."""
+
+    owner: UserKey
+    conversation_id: str | None  # interviews only
+    text: str
+    channel: str | None
+    rule: str | None
+
+
 ACTIVE = text(f"occurrences.{ACTIVE_SQL}")
 
 
@@ -147,6 +157,28 @@ class ReminderStore:
             lambda conn: [_upcoming(row) for row in conn.execute(query).all()]
         )
 
+    async def channel_recurring(
+        self, platform: str, workspace: str, channel: str, *, limit: int = 25
+    ) -> list[Upcoming]:
+        """The recurring series posting in a channel, whoever made them: the next run of each."""
+        query = (
+            select(*_UPCOMING_COLUMNS)
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(
+                r.platform == platform,
+                r.workspace == workspace,
+                r.channel == channel,
+                r.kind == ReminderKind.RECURRING.value,
+                r.cancelled_at.is_(None),
+                ACTIVE,
+            )
+            .order_by(o.due_at, o.id)
+            .limit(limit)
+        )
+        return await self._sql.read(
+            lambda conn: [_upcoming(row) for row in conn.execute(query).all()]
+        )
+
     async def take_missed(self, owner: UserKey, *, now: datetime) -> list[Upcoming]:
         """Missed and failed occurrences not yet shown to the owner; they count as shown now."""
         unreported = and_(
@@ -186,18 +218,18 @@ class ReminderStore:
 
         return await self._sql.read(run)
 
-    async def reminder(self, reminder_id: str) -> _Series | None:
-        """A reminder's owner, questionnaire and text."""
-        query = select(r.platform, r.workspace, r.user_id, r.conversation_id, r.text).where(
-            r.id == reminder_id
-        )
+    async def reminder(self, reminder_id: str) -> Series | None:
+        """A reminder's owner, questionnaire, text, channel and rule."""
+        query = select(
+            r.platform, r.workspace, r.user_id, r.conversation_id, r.text, r.channel, r.rule
+        ).where(r.id == reminder_id)
 
-        def run(conn: Connection) -> _Series | None:
+        def run(conn: Connection) -> Series | None:
             row = conn.execute(query).first()
             if row is None:
                 return None
             owner = UserKey(row.platform, row.workspace, row.user_id)
-            return owner, row.conversation_id, row.text
+            return Series(owner, row.conversation_id, row.text, row.channel, row.rule)
 
         return await self._sql.read(run)
 

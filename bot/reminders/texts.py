@@ -61,7 +61,7 @@ NOT_YOURS = "That reminder isn't yours, so I left it alone."
 
 REMINDER = "Reminder: {text}"
 RECURRING_NOTE = "This repeats {rule}."
-LATE = "Sorry, this is late: it was due {when}, while I was offline."
+LATE = "Sorry, this is late: it was due {when}."
 BEFORE = "Your interview{about} is in {ahead}: {when}."
 BEFORE_TIPS = "To prepare"
 FOLLOWUP = "How did the interview{about} go?"
@@ -75,6 +75,18 @@ TIMEZONE_BAD = (
 )
 CHANNEL_SET = "Reminders for the job-hunt channel will go to <#{channel}>."
 CHANNEL_SHOW = "The job-hunt channel is <#{channel}>. Change it by running channel in another one."
+CHANNEL_NEEDS_MANAGE = (
+    "Setting the job-hunt channel needs the Manage Channels permission in this server; "
+    "ask someone who has it."
+)
+CHANNEL_IN_SERVER = (
+    "Run /takeorpass channel in the server's channel you want, so I know which server it is for."
+)
+JOB_HUNT_IN_SERVER = (
+    "Which server's job-hunt channel? Run /takeorpass remind in that server, or name the "
+    "channel: remind #job-hunt tomorrow 9am …"
+)
+CHANNEL_LIST_TITLE = "Recurring reminders in this channel"
 CHANNEL_ASK = "Run channel in the channel you want for reminders, or name it: channel #job-hunt."
 
 OUTCOME_NOTED = "Noted: {outcome}."
