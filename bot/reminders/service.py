@@ -85,11 +85,12 @@ class ReminderService:
         config: ReminderConfig,
         new_id: Callable[[], str],
         on_created: Callable[[], None] = lambda: None,
-        places: Mapping[str, Places] | None = None,
+        places: dict[str, Places] | None = None,
     ) -> None:
         self.store = store
-        # Per platform: users' timezones and whether the bot may post in a channel.
-        self._places = dict(places or {})
+        # Per platform: users' timezones and whether the bot may post in a channel. Kept as
+        # given: the composition root fills it once the platforms' clients exist.
+        self._places = places if places is not None else {}
         self._sql = sql
         self.config = config
         self._new_id = new_id
@@ -247,6 +248,18 @@ class ReminderService:
             kind=Kind.INFO, text=confirmation, buttons=(messages.undo_button(reminder.id),)
         )
         return Handled((reply,))
+
+    async def upcoming_reply(self, key: UserKey) -> Reply:
+        """The user's upcoming reminders with their buttons, for an overview such as Slack's
+        App Home (missed ones stay to be shown by `reminders`)."""
+        tz = await self.zone(key)
+        upcoming = await self.store.upcoming(key, limit=plan.MAX_PENDING_PER_USER)
+        return messages.list_reply(upcoming, (), tz, "remind in 2 hours call Sam back")
+
+    async def job_hunt_channel(self, platform: str, server: str | None) -> str | None:
+        """The job-hunt channel of a workspace or server: chosen with `channel`, else the
+        setting's default."""
+        return await self._job_hunt_channel(platform, server)
 
     async def _job_hunt_channel(self, platform: str, server: str | None) -> str | None:
         chosen = await self.store.job_hunt_channel(platform, server) if server else None
