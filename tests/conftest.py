@@ -14,7 +14,7 @@ import pytest
 
 from bot.engine import Engine, new_conversation_id
 from bot.flow import Event, Press, Start, Text
-from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing
+from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing, Places
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderConfig, ReminderService
@@ -166,7 +166,13 @@ class RecordingDelivery:
 class ReminderWorld:
     """The engine with reminders, a scheduler and a recording platform, on one clock."""
 
-    def __init__(self, store: SqlStore, clock: Clock, **config: object) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        clock: Clock,
+        places: dict[str, Places] | None = None,
+        **config: object,
+    ) -> None:
         self.clock = clock
         self.sql = store
         self.store = ReminderStore(store)
@@ -175,13 +181,14 @@ class ReminderWorld:
             "offsets": (timedelta(hours=24), timedelta(hours=1)),
             "followup": timedelta(days=1),
             "default_timezone": "America/New_York",
-            "platforms": frozenset({"console", "slack"}),
+            "platforms": frozenset({"console", "slack", "discord"}),
         } | config
         self.service = ReminderService(
             store=self.store,
             sql=store,
             config=ReminderConfig(**settings),  # type: ignore[arg-type]
             new_id=new_conversation_id,
+            places=places,
         )
         self.engine = Engine(store=store, ttl=TTL, clock=clock, reminders=self.service)
         self.scheduler = self.make_scheduler(self.delivery)
@@ -194,7 +201,7 @@ class ReminderWorld:
         } | options
         return Scheduler(
             queue=DueQueue(self.sql),
-            deliveries={"console": delivery, "slack": delivery},
+            deliveries={"console": delivery, "slack": delivery, "discord": delivery},
             clock=self.clock,
             **settings,  # type: ignore[arg-type]
         )

@@ -199,7 +199,8 @@ async def test_the_job_hunt_channel_setting_is_the_default(store, clock):
     assert "<#C_DEFAULT>" in reply.text
 
 
-async def test_reminders_where_nothing_delivers_them_are_refused_plainly(world):
+async def test_reminders_where_nothing_delivers_them_are_refused_plainly(store, clock):
+    world = ReminderWorld(store, clock, platforms=frozenset({"console", "slack"}))
     discord = Transcript(world.engine, UserKey("discord", "", "42"))
     reply = await discord.say("remind in 5 minutes x")
     assert reply.text == texts.NOT_HERE

@@ -52,6 +52,9 @@ class ReminderConfig:
     platforms: frozenset[str] = frozenset({"console"})
     # Platforms that have channels (the console has none).
     channel_platforms: frozenset[str] = frozenset({"slack", "discord"})
+    # Platforms that know no user's timezone (Discord): until the user sets one, confirmations
+    # say which zone their times are in and how to change it.
+    ask_timezone: frozenset[str] = frozenset({"discord"})
     # SLACK_JOB_HUNT_CHANNEL / DISCORD_JOB_HUNT_CHANNEL, by platform.
     job_hunt_channels: Mapping[str, str] = field(default_factory=dict)
 
@@ -112,6 +115,11 @@ class ReminderService:
             if found is not None:
                 return ZoneInfo(found)
         return ZoneInfo(self.config.default_timezone)
+
+    async def _with_zone_hint(self, key: UserKey, reply: Reply, tz: ZoneInfo) -> Reply:
+        if key.platform not in self.config.ask_timezone or await self._sql.timezone(key):
+            return reply
+        return reply._replace(notice=texts.TIMEZONE_HINT.format(zone=tz.key))
 
     async def _channel_problem(self, key: UserKey, channel: str, server: str | None) -> str | None:
         place = self._places.get(key.platform)
@@ -182,7 +190,7 @@ class ReminderService:
         reply = messages.interview_confirmation(
             reminder_id=reminder.id, about_text=about, event_at=when.at, times=times, tz=tz
         )
-        return Handled((reply,), None)
+        return Handled((await self._with_zone_hint(key, reply, tz),), None)
 
     # --- remind -----------------------------------------------------------------------------
 
@@ -247,7 +255,7 @@ class ReminderService:
         reply = Reply(
             kind=Kind.INFO, text=confirmation, buttons=(messages.undo_button(reminder.id),)
         )
-        return Handled((reply,))
+        return Handled((await self._with_zone_hint(key, reply, tz),))
 
     async def upcoming_reply(self, key: UserKey) -> Reply:
         """The user's upcoming reminders with their buttons, for an overview such as Slack's

@@ -67,6 +67,7 @@ BEFORE_TIPS = "To prepare"
 FOLLOWUP = "How did the interview{about} go?"
 FAILED = 'I couldn\'t post your reminder "{text}" ({reason}). It is kept in your reminders list.'
 
+TIMEZONE_HINT = "Times are in {zone} until you tell me yours, for example: timezone Europe/Berlin"
 TIMEZONE_SET = "Your timezone is now {zone}. It's {now} there."
 TIMEZONE_SHOW = "Your timezone is {zone} ({now}). Change it with: timezone Europe/Berlin"
 TIMEZONE_BAD = (
