@@ -6,11 +6,12 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes.spec_check import describe, forget_tracked, tracked
 
 from bot.engine import Engine, new_conversation_id
 from bot.flow import Event, Press, Start, Text
@@ -103,6 +104,20 @@ def backends() -> list[object]:
         raise RuntimeError("REQUIRE_POSTGRES is set (as in CI) but TEST_POSTGRES_URL is not")
     skip = pytest.mark.skipif(not postgres, reason="TEST_POSTGRES_URL is not set")
     return ["sqlite", pytest.param("postgresql", marks=skip)]
+
+
+@pytest.fixture(autouse=True)
+def requests_keep_to_the_specs() -> Iterator[None]:
+    """Fail a test whose code sent FakeSlack or FakeDiscord a request the real platform would
+    refuse by its official spec (checked after every other fixture is torn down). A test that
+    sends one on purpose clears the fake's `spec_violations` once it has looked at them."""
+    forget_tracked()
+    yield
+    violations = [v for fake in tracked() for v in fake.spec_violations]
+    forget_tracked()
+    if violations:
+        message = "requests the real platform would refuse:\n" + describe(violations)
+        pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture
