@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+from fakes import discord_guilds as rules
 from fakes.discord_fake import (
     BOT_ID,
     DM_CHANNEL_ID,
@@ -45,9 +46,18 @@ class Harness:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def started(cls, engine: Engine, **client_options: Any) -> AsyncIterator[Harness]:
-        """A fake, pointed at by discord.py, with a connected client."""
+    async def started(
+        cls,
+        engine: Engine,
+        *,
+        prepare: Callable[[FakeDiscord], None] | None = None,
+        **client_options: Any,
+    ) -> AsyncIterator[Harness]:
+        """A fake, pointed at by discord.py, with a connected client; `prepare` sets the fake
+        up (servers, channels) before the client connects."""
         async with FakeDiscord() as fake:
+            if prepare is not None:
+                prepare(fake)
             with fake.patch_discord():
                 harness = cls(fake, engine)
                 async with harness.connected(**client_options):
@@ -165,3 +175,42 @@ def sent_message_bodies(fake: FakeDiscord) -> Iterator[tuple[RecordedRequest, JS
 async def settle(seconds: float = 0.15) -> None:
     """Give stray requests a moment to arrive, before asserting that none did."""
     await asyncio.sleep(seconds)
+
+
+# --- servers for reminders ---------------------------------------------------------------------
+
+LOCKED_ID = "1300000000000000002"  # "announcements": the bot may read but not post
+HIDDEN_ID = "1300000000000000003"  # "secret": the bot can't see it
+VOICE_ID = "1300000000000000004"  # "lounge": a voice channel
+OTHER_GUILD_ID = "1200000000000000002"
+OTHER_CHANNEL_ID = "1300000000000000009"  # "elsewhere", in the other server
+BOT_ROLE_ID = "1210000000000000001"
+
+
+def reminder_servers(fake: FakeDiscord) -> None:
+    """The fake's server with channels the bot may and may not post in, and a second server."""
+    guild_id = fake.guild["id"]
+    fake.add_channel(
+        rules.text_channel(
+            LOCKED_ID,
+            "announcements",
+            guild_id,
+            overwrites=[rules.overwrite(BOT_ROLE_ID, deny=rules.SEND_MESSAGES)],
+        )
+    )
+    fake.add_channel(
+        rules.text_channel(
+            HIDDEN_ID,
+            "secret",
+            guild_id,
+            overwrites=[rules.overwrite(guild_id, deny=rules.VIEW_CHANNEL)],
+        )
+    )
+    fake.add_channel(rules.text_channel(VOICE_ID, "lounge", guild_id, kind=rules.GUILD_VOICE))
+    other = rules.guild_with(
+        fake.guild,
+        guild_id=OTHER_GUILD_ID,
+        name="Elsewhere",
+        channels=[rules.text_channel(OTHER_CHANNEL_ID, "elsewhere", OTHER_GUILD_ID)],
+    )
+    fake.add_guild(other)

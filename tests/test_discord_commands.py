@@ -67,6 +67,11 @@ async def test_command_is_registered_globally_with_its_subcommands(bot: Harness)
         ("help", 1),
         ("history", 1),
         ("forget", 1),
+        ("remind", 1),
+        ("reminders", 1),
+        ("channel", 1),
+        ("timezone", 1),
+        ("stats", 1),
     ]
     [company] = command["options"][0]["options"]
     assert (company["name"], company["type"], company.get("required", False)) == (

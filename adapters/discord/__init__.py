@@ -1,5 +1,7 @@
-"""The Discord adapter: the questionnaire as a DM conversation, `/takeorpass` in servers, and
-buttons that survive restarts. `run_discord(settings, engine)` is what `takeorpass` runs."""
+"""The Discord adapter: the questionnaire as a DM conversation, `/takeorpass` in servers,
+buttons that survive restarts, and reminders. `takeorpass` builds the client with
+`build_client`, gives the reminder scheduler `DiscordDelivery(client)` and the reminder service
+`DiscordPlaces(client)`, and runs it with `run_discord(settings, engine, client=client)`."""
 
 from __future__ import annotations
 
@@ -9,11 +11,20 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from adapters.discord.client import TakeOrPassClient, minimal_intents
+from adapters.discord.reminders import DiscordDelivery, DiscordPlaces
 from bot.engine import Engine
 from bot.errors import SettingsError
 from bot.settings import DISCORD_API_DEFAULT, Settings
 
-__all__ = ["TakeOrPassClient", "minimal_intents", "point_discord_at", "run_discord"]
+__all__ = [
+    "DiscordDelivery",
+    "DiscordPlaces",
+    "TakeOrPassClient",
+    "build_client",
+    "minimal_intents",
+    "point_discord_at",
+    "run_discord",
+]
 
 
 def point_discord_at(api_url: str | None, gateway_url: str | None) -> None:
@@ -29,13 +40,24 @@ def point_discord_at(api_url: str | None, gateway_url: str | None) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-async def run_discord(settings: Settings, engine: Engine) -> None:
-    """Run the Discord client until cancelled; a refused token or an unreachable API stops
-    start-up with one line naming the setting."""
+def build_client(settings: Settings, engine: Engine) -> TakeOrPassClient:
+    """The client for these settings, not yet connected: reminders' delivery and places are
+    built on it before `run_discord` runs it."""
+    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
+    return TakeOrPassClient(engine=engine, guild_ids=settings.discord_guild_ids)
+
+
+async def run_discord(
+    settings: Settings, engine: Engine, *, client: TakeOrPassClient | None = None
+) -> None:
+    """Run the Discord client (`client`, or one built from the settings) until cancelled; a
+    refused token or an unreachable API stops start-up with one line naming the setting."""
     if settings.discord_token is None:
         raise SettingsError(["DISCORD_TOKEN: required to run discord"])
-    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    client = TakeOrPassClient(engine=engine, guild_ids=settings.discord_guild_ids)
+    if client is None:
+        client = build_client(settings, engine)
+    else:
+        point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     try:
         async with client:
             await client.start(settings.discord_token.get_secret_value())

@@ -21,7 +21,15 @@ SUBCOMMANDS: Final = {
     "help": "What Take or Pass does and how to answer",
     "history": "Your past verdicts (only you see them)",
     "forget": "Delete everything Take or Pass keeps about you",
+    "remind": "Set a reminder, in your DM or in a channel",
+    "reminders": "Your upcoming reminders (only you see them)",
+    "channel": "Show or set this server's job-hunt channel",
+    "timezone": "Show or set your timezone",
+    "stats": "How your interviews turned out (only you see it)",
 }
+# The subcommands of reminders: in a server they are answered there, privately, rather than
+# in the DM (they need the server and channel they were run in).
+REMINDER_SUBCOMMANDS: Final = frozenset({"remind", "reminders", "channel", "timezone", "stats"})
 
 _TYPED_COMMAND = re.compile(rf"^/{COMMAND}\b", re.IGNORECASE)
 
@@ -39,9 +47,52 @@ def typed_event(content: str) -> Event:
     return Text(content)
 
 
-def press_event(custom_id: str) -> Press:
-    """A press on one of our buttons."""
-    return Press(custom_id)
+def press_event(custom_id: str, channel_id: int | None = None, *, manage: bool = False) -> Press:
+    """A press on one of our buttons; `channel_id` when the pressed message is in a server
+    (its channel's reminders may be managed by those with Manage Channels)."""
+    if channel_id is None:
+        return Press(custom_id)
+    return Press(custom_id, channel=str(channel_id), manage=manage)
+
+
+def channel_ref(channel_id: int | None) -> str:
+    """A channel as message text writes it, which the reminder commands read."""
+    return f"<#{channel_id}> " if channel_id is not None else ""
+
+
+def reminder_words(
+    subcommand: str,
+    *,
+    when: str = "",
+    text: str = "",
+    channel_id: int | None = None,
+    name: str | None = None,
+) -> str:
+    """A reminder subcommand as the words typed in the DM would say it: `remind <#123>
+    tomorrow 9am call Sam`, `channel <#123>`, `timezone Europe/Berlin`."""
+    if subcommand == "remind":
+        return f"remind {channel_ref(channel_id)}{' '.join(when.split())} {text.strip()}".strip()
+    if subcommand == "channel":
+        return f"channel {channel_ref(channel_id)}".strip()
+    if subcommand == "timezone":
+        # Zone names have no spaces ("America/New_York"): "new york" can only mean "new_york".
+        return f"timezone {'_'.join(name.split())}".strip() if name else "timezone"
+    return subcommand
+
+
+def reminder_event(
+    words: str, *, server_id: int | None, channel_id: int | None, manage: bool
+) -> Text:
+    """A reminder subcommand for the core: in a server, with where it was run and whether the
+    user may manage that channel; in the DM, the words alone."""
+    if server_id is None:
+        return Text(words)
+    return Text(
+        words,
+        channel=str(channel_id) if channel_id is not None else None,
+        server=str(server_id),
+        manage=manage,
+    )
 
 
 def command_event_for(subcommand: str, company: str | None = None) -> Event:

@@ -6,13 +6,17 @@ client turns `OutMessage.rows` into persistent buttons (`adapters.discord.compon
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
 from discord.utils import escape_markdown
 
-from bot.replies import Button, ButtonRole, Kind, Reply
+from adapters.discord.interview import FORM_BUTTON, form_id
+from bot.flow import INTERVIEW_STEP
+from bot.reminders.commands import STEPS as REMINDER_STEPS
+from bot.replies import Button, ButtonRole, Item, Kind, Reply
 from bot.views import parse_button
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
@@ -35,6 +39,9 @@ NOT_SAVED: Final = (
 NOT_DELIVERED: Final = (
     "Discord wouldn't take my reply just now. Type help in our DM to see where you are."
 )
+
+
+_MASS_MENTION = re.compile(r"@(everyone|here)")
 
 
 class Style(enum.StrEnum):
@@ -80,7 +87,9 @@ def escape(text: str) -> str:
     """Escape Discord markdown in text that may hold what the user typed.
 
     Mentions are left as typed: every message goes out with `AllowedMentions.none()` (set
-    on the client and passed on each call), so `@everyone` or `<@id>` can ping nobody."""
+    on the client and passed on each call), so `@everyone` or `<@id>` can ping nobody; a
+    reminder in a DM may ping only its owner, and its @everyone/@here are broken as well
+    (`without_mass_mentions`)."""
     return escape_markdown(text)
 
 
@@ -161,12 +170,56 @@ def _pack(blocks: list[str], limit: int = MAX_CHARS) -> list[str]:
     return chunks
 
 
+def _own_rows(reply: Reply) -> tuple[tuple[ButtonSpec, ...], ...]:
+    rows = button_rows(reply.buttons)
+    if reply.step_id == INTERVIEW_STEP and reply.conversation_id and len(rows) < MAX_ROWS:
+        # "When is the interview?": besides typing it, a form to enter it in.
+        form = ButtonSpec(form_id(reply.conversation_id), FORM_BUTTON, Style.PRIMARY)
+        if len(form.custom_id) <= MAX_CUSTOM_ID:
+            rows += ((form,),)
+    return rows
+
+
+def _item_rows(number: int, item: Item) -> tuple[tuple[ButtonSpec, ...], ...]:
+    # Several items share a message, so each button says which line it acts on.
+    specs = [
+        ButtonSpec(b.id, _label(f"{number} · {b.label}"), _style(b))
+        for b in item.buttons
+        if 0 < len(b.id) <= MAX_CUSTOM_ID
+    ]
+    rows = [tuple(specs[i : i + MAX_PER_ROW]) for i in range(0, len(specs), MAX_PER_ROW)]
+    return tuple(rows[:MAX_ROWS])
+
+
+def _item_line(number: int, item: Item) -> str:
+    line = f"{number}. {escape(item.text)}"
+    return line if len(line) <= MAX_CHARS else line[: MAX_CHARS - 1] + "…"
+
+
+def _add_items(messages: list[OutMessage], items: Sequence[Item]) -> list[OutMessage]:
+    """Each item a numbered line with its buttons in rows of its own, on the same message as
+    its line; a message takes items while its text and its 5 rows have room."""
+    for number, item in enumerate(items, start=1):
+        line, rows = _item_line(number, item), _item_rows(number, item)
+        last = messages[-1]
+        gap = "\n\n" if number == 1 else "\n"  # a blank line between the text and the list
+        joined = f"{last.content}{gap}{line}" if last.content else line
+        if len(joined) <= MAX_CHARS and len(last.rows) + len(rows) <= MAX_ROWS:
+            messages[-1] = OutMessage(joined, last.rows + rows)
+        else:
+            messages.append(OutMessage(line, rows))
+    return messages
+
+
 def render(reply: Reply) -> list[OutMessage]:
     """One reply as one message, or several when it is longer than Discord allows; the
-    buttons go on the last."""
+    reply's buttons go on the last message of its text, and its items (lines with buttons of
+    their own) follow, several to a message."""
     chunks = _pack(_blocks(reply))
     messages = [OutMessage(chunk) for chunk in chunks]
-    messages[-1] = replace(messages[-1], rows=button_rows(reply.buttons))
+    messages[-1] = replace(messages[-1], rows=_own_rows(reply))
+    if reply.items:
+        messages = _add_items(messages, reply.items)
     return messages
 
 
@@ -189,6 +242,10 @@ def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
         return PressOutcome.REFUSED
     first = replies[0]
     scope, step, _value = parsed
+    if step in REMINDER_STEPS and first.kind is Kind.ERROR:
+        # The reminder service changes nothing when it answers a press with an error (not
+        # yours, already gone): a refusal, for the presser's eyes only.
+        return PressOutcome.REFUSED
     if (
         first.kind is Kind.QUESTION
         and first.conversation_id == scope
@@ -202,13 +259,20 @@ def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
 def closed(
     content: str, rows: Sequence[Sequence[ButtonSpec]], pressed_id: str, label: str
 ) -> OutMessage:
-    """The pressed message once answered: it shows the choice, and every button is disabled,
-    the pressed one green."""
+    """The pressed message once answered: it shows the choice, and its buttons are disabled,
+    the pressed one green. A reminder button closes only its own row: on a `reminders` list
+    each row belongs to one reminder, and the others stay usable; a reminder post has one
+    row, so it closes whole."""
     suffix = f"\n→ **{escape(label)}**"
     if len(content) + len(suffix) > MAX_CHARS:
         content = content[: MAX_CHARS - len(suffix) - 1] + "…"
-    greyed = tuple(
-        tuple(
+    parsed = parse_button(pressed_id)
+    row_only = parsed is not None and parsed[1] in REMINDER_STEPS
+
+    def close(row: Sequence[ButtonSpec]) -> tuple[ButtonSpec, ...]:
+        if row_only and all(b.custom_id != pressed_id for b in row):
+            return tuple(row)
+        return tuple(
             replace(
                 b,
                 style=Style.SUCCESS if b.custom_id == pressed_id else Style.SECONDARY,
@@ -216,6 +280,11 @@ def closed(
             )
             for b in row
         )
-        for row in rows
-    )
-    return OutMessage(content + suffix, greyed)
+
+    return OutMessage(content + suffix, tuple(close(row) for row in rows))
+
+
+def without_mass_mentions(text: str) -> str:
+    """`@everyone` and `@here` with a zero-width space after the @, so that they do not even
+    look like mentions (allowed_mentions already keeps them from pinging)."""
+    return _MASS_MENTION.sub("@\u200b\\1", text)

@@ -24,6 +24,10 @@ import discord
 import yarl
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from . import discord_guilds as rules
+from .spec_check import SpecViolation, track
+from .spec_discord import discord_problems, discord_refusal
+
 JSON = dict[str, Any]
 
 PAYLOADS = Path(__file__).parent / "payloads" / "discord"
@@ -333,6 +337,10 @@ class FakeDiscord:
         self.application: JSON = load_payload("application")
         self.guild: JSON = load_payload("guild_create")
         self.requests: list[RecordedRequest] = []
+        # Requests refused for breaking Discord's OpenAPI spec (spec_discord.py);
+        # tests/conftest.py fails the test if any are left at its end.
+        self.spec_violations: list[SpecViolation] = []
+        track(self)
         self.identify: JSON | None = None
         self.resumes: list[JSON] = []
         self.gateway_received: list[JSON] = []  # every frame the client sent
@@ -345,6 +353,20 @@ class FakeDiscord:
         self.commands: dict[str | None, list[JSON]] = {}  # guild id (None: global) -> commands
         self.interactions: dict[str, _Interaction] = {}
         self._failures: list[_Failure] = []
+        # Servers besides `guild` (discord_guilds.guild_with), sent in GUILD_CREATE too.
+        self.extra_guilds: list[JSON] = []
+        # Message creation: refusals per channel and closed DMs per user, nonce dedupe
+        # (Discord keeps nonces "a few minutes"), and what each message allowed to ping.
+        self.post_refusals: dict[str, tuple[int, int, str]] = {}
+        self.closed_dms: set[str] = set()
+        self.nonce_window = 300.0
+        self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
+        self.allowed_mentions: dict[str, JSON | None] = {}
+        # An optional global rate limit (requests per second; interaction callbacks exempt).
+        self.global_limit: float | None = None
+        self._holds: list[tuple[str, re.Pattern[str], float]] = []
+        self._global_times: list[float] = []
+        self.modals: dict[str, JSON] = {}  # interaction id -> the modal it was answered with
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = self._build_routes()
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -473,6 +495,9 @@ class FakeDiscord:
         )
 
     def _take_failure(self, req: RecordedRequest) -> _Failure | None:
+        limited = self._over_global_limit(req)
+        if limited is not None:
+            return limited
         for failure in self._failures:
             if failure.method == req.method and failure.pattern.fullmatch(req.path):
                 failure.times -= 1
@@ -527,15 +552,43 @@ class FakeDiscord:
             files=files,
         )
         self.requests.append(req)
-        failure = self._take_failure(req)
-        if failure is not None:
+        refusal = self._refuse_off_spec(req)
+        failure = None if refusal is not None else self._take_failure(req)
+        if refusal is not None:
+            response = refusal
+        elif failure is not None:
             response = self._failure_response(failure)
         else:
             response = await self._route(req)
         req.status = response.status
         async with self._changed:
             self._changed.notify_all()
+        hold = self._take_hold(req)
+        if hold:
+            # Done, but the answer is slow to leave: a bot killed meanwhile never learns of it.
+            await asyncio.sleep(hold)
         return response
+
+    def hold_next(self, method: str, path_regex: str, seconds: float) -> None:
+        """Carry out the next matching request at once but answer it only `seconds` later."""
+        self._holds.append((method.upper(), re.compile(path_regex), seconds))
+
+    def _take_hold(self, req: RecordedRequest) -> float:
+        for index, (method, pattern, seconds) in enumerate(self._holds):
+            if method == req.method and pattern.search(req.path):
+                del self._holds[index]
+                return seconds
+        return 0.0
+
+    def _refuse_off_spec(self, req: RecordedRequest) -> web.Response | None:
+        """Discord's answer to a request its OpenAPI spec refuses (None if it is fine): for a
+        multipart request, the `payload_json` part is the body checked."""
+        problems = discord_problems(req.method, req.path, req.json, req.query)
+        if not problems:
+            return None
+        self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
+        status, body = discord_refusal(problems)
+        return _json(body, status)
 
     async def _route(self, req: RecordedRequest) -> web.Response:
         for method, pattern, handler in self._routes:
@@ -609,7 +662,12 @@ class FakeDiscord:
 
     async def _get_channel(self, req: RecordedRequest, m: re.Match[str]) -> web.Response:
         channel = self.channels.get(m["channel"])
-        return _json(channel) if channel else _error(404, 10003, "Unknown Channel")
+        if channel is None:
+            return _error(404, 10003, "Unknown Channel")
+        guild = self.guild_of(channel["id"])
+        if guild is not None and not rules.permissions(guild, channel, BOT_ID) & rules.VIEW_CHANNEL:
+            return _error(*rules.MISSING_ACCESS)
+        return _json(channel)
 
     def new_message(self, channel_id: str, body: JSON, **extra: Any) -> JSON:
         """Store and return a message the bot sent, echoing the request body."""
@@ -648,8 +706,16 @@ class FakeDiscord:
         invalid = _validate_message(body)
         if invalid is not None:
             return invalid
+        refused = self._post_refused(channel, body)
+        if refused is not None:
+            return refused
+        earlier = self._earlier_with_nonce(m["channel"], body)
+        if earlier is not None:
+            return _json(earlier)
         message = self.new_message(m["channel"], body)
         channel["last_message_id"] = message["id"]
+        self._remember_nonce(m["channel"], body, message)
+        self.allowed_mentions[message["id"]] = body.get("allowed_mentions")
         return _json(message)
 
     def _find_message(self, channel_id: str, message_id: str) -> JSON | None:
@@ -701,6 +767,11 @@ class FakeDiscord:
             invalid = _validate_message(data)
             if invalid is not None:
                 return invalid
+        problem = rules.callback_problem(interaction.data["type"], kind, data)
+        if problem is not None:
+            return _form_error("data", "INTERACTION_CALLBACK_INVALID", problem)
+        if kind == rules.MODAL:
+            self.modals[m["iid"]] = data
         interaction.answered = True
         idata = interaction.data
         channel_id = idata.get("channel_id") or idata["channel"]["id"]
@@ -899,12 +970,13 @@ class FakeDiscord:
             session_id=self._session_id,
             resume_gateway_url=self.gateway_url,
             application={"id": APP_ID, "flags": self.application["flags"]},
-            guilds=[{"id": self.guild["id"], "unavailable": True}],
+            guilds=[{"id": g["id"], "unavailable": True} for g in self.all_guilds],
         )
         await self._send_dispatch("READY", ready)
         intents = self.intents or 0
-        if intents & GUILDS:  # without the GUILDS intent Discord sends no GUILD_CREATE
-            guild = copy.deepcopy(self.guild)
+        for each in self.all_guilds if intents & GUILDS else ():
+            # Without the GUILDS intent Discord sends no GUILD_CREATE.
+            guild = copy.deepcopy(each)
             if not intents & GUILD_MEMBERS:  # members are privileged: only the bot itself
                 guild["members"] = [m for m in guild["members"] if m["user"]["id"] == BOT_ID]
             await self._send_dispatch("GUILD_CREATE", guild)
@@ -974,6 +1046,99 @@ class FakeDiscord:
             message = data.get("message")
             if message:
                 self.messages.setdefault(message["id"], copy.deepcopy(message))
+
+    # servers, channels and what Discord refuses in them (rules in discord_guilds.py)
+
+    @property
+    def all_guilds(self) -> list[JSON]:
+        """Every server the bot is in: `guild`, then `extra_guilds`."""
+        return [self.guild, *self.extra_guilds]
+
+    def add_guild(self, guild: JSON) -> None:
+        """Put the bot in another server (sent in GUILD_CREATE at the next IDENTIFY)."""
+        self.extra_guilds.append(guild)
+        for channel in guild["channels"]:
+            self.channels[channel["id"]] = channel
+
+    def add_channel(self, channel: JSON) -> None:
+        """Add a channel to the server it names (before the client connects)."""
+        guild = next(g for g in self.all_guilds if g["id"] == channel["guild_id"])
+        guild["channels"].append(channel)
+        self.channels[channel["id"]] = channel
+
+    def guild_of(self, channel_id: str) -> JSON | None:
+        channel = self.channels.get(channel_id) or {}
+        return next((g for g in self.all_guilds if g["id"] == channel.get("guild_id")), None)
+
+    def refuse_posts(self, channel_id: str, refusal: tuple[int, int, str]) -> None:
+        """Answer every message to `channel_id` with `refusal` (e.g. rules.MISSING_ACCESS)."""
+        self.post_refusals[channel_id] = refusal
+
+    def close_dms(self, user_id: str) -> None:
+        """The user accepts no DMs from the bot: messages to their DM channel get 50007."""
+        self.closed_dms.add(user_id)
+
+    def pings(self, message: JSON) -> set[str]:
+        """Who a message the bot created notifies (discord_guilds.pings)."""
+        in_guild = self.guild_of(message["channel_id"]) is not None
+        allowed = self.allowed_mentions.get(message["id"])
+        return rules.pings(message["content"], allowed, in_guild=in_guild)
+
+    def _post_refused(self, channel: JSON, body: JSON) -> web.Response | None:
+        refusal = self.post_refusals.get(channel["id"])
+        guild = self.guild_of(channel["id"])
+        if refusal is None and guild is not None:
+            refusal = rules.post_refusal(guild, channel, BOT_ID)
+        recipients = channel.get("recipients") or [{}]
+        if refusal is None and recipients[0].get("id") in self.closed_dms:
+            refusal = rules.CANNOT_DM
+        if refusal is not None:
+            return _error(*refusal)
+        nonce = body.get("nonce")
+        if isinstance(nonce, str) and len(nonce) > 25:
+            return _form_error("nonce", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+        if body.get("enforce_nonce") and nonce is None:
+            return _form_error("nonce", "BASE_TYPE_REQUIRED", "enforce_nonce needs a nonce.")
+        problem = rules.mentions_problem(body.get("allowed_mentions") or {})
+        if problem is not None:
+            return _form_error(
+                "allowed_mentions", "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", problem
+            )
+        return None
+
+    def _earlier_with_nonce(self, channel_id: str, body: JSON) -> JSON | None:
+        """With `enforce_nonce`, the message created with the same nonce within the window."""
+        if not body.get("enforce_nonce") or body.get("nonce") is None:
+            return None
+        earlier = self._nonces.get((channel_id, str(body["nonce"])))
+        if earlier is None or time.monotonic() - earlier[1] > self.nonce_window:
+            return None
+        return self.messages.get(earlier[0])
+
+    def _remember_nonce(self, channel_id: str, body: JSON, message: JSON) -> None:
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
+            self._nonces[(channel_id, str(body["nonce"]))] = (message["id"], time.monotonic())
+
+    def _over_global_limit(self, req: RecordedRequest) -> _Failure | None:
+        if self.global_limit is None or req.path.endswith("/callback"):
+            return None
+        now = time.monotonic()
+        self._global_times = [t for t in self._global_times if now - t < 1.0]
+        if len(self._global_times) < self.global_limit:
+            self._global_times.append(now)
+            return None
+        retry_after = round(1.0 - (now - self._global_times[0]), 3)
+        return _Failure(
+            req.method,
+            re.compile(re.escape(req.path)),
+            429,
+            retry_after,
+            0,
+            "You are being rate limited.",
+            True,
+            1,
+        )
 
     async def send_op(self, op: int, d: Any = None) -> None:
         """Send a raw non-dispatch opcode, e.g. 7 (RECONNECT) to make the client resume."""

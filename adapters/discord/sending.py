@@ -1,0 +1,159 @@
+"""Sending to Discord: messages to a channel, and answers to an interaction however far it got.
+Each helper turns discord.py's errors into ours (`PlatformError`)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Sequence
+from typing import Any, Final
+
+import discord
+
+from adapters.discord.components import to_view
+from adapters.discord.outbound import OutMessage
+from bot.errors import PlatformError, TakeOrPassError
+
+log = logging.getLogger(__name__)
+
+# Discord's error code when a user accepts no DMs from the bot.
+CANNOT_DM: Final = 50007
+NO_PINGS: Final = discord.AllowedMentions.none()
+
+
+class DirectMessagesClosed(PlatformError):
+    """The user accepts no direct messages from the bot (Discord error 50007)."""
+
+
+def platform_error(exc: discord.HTTPException) -> PlatformError:
+    """A discord.py HTTP error as ours."""
+    message = f"Discord answered HTTP {exc.status} (code {exc.code})"
+    if exc.code == CANNOT_DM:
+        return DirectMessagesClosed(message)
+    return PlatformError(message)
+
+
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log a failure without what the user typed."""
+    # An exception's message can quote what the user typed (database errors quote their
+    # parameters), so only its type and where it happened are logged.
+    if isinstance(exc, TakeOrPassError):
+        log.warning("%s failed: %s", what, type(exc).__name__)
+        return
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s failed: %s\n%s", what, type(exc).__name__, frames.rstrip())
+
+
+def view_kwargs(message: OutMessage) -> dict[str, Any]:
+    """`view=` for a message with buttons; nothing for one without."""
+    view = to_view(message)
+    return {"view": view} if view is not None else {}
+
+
+async def post_all(
+    channel: discord.abc.Messageable, messages: Sequence[OutMessage]
+) -> list[discord.Message]:
+    """Send the messages in order; the first refusal stops and raises."""
+    sent = []
+    for message in messages:
+        try:
+            sent.append(
+                await channel.send(
+                    message.content, allowed_mentions=NO_PINGS, **view_kwargs(message)
+                )
+            )
+        except discord.HTTPException as exc:
+            raise platform_error(exc) from exc
+    return sent
+
+
+async def post_quietly(channel: discord.abc.Messageable, text: str) -> None:
+    """A short note whose failure is only logged."""
+    try:
+        await channel.send(text, allowed_mentions=NO_PINGS)
+    except discord.HTTPException as exc:
+        log.warning("discord: could not send an apology: %s", platform_error(exc))
+
+
+async def send_response(
+    interaction: discord.Interaction[Any], message: OutMessage, *, ephemeral: bool = False
+) -> None:
+    """The interaction's first answer, as a message."""
+    try:
+        await interaction.response.send_message(
+            message.content,
+            ephemeral=ephemeral,
+            allowed_mentions=NO_PINGS,
+            **view_kwargs(message),
+        )
+    except discord.HTTPException as exc:
+        raise platform_error(exc) from exc
+
+
+async def edit_original(interaction: discord.Interaction[Any], message: OutMessage) -> None:
+    """Replace the interaction's first answer (a "thinking…" placeholder, or the pressed
+    message once the press was deferred)."""
+    try:
+        await interaction.edit_original_response(
+            content=message.content, allowed_mentions=NO_PINGS, view=to_view(message)
+        )
+    except discord.HTTPException as exc:
+        raise platform_error(exc) from exc
+
+
+async def edit_pressed(interaction: discord.Interaction[Any], message: OutMessage) -> None:
+    """Show the pressed message as `message`."""
+    if interaction.response.is_done():
+        await edit_original(interaction, message)
+        return
+    try:
+        await interaction.response.edit_message(
+            content=message.content, allowed_mentions=NO_PINGS, view=to_view(message)
+        )
+    except discord.HTTPException as exc:
+        raise platform_error(exc) from exc
+
+
+async def answer_in_place(
+    interaction: discord.Interaction[Any], messages: Sequence[OutMessage], *, ephemeral: bool
+) -> None:
+    """Answer with every message in the interaction itself: the first as its response (or in
+    place of "thinking…"), the rest as follow-ups, each with its own buttons."""
+    if not messages:
+        return
+    first, rest = messages[0], messages[1:]
+    if interaction.response.is_done():
+        await edit_original(interaction, first)
+    else:
+        await send_response(interaction, first, ephemeral=ephemeral)
+    await follow_up(interaction, rest, ephemeral=ephemeral)
+
+
+async def follow_up(
+    interaction: discord.Interaction[Any], messages: Sequence[OutMessage], *, ephemeral: bool
+) -> None:
+    """More messages after the interaction's first answer."""
+    for message in messages:
+        try:
+            await interaction.followup.send(
+                message.content,
+                ephemeral=ephemeral,
+                allowed_mentions=NO_PINGS,
+                **view_kwargs(message),
+            )
+        except discord.HTTPException as exc:
+            raise platform_error(exc) from exc
+
+
+async def reply_once(interaction: discord.Interaction[Any], text: str) -> None:
+    """A short note only this user sees, however far the interaction got."""
+    try:
+        if not interaction.response.is_done():
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        elif interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            # Our "thinking…" placeholder: the note replaces it.
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    except discord.HTTPException as exc:
+        log.warning("discord: could not answer an interaction: %s", platform_error(exc))
