@@ -8,11 +8,13 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+from conftest import TTL, Clock
 from fakes.slack import (
     CHANNEL_ID,
     TEAM_ID,
@@ -26,11 +28,18 @@ from fakes.slack import (
     message_im_event,
     signed_headers,
     slash_command_body,
+    view_submission_body,
 )
+from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import build_app, build_web_app
-from bot.engine import Engine
+from adapters.slack import SlackDelivery, SlackPlaces, build_app, build_web_app
+from bot.engine import Engine, new_conversation_id
+from bot.reminders.queue import DueQueue
+from bot.reminders.scheduler import Scheduler
+from bot.reminders.service import ReminderConfig, ReminderService
+from bot.reminders.store import ReminderStore
 from bot.settings import Settings, load_settings
+from bot.storage.sql import SqlStore
 
 SECRET = "test-signing-secret"
 Params = dict[str, Any]
@@ -47,11 +56,13 @@ def slack_settings(fake: FakeSlack, **env: str) -> Settings:
 
 
 @asynccontextmanager
-async def serve(settings: Settings, engine: Engine) -> AsyncIterator[str]:
+async def serve(
+    settings: Settings, engine: Engine, *, places: SlackPlaces | None = None
+) -> AsyncIterator[str]:
     """The adapter's HTTP app on 127.0.0.1 (a free port), set up as `run_slack` does it;
     yields the /slack/events URL."""
     async with aiohttp.ClientSession() as hooks:
-        app = build_web_app(build_app(settings, engine, http=hooks))
+        app = build_web_app(build_app(settings, engine, http=hooks, places=places))
         runner = web.AppRunner(app, shutdown_timeout=1)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -87,6 +98,14 @@ def button(body: Params, value_suffix: str) -> Params:
     found = [b for b in buttons(body) if b["value"].endswith(f":{value_suffix}")]
     assert found, f"no button :{value_suffix} in {[b['value'] for b in buttons(body)]}"
     return found[0]
+
+
+def block_of(body: Params, pressed: Params) -> str:
+    """The block_id of the actions block holding a button (Slack sends it with the press)."""
+    for block in body.get("blocks", []):
+        if block["type"] == "actions" and pressed in block["elements"]:
+            return str(block.get("block_id", "tp_question"))
+    return "tp_question"
 
 
 def shown_text(body: Params) -> str:
@@ -164,6 +183,7 @@ class SlackUser:
         return block_actions_body(
             pressed["action_id"],
             pressed["value"],
+            block_id=block_of(shown, pressed),
             user_id=self.user_id,
             team_id=self.team_id,
             channel_id=channel_id,
@@ -195,6 +215,40 @@ class SlackUser:
     def dm_channel(self) -> str:
         return dm_channel_id(self.user_id)
 
+    async def press_posted(
+        self,
+        posted: Params,
+        value_suffix: str,
+        *,
+        channel_id: str,
+        ts: str = "1700000030.000100",
+        response_name: str | None = None,
+    ) -> None:
+        """Press a button of a message the app posted (`posted`: the chat.postMessage
+        parameters) in `channel_id`; Slack sends that message along with the press."""
+        message = {"type": "message", "user": "UBOT", "ts": ts} | {
+            k: posted[k] for k in ("text", "blocks") if k in posted
+        }
+        body = self.press_body(
+            posted,
+            value_suffix,
+            channel_id=channel_id,
+            message=message,
+            response_name=response_name,
+        )
+        status, _ = await self.post(body)
+        assert status == 200
+
+    async def submit(self, view: Params, values: dict[str, dict[str, Params]]) -> tuple[int, str]:
+        """Submit a modal the app opened (`view`, as sent to views.open); (status, ack body)."""
+        body = view_submission_body(view, values, user_id=self.user_id, team_id=self.team_id)
+        return await self.post(body)
+
+    async def event(self, event: Params) -> int:
+        """Deliver an Events API event (user_change, app_home_opened, …); the HTTP status."""
+        status, _ = await self.post(event_body(event, team_id=self.team_id))
+        return status
+
 
 def home_press_body(view: Params, value_suffix: str, *, user_id: str = USER_ID) -> bytes:
     """A press on a button of the App Home tab: the container is the view, and Slack sends
@@ -210,3 +264,69 @@ def home_press_body(view: Params, value_suffix: str, *, user_id: str = USER_ID) 
 def dumped(body: Params) -> str:
     """A message as the JSON text Slack would receive (escapes are visible as is)."""
     return json.dumps(body, ensure_ascii=False)
+
+
+class SlackReminders:
+    """The engine with reminders on Slack, as the composition root wires it: SlackPlaces for
+    timezones and channel checks, a real Scheduler delivering through SlackDelivery, all on
+    one injected clock (the delivery's pacing clock follows it too)."""
+
+    def __init__(
+        self,
+        fake: FakeSlack,
+        store: SqlStore,
+        clock: Clock,
+        *,
+        interval: float = 1.0,
+        hold: float = 2.0,
+        job_hunt: str | None = None,
+    ) -> None:
+        self.fake = fake
+        self.clock = clock
+        self.client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
+        self.places = SlackPlaces(self.client)
+        started = clock.now
+        self.delivery = SlackDelivery(
+            self.client,
+            interval=interval,
+            hold=hold,
+            clock=lambda: (clock.now - started).total_seconds(),
+        )
+        config = ReminderConfig(
+            offsets=(timedelta(hours=24), timedelta(hours=1)),
+            followup=timedelta(days=1),
+            default_timezone="America/New_York",
+            platforms=frozenset({"slack"}),
+            job_hunt_channels={"slack": job_hunt} if job_hunt else {},
+        )
+        self.store = ReminderStore(store)
+        self.service = ReminderService(
+            store=self.store,
+            sql=store,
+            config=config,
+            new_id=new_conversation_id,
+            places={"slack": self.places},
+        )
+        self.engine = Engine(store=store, ttl=TTL, clock=clock, reminders=self.service)
+        self.scheduler = Scheduler(
+            queue=DueQueue(store),
+            deliveries={"slack": self.delivery},
+            clock=clock,
+            lease=timedelta(seconds=60),
+            grace=timedelta(hours=1),
+            max_sleep=0.02,
+        )
+
+    async def run_until(self, moment: datetime) -> None:
+        """Move the clock to `moment` and deliver everything due by then."""
+        self.clock.now = moment
+        while await self.scheduler.tick():
+            pass
+
+    def posts(self, channel: str | None = None) -> list[Params]:
+        """chat.postMessage parameters, to one channel (or user id, for a DM) or all."""
+        return [
+            c.params
+            for c in self.fake.calls_to("chat.postMessage")
+            if channel is None or c.params.get("channel") == channel
+        ]

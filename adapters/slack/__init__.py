@@ -1,5 +1,15 @@
-"""The Slack adapter: `/takeorpass` anywhere, the questionnaire in private, App Home."""
+"""The Slack adapter: `/takeorpass` anywhere, the questionnaire in private, App Home, reminders."""
 
-from adapters.slack.app import build_app, build_web_app, run_slack
+from adapters.slack.app import build_app, run_slack
+from adapters.slack.outbound import make_client
+from adapters.slack.reminders import SlackDelivery, SlackPlaces
+from adapters.slack.serve import build_web_app
 
-__all__ = ["build_app", "build_web_app", "run_slack"]
+__all__ = [
+    "SlackDelivery",
+    "SlackPlaces",
+    "build_app",
+    "build_web_app",
+    "make_client",
+    "run_slack",
+]

@@ -1,20 +1,16 @@
 """The bolt app: listeners that hand Slack payloads to the engine and show its replies, and
-the two ways to run it (HTTP on /slack/events, or Socket Mode)."""
+`run_slack`, which checks the token and serves the app (serve.py: HTTP or Socket Mode).
+Reminder presses, the interview form and profile changes are in reminder_listeners.py."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import Any, Final
 
 import aiohttp
-from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import (
@@ -35,28 +31,31 @@ from adapters.slack.inbound import (
     home_user,
     press_origin,
 )
+from adapters.slack.modal import INTERVIEW_CALLBACK, with_form_button
 from adapters.slack.outbound import (
     SLACK_FAILURES,
     DmOutlet,
     Outlet,
     ResponseUrlOutlet,
-    error_code,
     make_client,
     platform_error,
     quiet_logger,
     retry_handlers,
 )
+from adapters.slack.reminder_listeners import ReminderListeners
+from adapters.slack.reminders import SlackPlaces
+from adapters.slack.serve import run_http, run_socket_mode
+from adapters.slack.startup import _check_token
 from bot.engine import Engine
-from bot.errors import PlatformError, SettingsError
+from bot.errors import PlatformError
 from bot.events import Press
+from bot.flow import INTERVIEW_STEP
 from bot.replies import Button, ButtonRole, Kind, Reply
-from bot.settings import SLACK_API_DEFAULT, Settings
+from bot.settings import Settings
+from bot.state import UserKey
 from bot.views import USER_SCOPE, button_id, history_reply, parse_button
 
 log = logging.getLogger(__name__)
-
-EVENTS_PATH: Final = "/slack/events"
-HEALTH_PATH: Final = "/healthz"
 
 FAILED: Final = "Something went wrong on my side and nothing was changed. Please try again."
 NOT_SHOWN: Final = (
@@ -66,7 +65,6 @@ NOT_SHOWN: Final = (
 COPIED: Final = "I've sent a copy to your messages with Take or Pass, where it will stay."
 COPY_FAILED: Final = "I couldn't send the copy to your messages. Please try again."
 AUTH_FAILED: Final = "Take or Pass can't reach Slack right now. Please try again in a minute."
-AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
 
 
 def _not_token_skipped(record: logging.LogRecord) -> bool:
@@ -87,13 +85,15 @@ def replaces_pressed(pressed: str, replies: Sequence[Reply]) -> bool:
     """Whether the answer to a press takes the place of the pressed message.
 
     The next question, the verdict, or a prompt's outcome supersede the message. A stale or
-    unknown press leaves it alone and adds a note below, and "start another" under a verdict
-    opens a new message, so the verdict and its decline note stay readable."""
+    unknown press leaves it alone and adds a note below, and "start another" or "set interview
+    reminders" under a verdict open a new message, so the verdict and its decline note stay
+    readable."""
     parsed = parse_button(pressed)
     if parsed is None or not replies or replies[0].refused:
         return False
     step_id = parsed[1]
-    if step_id in ("start", "history"):
+    if step_id in ("start", "history", INTERVIEW_STEP):
+        # "Set interview reminders" asks when: the verdict stays above the question.
         return False
     first = replies[0]
     return (
@@ -107,13 +107,21 @@ class Listeners:
     """The app's listeners; each acknowledges first, then asks the engine, then answers."""
 
     def __init__(
-        self, engine: Engine, *, command: str, http: aiohttp.ClientSession | None = None
+        self,
+        engine: Engine,
+        *,
+        command: str,
+        http: aiohttp.ClientSession | None = None,
+        places: SlackPlaces | None = None,
     ) -> None:
         self._engine = engine
         self._command = command
         self._handlers = retry_handlers()
         self._http = http
         self._webhook_log = quiet_logger("adapters.slack.response_url")
+        self.reminders = ReminderListeners(
+            engine, ephemeral=self._ephemeral, publish_home=self.publish_home, places=places
+        )
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """`/takeorpass …`: answered ephemerally through the command's response_url."""
@@ -134,6 +142,9 @@ class Listeners:
             return
         pressed = str(action.get("value") or "")
         origin = press_origin(body)
+        if self.reminders.handles(pressed, origin):
+            await self.reminders.on_press(inbound, body, action, origin, client)
+            return
         outlet = self._press_outlet(origin, inbound, client)
         parsed = parse_button(pressed)
         if parsed is not None and parsed[1] == COPY_STEP:
@@ -160,19 +171,34 @@ class Listeners:
     async def on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        """The App Home tab: past verdicts and a start button, published for this user."""
+        """The App Home tab, published for this user."""
         key = home_user(body, event)
-        if key is None:
-            return
+        if key is not None:
+            await self.publish_home(key, client)
+
+    async def publish_home(self, key: UserKey, client: AsyncWebClient) -> None:
+        """The Home tab: a start button, upcoming reminders with their buttons and the
+        job-hunt channel (when reminders run on Slack), and past verdicts."""
+        reminders = self._engine.reminders
+        upcoming = job_hunt = None
         try:
             entries = await self._engine.history(key)
             tz = await self._engine.store.timezone(key) or UTC
+            if reminders is not None and reminders.serves(key.platform):
+                upcoming = await reminders.upcoming_reply(key)
+                job_hunt = await reminders.job_hunt_channel(key.platform, key.workspace)
         except Exception as exc:
-            log.error("could not load history for App Home: %s", type(exc).__name__)
+            log.error("could not load App Home: %s", type(exc).__name__)
             log.debug("details", exc_info=True)
             return
         start = Button(button_id(USER_SCOPE, "start", "new"), "", ButtonRole.ACTION)
-        view = home_view(history_reply(entries, tz=tz), start=start, command=self._command)
+        view = home_view(
+            history_reply(entries, tz=tz),
+            start=start,
+            command=self._command,
+            reminders=upcoming,
+            job_hunt=job_hunt,
+        )
         try:
             await client.views_publish(user_id=key.user, view=view)
         except SLACK_FAILURES as exc:
@@ -238,6 +264,9 @@ class Listeners:
         if not replies:
             return  # a re-delivery we already answered
         not_shown = notice(NOT_SHOWN.format(command=self._command))
+        if not keep_copy:
+            # In the DM, the "When is the interview?" prompt also offers the form.
+            replies = [with_form_button(reply) for reply in replies]
         shown = message(replies, keep_copy=keep_copy)
         await self._send(outlet, shown, replace=replace(replies), fallback=not_shown)
 
@@ -263,10 +292,13 @@ def build_app(
     *,
     client: AsyncWebClient | None = None,
     http: aiohttp.ClientSession | None = None,
+    places: SlackPlaces | None = None,
 ) -> AsyncApp:
-    """The bolt app both modes run: `/takeorpass`, our buttons, DM text and App Home.
-    `client` defaults to one made from the settings; `http`, the session for response_url
-    posts, to a new one per post (the caller owns and closes a session it passes)."""
+    """The bolt app both modes run: `/takeorpass`, our buttons, the interview form, DM text,
+    App Home and profile changes. `client` defaults to one made from the settings; `http`, the
+    session for response_url posts, to a new one per post (the caller owns and closes a
+    session it passes); `places`, the reminder service's view of Slack, has its timezone cache
+    cleared when a user changes their profile."""
     secret = settings.slack_signing_secret
     app = AsyncApp(
         name="takeorpass",
@@ -276,126 +308,31 @@ def build_app(
         logger=_bolt_logger(),
         user_facing_authorize_error_message=AUTH_FAILED,
     )
-    listeners = Listeners(engine, command=settings.slack_command, http=http)
+    listeners = Listeners(engine, command=settings.slack_command, http=http, places=places)
     app.command(settings.slack_command)(listeners.on_command)
     app.action({"type": "block_actions", "action_id": ACTION_ID_PATTERN})(listeners.on_press)
+    app.view(INTERVIEW_CALLBACK)(listeners.reminders.on_view_submission)
     app.event("message")(listeners.on_message)
     app.event("app_home_opened")(listeners.on_home_opened)
+    app.event("user_change")(listeners.reminders.on_user_change)
     return app
 
 
-def build_web_app(app: AsyncApp) -> web.Application:
-    """HTTP mode: `POST /slack/events` (commands, interactivity and events; bolt checks the
-    signature and answers 401 to a bad or stale one) and `GET /healthz`."""
-
-    async def events(request: web.Request) -> web.Response:
-        response = await app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
-
-    async def healthz(_request: web.Request) -> web.Response:
-        return web.Response(text="ok")
-
-    web_app = web.Application()
-    web_app.router.add_post(EVENTS_PATH, events)
-    web_app.router.add_get(HEALTH_PATH, healthz)
-    return web_app
-
-
-# Failures to get any answer at all: no network, no DNS, nothing listening, no reply in time.
-# (aiohttp's connection errors are OSErrors too; its ServerTimeoutError is a TimeoutError.)
-UNREACHABLE: Final = (aiohttp.ClientConnectionError, OSError, asyncio.TimeoutError)
-
-
-def _unreachable(exc: BaseException) -> str:
-    """Why nothing answered, in plain words."""
-    if isinstance(exc, asyncio.TimeoutError):
-        return "no answer in time"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return "host not found"
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return "its TLS certificate is not trusted"
-    if isinstance(getattr(exc, "os_error", exc), ConnectionRefusedError):
-        return "connection refused"
-    return type(exc).__name__
-
-
-async def _check_token(client: AsyncWebClient, settings: Settings) -> None:
-    """Ask Slack who we are once at start-up, so a wrong token or URL stops us with one line."""
-    try:
-        await client.auth_test()
-    except UNREACHABLE as exc:
-        why = _unreachable(exc)
-        # Blame SLACK_API_URL only when the user set it; slack.com unreachable is the network.
-        if settings.slack_api_url == SLACK_API_DEFAULT:
-            raise SettingsError(
-                [f"Slack can't be reached ({why}); check this machine's network connection"]
-            ) from None
-        raise SettingsError(
-            [
-                f"SLACK_API_URL: nothing answers at {settings.slack_api_url} ({why}); "
-                "check the URL and the network connection"
-            ]
-        ) from None
-    except Exception as exc:  # slack_sdk raises AttributeError on a non-JSON 200, for one
-        code = error_code(exc)
-        if code in AUTH_ERRORS:
-            raise SettingsError(
-                [f"SLACK_BOT_TOKEN: Slack refused the bot token ({code})"]
-            ) from None
-        where = settings.slack_api_url
-        raise SettingsError(
-            [f"SLACK_API_URL: no working Slack Web API at {where} ({code})"]
-        ) from None
-
-
-async def run_slack(settings: Settings, engine: Engine) -> None:
+async def run_slack(
+    settings: Settings,
+    engine: Engine,
+    *,
+    client: AsyncWebClient | None = None,
+    places: SlackPlaces | None = None,
+) -> None:
     """Run the Slack adapter until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else an
-    HTTP server on SLACK_HOST:SLACK_PORT."""
-    client = make_client(settings)
+    HTTP server on SLACK_HOST:SLACK_PORT. Pass the `client` the reminder delivery uses, and
+    its `places`, so that all share one client and profile changes reach the cache."""
+    client = client or make_client(settings)
     await _check_token(client, settings)
     async with aiohttp.ClientSession() as http:
-        app = build_app(settings, engine, client=client, http=http)
+        app = build_app(settings, engine, client=client, http=http, places=places)
         if settings.slack_mode == "socket":
-            await _run_socket_mode(settings, app)
+            await run_socket_mode(settings, app)
         else:
-            await _run_http(settings, app)
-
-
-async def _run_socket_mode(settings: Settings, app: AsyncApp) -> None:
-    assert settings.slack_app_token is not None
-    app_token = settings.slack_app_token.get_secret_value()
-    # The Socket Mode client retries a refused token forever; ask once first, so a wrong
-    # SLACK_APP_TOKEN stops start-up with one line. The unused connection URL just expires.
-    try:
-        await app.client.apps_connections_open(app_token=app_token)
-    except SlackApiError as exc:
-        raise SettingsError([f"SLACK_APP_TOKEN: Slack refused it ({error_code(exc)})"]) from None
-    handler = AsyncSocketModeHandler(app, app_token)
-    try:
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        log.info("slack: connected in Socket Mode")
-        await asyncio.Event().wait()
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-async def _run_http(settings: Settings, app: AsyncApp) -> None:
-    runner = web.AppRunner(build_web_app(app), access_log=None, shutdown_timeout=5)
-    await runner.setup()
-    try:
-        try:
-            await web.TCPSite(runner, settings.slack_host, settings.slack_port).start()
-        except OSError as exc:
-            where = f"{settings.slack_host}:{settings.slack_port}"
-            raise SettingsError(
-                [f"SLACK_PORT: cannot listen on {where} ({exc.strerror})"]
-            ) from None
-        log.info(
-            "slack: HTTP mode on http://%s:%s%s",
-            settings.slack_host,
-            settings.slack_port,
-            EVENTS_PATH,
-        )
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+            await run_http(settings, app)

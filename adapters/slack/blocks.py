@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
-from bot.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.views import button_id
 
 Block = dict[str, Any]
@@ -23,6 +23,8 @@ MAX_HOME_BLOCKS: Final = 100
 ACTION_ID_PATTERN: Final = re.compile(r"^tp_\d+$")
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+# A channel named by id, as the core writes it ("in <#C0123>"): a link, never a ping.
+_CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,30})&gt;")
 
 
 class Message(TypedDict):
@@ -33,8 +35,10 @@ class Message(TypedDict):
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack reads as markup, so user text can link or ping no one."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape the three characters Slack reads as markup, so user text can link or ping no one.
+    A bare channel id in brackets (`<#C0123>`) stays a channel link: it notifies nobody."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CHANNEL_LINK.sub(r"<#\1>", escaped)
 
 
 def _fit(mrkdwn: str, limit: int = MAX_SECTION_CHARS) -> str:
@@ -127,8 +131,29 @@ def _note(note: Section) -> list[Block]:
     return [section(f"*{escape(note.title)}*"), section(f"```{body}```")]
 
 
-def reply_blocks(reply: Reply, ids: _ActionIds, index: int = 0) -> list[Block]:
-    """The blocks for one reply."""
+ITEM_BLOCK: Final = "tp_item"
+MORE_ITEMS: Final = "…and {count} more not shown here."
+
+
+def item_blocks(items: Sequence[Item], ids: _ActionIds, block_id: str, budget: int) -> list[Block]:
+    """A list whose lines carry their own buttons: a section per line, then its buttons, in at
+    most `budget` blocks; what does not fit is counted on a last line."""
+    blocks: list[Block] = []
+    fits = len(items) if 2 * len(items) <= budget else max((budget - 1) // 2, 0)
+    for number, item in enumerate(items[:fits]):
+        blocks.append(section(escape(item.text)))
+        if item.buttons:
+            blocks += _actions(item.buttons, ids, f"{block_id}_{number}")[:1]
+    left = len(items) - fits
+    if left and budget > len(blocks):
+        blocks.append(context(escape(MORE_ITEMS.format(count=left))))
+    return blocks
+
+
+def reply_blocks(
+    reply: Reply, ids: _ActionIds, index: int = 0, budget: int = MAX_MESSAGE_BLOCKS
+) -> list[Block]:
+    """The blocks for one reply, within `budget` blocks."""
     blocks: list[Block] = []
     if reply.progress_text:
         blocks.append(context(escape(reply.progress_text)))
@@ -144,14 +169,18 @@ def reply_blocks(reply: Reply, ids: _ActionIds, index: int = 0) -> list[Block]:
         blocks.append(section(escape(reply.text)))
     for sec in reply.sections:
         blocks += _list_sections(sec.title, sec.lines)
+    tail: list[Block] = []
     if reply.note is not None:
-        blocks += _note(reply.note)
+        tail += _note(reply.note)
     suffix = f"_{index}" if index else ""
     if reply.choices:
-        blocks += _actions(reply.choices, ids, f"tp_choices{suffix}")
+        tail += _actions(reply.choices, ids, f"tp_choices{suffix}")
     if reply.controls:
-        blocks += _actions(reply.controls, ids, f"tp_controls{suffix}")
-    return blocks
+        tail += _actions(reply.controls, ids, f"tp_controls{suffix}")
+    if reply.items:
+        room = budget - len(blocks) - len(tail)
+        blocks += item_blocks(reply.items, ids, f"{ITEM_BLOCK}_{index}", room)
+    return blocks + tail
 
 
 def fallback_text(reply: Reply) -> str:
@@ -186,7 +215,7 @@ def message(replies: Sequence[Reply], *, keep_copy: bool = False) -> Message:
     for index, reply in enumerate(replies):
         if blocks:
             blocks.append({"type": "divider"})
-        blocks += reply_blocks(reply, ids, index)
+        blocks += reply_blocks(reply, ids, index, MAX_MESSAGE_BLOCKS - len(blocks))
     text = "\n".join(fallback_text(r) for r in replies)
     return {"text": _fit(text), "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
 
@@ -209,9 +238,44 @@ HOME_START: Final = "Start a new questionnaire"
 HOME_EMPTY: Final = "No verdicts yet. Your verdicts will be listed here."
 
 
-def home_view(history: Reply, *, start: Button, command: str) -> Block:
-    """The App Home tab: what the app does, a start button and the user's past verdicts
-    (`history` is the core's history reply)."""
+HOME_REMINDERS: Final = "Your upcoming reminders"
+HOME_JOB_HUNT: Final = "Job-hunt channel for reminders: <#{channel}>"
+HOME_NO_JOB_HUNT: Final = (
+    "No job-hunt channel yet: run {command} channel in the channel you want "
+    "(invite the app there first)."
+)
+# Blocks kept for the history below the reminders, so a long reminder list can't push it out.
+HOME_HISTORY_ROOM: Final = 12
+
+
+def _home_reminders(
+    reminders: Reply, job_hunt: str | None, ids: _ActionIds, command: str, budget: int
+) -> list[Block]:
+    blocks: list[Block] = [section(f"*{escape(HOME_REMINDERS)}*")]
+    if job_hunt:
+        blocks.append(context(escape(HOME_JOB_HUNT.format(channel=job_hunt))))
+    else:
+        blocks.append(context(escape(HOME_NO_JOB_HUNT.format(command=command))))
+    if reminders.items:
+        room = budget - len(blocks) - 1
+        blocks += item_blocks(reminders.items, ids, ITEM_BLOCK, room)
+    else:
+        blocks.append(section(escape(reminders.text)))
+    blocks.append({"type": "divider"})
+    return blocks
+
+
+def home_view(
+    history: Reply,
+    *,
+    start: Button,
+    command: str,
+    reminders: Reply | None = None,
+    job_hunt: str | None = None,
+) -> Block:
+    """The App Home tab: what the app does, a start button, the user's upcoming reminders with
+    their buttons and the job-hunt channel (when reminders run), and the past verdicts
+    (`history` is the core's history reply), within Slack's 100 blocks."""
     ids = _ActionIds()
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": HOME_TITLE}},
@@ -220,6 +284,9 @@ def home_view(history: Reply, *, start: Button, command: str) -> Block:
         context(escape(HOME_WHERE.format(command=command))),
         {"type": "divider"},
     ]
+    if reminders is not None:
+        budget = MAX_HOME_BLOCKS - len(blocks) - HOME_HISTORY_ROOM
+        blocks += _home_reminders(reminders, job_hunt, ids, command, budget)
     if history.sections:
         for sec in history.sections:
             blocks += _list_sections(sec.title, sec.lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -57,13 +57,30 @@ def _key(team: Any, user: Any) -> UserKey | None:
     return UserKey(PLATFORM, str(team), str(user))
 
 
+def channel_of(channel_id: Any, channel_name: Any = None) -> str | None:
+    """The channel a command was run or a button pressed in, if it is a channel: None for the
+    user's DMs and group DMs (reminders can't be set for those)."""
+    channel = str(channel_id or "")
+    name = str(channel_name or "")
+    if not channel or channel.startswith("D") or name.startswith("mpdm-"):
+        return None
+    return channel
+
+
 def from_command(body: dict[str, Any]) -> Inbound | None:
     """The slash command: its free text picks the event (start, help, history, forget me…).
-    Slack does not re-deliver slash commands, so there is no delivery id to remember."""
+    Typed commands say where they were run: `channel` run in a channel sets that channel. On
+    Slack any member of the workspace may set the job-hunt channel (the app must be in it),
+    and any member of a channel may manage its reminders. Slack does not re-deliver slash
+    commands, so there is no delivery id to remember."""
     key = _key(body.get("team_id"), body.get("user_id"))
     if key is None:
         return None
-    return Inbound(key, command_event(plain_text(str(body.get("text") or ""))))
+    event = command_event(plain_text(str(body.get("text") or "")))
+    if isinstance(event, Text) and body.get("channel_id"):
+        channel = channel_of(body.get("channel_id"), body.get("channel_name"))
+        event = replace(event, channel=channel, server=key.workspace, manage=True)
+    return Inbound(key, event)
 
 
 def press_team(body: dict[str, Any]) -> str | None:
@@ -84,7 +101,13 @@ def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound | None:
     container = body.get("container") or {}
     where = container.get("message_ts") or container.get("view_id") or ""
     delivery = f"press:{where}:{action.get('action_ts', '')}:{user}"
-    return Inbound(key, Press(str(action.get("value") or "")), delivery)
+    # A press on a message in a channel: any member may manage its reminders (Slack's rule).
+    channel = None
+    if container.get("type") != "view":
+        channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = channel_of(channel_id, (body.get("channel") or {}).get("name"))
+    press = Press(str(action.get("value") or ""), channel=channel, manage=channel is not None)
+    return Inbound(key, press, delivery)
 
 
 def press_origin(body: dict[str, Any]) -> Origin:

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import uuid
 from collections import deque
@@ -22,6 +23,9 @@ from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import WSMsgType, web
+
+from .spec_check import SpecViolation, track
+from .spec_slack import response_url_problems, slack_error, slack_problems
 
 TEAM_ID = "T0001"
 TEAM_DOMAIN = "takeorpass-test"
@@ -91,10 +95,20 @@ class FakeSlack:
         self.calls: list[ApiCall] = []
         self.responses: list[ResponsePost] = []
         self.acks: list[dict[str, Any]] = []
+        # Requests refused for breaking Slack's spec or Block Kit's rules (spec_slack.py);
+        # tests/conftest.py fails the test if any are left at its end.
+        self.spec_violations: list[SpecViolation] = []
+        track(self)
         self.users: dict[str, Params] = {}  # user id -> fields overriding users.info's user
+        # channel id -> fields of conversations.info's channel (see add_channel); unknown
+        # channels are not found
+        self.channels: dict[str, Params] = {}
+        # channel or user id -> the error chat.postMessage answers for a post there
+        self.refusals: dict[str, str] = {}
         self.socket_connections = 0  # websockets opened so far (reconnects count)
         self._replies: dict[str, Reply] = {}
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: dict[str, float] = {}
         self._seen: dict[str, int] = {}  # how many items each wait_for* query handed out
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Condition()
@@ -170,6 +184,28 @@ class FakeSlack:
         self.acks.clear()
         self._seen.clear()
 
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        member: bool = True,
+        archived: bool = False,
+        private: bool = False,
+    ) -> None:
+        """A channel conversations.info knows. Posts follow Slack's rules: not a member →
+        not_in_channel (the app has no chat:write.public), archived → is_archived."""
+        self.channels[channel_id] = {
+            "name": name,
+            "is_member": member,
+            "is_archived": archived,
+            "is_private": private,
+        }
+
+    def refuse_posts(self, channel_or_user: str, error: str = "channel_not_found") -> None:
+        """Make every chat.postMessage to a channel, or to a user's DM, fail with `error`."""
+        self.refusals[channel_or_user] = error
+
     # inspection
 
     def calls_to(self, method: str) -> list[ApiCall]:
@@ -189,6 +225,15 @@ class FakeSlack:
             lambda: [r for r in self.responses if name is None or r.name == name],
             timeout,
         )
+
+    async def wait_for_calls(self, method: str, count: int, timeout: float = 5.0) -> list[ApiCall]:
+        """Wait until `method` was called at least `count` times; all its calls, oldest first."""
+
+        def enough() -> list[ApiCall] | None:
+            calls = self.calls_to(method)
+            return calls if len(calls) >= count else None
+
+        return await self._until(enough, timeout, f"{count} calls to {method}")
 
     # socket mode
 
@@ -282,6 +327,10 @@ class FakeSlack:
         self.calls.append(call)
         await self._notify()
 
+        # Without a token Slack answers not_authed (below) before it reads the arguments.
+        refusal = self._refuse_off_spec(call) if call.token else None
+        if refusal is not None:
+            return refusal
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()
@@ -295,9 +344,28 @@ class FakeSlack:
         if call.token.startswith("xapp-") != (method == "apps.connections.open"):
             return web.json_response({"ok": False, "error": "not_allowed_token_type"})
         reply = self._replies.get(method)
-        if reply is not None:
-            return web.json_response(reply(params) if callable(reply) else reply)
-        return web.json_response(self._canned(method, params))
+        answer = reply(params) if callable(reply) else reply
+        response = web.json_response(answer if answer is not None else self._canned(method, params))
+        held = self._holds.pop(method, 0.0)
+        if held:
+            # Done, but the answer is slow to leave: a bot killed meanwhile never learns of it.
+            await asyncio.sleep(held)
+        return response
+
+    def hold_next(self, method: str, seconds: float) -> None:
+        """Carry out the next call of `method` at once but answer it only `seconds` later."""
+        self._holds[method] = seconds
+
+    def _refuse_off_spec(self, call: ApiCall) -> web.Response | None:
+        """Slack's answer to a call that its spec or Block Kit's rules refuse, or None."""
+        auth = next((v for k, v in call.headers.items() if k.lower() == "authorization"), None)
+        problems = slack_problems(call.method, call.params, authorization=auth)
+        if not problems:
+            return None
+        self.spec_violations.append(SpecViolation(call.method, tuple(problems)))
+        messages = [f"[ERROR] {p}" for p in problems]
+        body = {"ok": False, "error": slack_error(problems)}
+        return web.json_response(body | {"response_metadata": {"messages": messages}})
 
     def _canned(self, method: str, params: Params) -> Params:
         channel = str(params.get("channel", ""))
@@ -321,6 +389,15 @@ class FakeSlack:
                 return {"ok": False, "error": "channel_not_found"}
             case "chat.postMessage" | "chat.postEphemeral" | "chat.update" if not has_content:
                 return {"ok": False, "error": "no_text"}
+            case "chat.postMessage" if (refused := self._refusal(params)) is not None:
+                return {"ok": False, "error": refused}
+            case "conversations.info":
+                return self._conversation(str(params.get("channel", "")))
+            case "views.open":
+                view = params.get("view")
+                opened = json.loads(view) if isinstance(view, str) else dict(view or {})
+                opened |= {"id": "V" + ts.replace(".", ""), "team_id": TEAM_ID, "state": {}}
+                return {"ok": True, "view": opened}
             case "chat.postMessage":
                 message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts}
                 message |= {k: params[k] for k in ("text", "blocks") if k in params}
@@ -346,6 +423,43 @@ class FakeSlack:
             case _:
                 return {"ok": True}
 
+    def _refusal(self, params: Params) -> str | None:
+        channel = str(params.get("channel", ""))
+        if channel in self.refusals:
+            return self.refusals[channel]
+        known = self.channels.get(channel)
+        if known is None:
+            return None
+        if known["is_archived"]:
+            return "is_archived"
+        return None if known["is_member"] else "not_in_channel"
+
+    def _conversation(self, channel_id: str) -> Params:
+        known = self.channels.get(channel_id)
+        if known is None:
+            return {"ok": False, "error": "channel_not_found"}
+        blank = {"value": "", "creator": "", "last_set": 0}
+        channel: Params = {
+            "id": channel_id,
+            "name": known["name"],
+            "name_normalized": known["name"],
+            "created": 1700000000,
+            "creator": USER_ID,
+            "is_channel": not known["is_private"],
+            "is_group": known["is_private"],
+            "is_im": False,
+            "is_mpim": False,
+            "is_general": False,
+            "is_shared": False,
+            "is_org_shared": False,
+            "is_private": known["is_private"],
+            "is_archived": known["is_archived"],
+            "is_member": known["is_member"],
+            "topic": blank,
+            "purpose": blank,
+        }
+        return {"ok": True, "channel": channel}
+
     def _user(self, user_id: str) -> Params:
         fields = self.users.get(user_id, {})
         tz = fields.get("tz", DEFAULT_TZ)
@@ -367,8 +481,14 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await _read_body(request)
-        self.responses.append(ResponsePost(request.match_info["name"], body, dict(request.headers)))
+        name = request.match_info["name"]
+        self.responses.append(ResponsePost(name, body, dict(request.headers)))
         await self._notify()
+        problems = response_url_problems(body)
+        if problems:
+            # As for incoming webhooks: HTTP 400 and the error code as plain text.
+            self.spec_violations.append(SpecViolation(f"response_url {name}", tuple(problems)))
+            return web.Response(status=400, text=slack_error(problems, "invalid_payload"))
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -532,3 +652,110 @@ def event_payload(event: Params, *, event_id: str | None = None, team_id: str = 
 def event_body(event: Params, **fields: Any) -> bytes:
     """An Events API request body (JSON), as Slack POSTs it."""
     return json.dumps(event_payload(event, **fields)).encode()
+
+
+def view_submission_payload(
+    view: Params,
+    values: dict[str, dict[str, Params]],
+    *,
+    user_id: str = USER_ID,
+    team_id: str = TEAM_ID,
+) -> Params:
+    """A modal's submission (`view_submission`), as Slack sends it: the view that was opened
+    (what views.open answered, or what the app sent) with `values` as its state, by block id
+    and action id (`{"block": {"action": {"type": "plain_text_input", "value": "…"}}}`)."""
+    submitted = dict(view) | {
+        "id": view.get("id", "V0002"),
+        "team_id": team_id,
+        "state": {"values": values},
+        "hash": "1700000000.abcdefgh",
+        "app_id": APP_ID,
+        "bot_id": BOT_ID,
+        "root_view_id": view.get("id", "V0002"),
+        "previous_view_id": None,
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower()}
+        | {"team_id": team_id},
+        "api_app_id": APP_ID,
+        "token": "verification-token",
+        "trigger_id": "1000000004.1000000002.fedcba9876543210fedcba9876543210",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def view_submission_body(
+    view: Params, values: dict[str, dict[str, Params]], **fields: Any
+) -> bytes:
+    """A modal submission request body: form-encoded `payload=<json>`, as for presses."""
+    payload = view_submission_payload(view, values, **fields)
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def user_change_event(user_id: str = USER_ID, tz: str = DEFAULT_TZ) -> Params:
+    """A `user_change` event: someone changed their profile (here, maybe their timezone)."""
+    now = datetime.now(ZoneInfo(tz))
+    offset = now.utcoffset()
+    user: Params = {
+        "id": user_id,
+        "team_id": TEAM_ID,
+        "name": user_id.lower(),
+        "deleted": False,
+        "tz": tz,
+        "tz_label": now.tzname(),
+        "tz_offset": int(offset.total_seconds()) if offset else 0,
+        "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
+    }
+    ts = next_ts()
+    return {"type": "user_change", "user": user, "cache_ts": int(time.time()), "event_ts": ts}
+
+
+# Who a message notifies, by Slack's rules: special mentions, user mentions and user groups in
+# mrkdwn text; typed @here/@channel/@everyone only when the sender asked for link_names.
+_SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
+_RAW = re.compile(r"(?<![\w<!])@(channel|here|everyone)\b")
+
+
+def _mrkdwn_texts(node: Any) -> list[str]:
+    """Every mrkdwn text object's text in blocks (plain_text never notifies)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            found.append(node["text"])
+        for value in node.values():
+            found += _mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _mrkdwn_texts(value)
+    return found
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() in ("true", "1")
+
+
+def pings(call: ApiCall | Params) -> set[str]:
+    """Who a chat.postMessage / chat.update (or a response_url body) would notify:
+    "@channel", "@here", "@everyone", user ids ("U1") and "subteam:S1"."""
+    params = call.params if isinstance(call, ApiCall) else call
+    blocks = params.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    texts = _mrkdwn_texts(blocks)
+    if isinstance(params.get("text"), str) and _truthy(params.get("mrkdwn", True)):
+        texts.append(params["text"])
+    who: set[str] = set()
+    for text in texts:
+        who |= {f"@{m}" for m in _SPECIAL.findall(text)}
+        who |= set(_USER.findall(text))
+        who |= {f"subteam:{m}" for m in _SUBTEAM.findall(text)}
+        if _truthy(params.get("link_names")):
+            who |= {f"@{m}" for m in _RAW.findall(text)}
+    return who
