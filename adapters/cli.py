@@ -17,7 +17,7 @@ from bot.errors import SettingsError
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.reminders.model import Delivery
+    from bot.reminders.model import Delivery, Places
     from bot.reminders.scheduler import Scheduler
     from bot.reminders.service import ReminderService
     from bot.storage.sql import SqlStore
@@ -126,24 +126,42 @@ async def _console(settings: Settings, store: SqlStore, leave: asyncio.Event) ->
 async def _platforms(settings: Settings, store: SqlStore, platforms: tuple[str, ...]) -> int:
     from bot.engine import Engine
 
-    # Reminders reach Slack and Discord with their deliveries; until then those platforms
-    # answer reminder commands with a plain "not available yet".
-    engine = Engine(store=store, ttl=settings.conversation_ttl)
+    schedulers: list[Scheduler] = []
+    # Filled below, once each platform's client exists: users' zones and channel checks.
+    places: dict[str, Places] = {}
+    service = _reminder_service(settings, store, frozenset(platforms), schedulers, places)
+    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
+    deliveries: dict[str, Delivery] = {}
     runners: list[Coroutine[Any, Any, None]] = []
     if "slack" in platforms:
-        from adapters.slack import run_slack
+        from adapters.slack import SlackDelivery, SlackPlaces, make_client, run_slack
 
-        runners.append(run_slack(settings, engine))
+        client = make_client(settings)
+        slack_places = SlackPlaces(client)
+        places["slack"] = slack_places
+        deliveries["slack"] = SlackDelivery(client)
+        runners.append(run_slack(settings, engine, client=client, places=slack_places))
     if "discord" in platforms:
-        from adapters.discord import run_discord
+        from adapters.discord import DiscordDelivery, DiscordPlaces, build_client, run_discord
 
-        runners.append(run_discord(settings, engine))
+        discord_client = build_client(settings, engine)
+        places["discord"] = DiscordPlaces(discord_client)
+        deliveries["discord"] = DiscordDelivery(discord_client)
+        runners.append(run_discord(settings, engine, client=discord_client))
+    # One scheduler for every platform of this process: it posts through their deliveries.
+    scheduler = _scheduler(settings, store, deliveries)
+    schedulers.append(scheduler)
+    runners.append(scheduler.run())
     await asyncio.gather(*runners)
     return 0
 
 
 def _reminder_service(
-    settings: Settings, store: SqlStore, platforms: frozenset[str], schedulers: list[Scheduler]
+    settings: Settings,
+    store: SqlStore,
+    platforms: frozenset[str],
+    schedulers: list[Scheduler],
+    places: dict[str, Places] | None = None,
 ) -> ReminderService:
     from bot.engine import new_conversation_id
     from bot.reminders.service import ReminderConfig, ReminderService
@@ -174,6 +192,7 @@ def _reminder_service(
         config=config,
         new_id=new_conversation_id,
         on_created=wake,
+        places=places,
     )
 
 

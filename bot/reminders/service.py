@@ -11,7 +11,7 @@ from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.flow import InterviewTime, Press, Text
+from bot.flow import INTERVIEW_STEP, InterviewTime, Press, Text
 from bot.reminders import commands, messages, plan, texts
 from bot.reminders.model import OUTCOMES, NewReminder, Places, ReminderKind, Role
 from bot.reminders.store import ReminderStore
@@ -65,6 +65,12 @@ def _say(text: str, kind: Kind = Kind.INFO) -> Handled:
 
 def _error(text: str) -> Handled:
     return Handled((Reply(kind=Kind.ERROR, text=text),))
+
+
+def _refused(text: str) -> Handled:
+    # A press that changed nothing (not yours, already done): adapters leave the pressed
+    # message as it was and tell only the presser.
+    return Handled((Reply(kind=Kind.ERROR, text=text, refused=True),))
 
 
 @cache
@@ -157,7 +163,7 @@ class ReminderService:
     ) -> Handled:
         entry = await self._sql.entry(key, conversation_id)
         if entry is None:
-            return Handled(_say(texts.INTERVIEW_UNKNOWN).replies, None)
+            return Handled(_error(texts.INTERVIEW_UNKNOWN).replies, None)
         tz = await self.zone(key)
         try:
             when = parse_when(typed, now=now, tz=tz)
@@ -348,59 +354,61 @@ class ReminderService:
     async def _press(self, key: UserKey, press: Press, now: datetime) -> Handled:
         parsed = parse_button(press.button_id)
         if parsed is None:
-            return _error(texts.GONE)
+            return _refused(texts.GONE)
         scope, step, value = parsed
         if step == "occ" and scope.isdigit():
             return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)
         if found is None:
-            return _error(texts.GONE)
+            return _refused(texts.GONE)
         owner, conversation_id, text = found.owner, found.conversation_id, found.text
         if step == "rem" and value == "stop" and found.rule:
             if not self._may_manage(key, owner, found.channel, press):
-                return _error(texts.NOT_YOURS)
+                return _refused(texts.NOT_YOURS)
         elif owner != key:
-            return _error(texts.NOT_YOURS)
+            return _refused(texts.NOT_YOURS)
         if step == "rem" and value in ("undo", "stop"):
             cancelled = await self.store.cancel_series(scope, now=now)
             if value == "undo":
-                return _say(texts.UNDONE) if cancelled else _error(texts.GONE)
+                return _say(texts.UNDONE) if cancelled else _refused(texts.GONE)
             return _say(texts.STOPPED_SERIES.format(text=text))
         if step == "out" and value in OUTCOMES and conversation_id is not None:
             entry = await self.store.set_outcome(key, conversation_id, value, now=now)
             if entry is None:
-                return _error(texts.OUTCOME_GONE)
+                return _refused(texts.OUTCOME_GONE)
             log.info("interview outcome recorded on %s", key.platform)
             reply = messages.outcome_reply(value, entry)
             if value == "next":
+                # Marked like the first "When is it?", so adapters offer the same form.
+                reply = reply._replace(conversation_id=conversation_id, step_id=INTERVIEW_STEP)
                 return Handled((reply,), Pending(PendingKind.INTERVIEW, ref=conversation_id))
             return Handled((reply,))
-        return _error(texts.GONE)
+        return _refused(texts.GONE)
 
     async def _occurrence_press(
         self, key: UserKey, occurrence_id: int, value: str, press: Press, now: datetime
     ) -> Handled:
         found = await self.store.occurrence(occurrence_id)
         if found is None:
-            return _error(texts.GONE)
+            return _refused(texts.GONE)
         owner, item = found
         recurring_cancel = value == "cancel" and item.rule is not None
         if owner != key and not (
             recurring_cancel and self._may_manage(key, owner, item.channel, press)
         ):
-            return _error(texts.NOT_YOURS)
+            return _refused(texts.NOT_YOURS)
         shown = messages.upcoming_line(item, await self.zone(key))
         if value == "cancel":
             if item.rule:
                 await self.store.cancel_series(item.reminder_id, now=now)
                 return _say(texts.STOPPED_SERIES.format(text=item.text))
             done = await self.store.cancel_occurrence(occurrence_id, now=now)
-            return _say(texts.CANCELLED_ONE.format(text=shown)) if done else _error(texts.GONE)
+            return _say(texts.CANCELLED_ONE.format(text=shown)) if done else _refused(texts.GONE)
         if value in SNOOZES:
             at = await self.store.snooze(occurrence_id, SNOOZES[value], now=now)
             if at is None:
-                return _error(texts.GONE)
+                return _refused(texts.GONE)
             self._on_created()
             tz = await self.zone(key)
             return _say(texts.SNOOZED.format(when=format_when(at, tz), text=item.text or shown))
-        return _error(texts.GONE)
+        return _refused(texts.GONE)
