@@ -280,6 +280,8 @@ class SlackReminders:
         interval: float = 1.0,
         hold: float = 2.0,
         job_hunt: str | None = None,
+        offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1)),
+        followup: timedelta = timedelta(days=1),
     ) -> None:
         self.fake = fake
         self.clock = clock
@@ -293,8 +295,8 @@ class SlackReminders:
             clock=lambda: (clock.now - started).total_seconds(),
         )
         config = ReminderConfig(
-            offsets=(timedelta(hours=24), timedelta(hours=1)),
-            followup=timedelta(days=1),
+            offsets=offsets,
+            followup=followup,
             default_timezone="America/New_York",
             platforms=frozenset({"slack"}),
             job_hunt_channels={"slack": job_hunt} if job_hunt else {},
