@@ -165,3 +165,16 @@ async def test_a_paced_post_is_put_back_without_counting_an_attempt(world):
     # Two deferrals and one post: one attempt, and on time (no "late" note).
     assert rows == [(Status.SENT.value, 1)]
     assert world.delivery.posts[-1][1].message.notice is None
+
+
+async def test_a_post_kept_waiting_by_the_pace_is_not_marked_late(world):
+    alice = Transcript(world.engine, ALICE)
+    await alice.say("remind in 5 minutes stretch")
+    world.delivery.results = [Deferred(timedelta(seconds=40))]
+    due = NOW + timedelta(minutes=5)
+    await world.run_until(due)
+    await world.run_until(due + timedelta(seconds=40))
+    at, posted = world.delivery.posts[-1]
+    assert at == due + timedelta(seconds=40)
+    # 40 s after its time, but only because the channel was busy: no "sorry, this is late".
+    assert posted.message.notice is None

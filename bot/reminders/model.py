@@ -89,6 +89,9 @@ class Due:
     # scheduler took the occurrence over (its lease ran out) is refused.
     attempts: int
     delivery_key: str
+    # Put back by the platform's pace (Deferred) before: its lateness is the queue's, not
+    # downtime's, so it is not marked late.
+    paced: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ BACKOFF_MAX = timedelta(minutes=10)
 # from the newest end: nobody needs a year of daily runs replayed.
 MAX_CATCH_UP = 10_000
 
+# The note kept on an occurrence put back by the platform's pace (Deferred).
+PACED = "paced"
+
 MAX_TEXT = 500
 MAX_PENDING_PER_USER = 25
 MAX_RECURRING_PER_CHANNEL = 25
@@ -69,6 +72,9 @@ def triage(due: Due, *, now: datetime, grace: timedelta) -> Triage:
     if due.role is Role.BEFORE and due.event_at is not None and due.event_at <= now:
         return Triage.DROP
     lateness = now - due.due_at
+    if due.paced and lateness <= grace:
+        # Waiting for its turn in a busy channel is not being late for the reader.
+        return Triage.ON_TIME
     # Only the first try is judged against the grace period: a retry is late because the
     # platform refused, and giving up on it is the retry limit's job.
     if due.attempts <= 1 and lateness > grace:
@@ -100,7 +106,7 @@ def after_delivery(
     if isinstance(result, Undeliverable):
         return Status.FAILED, None, result.reason
     if isinstance(result, Deferred):
-        return Status.PENDING, now + result.after, None
+        return Status.PENDING, now + result.after, PACED
     assert isinstance(result, RetryLater)
     if result.after is not None:
         # A rate limit says exactly how long to wait; it is never a reason to give up.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from bot.reminders.model import Due, Role, Status
-from bot.reminders.plan import catch_up, delivery_key
+from bot.reminders.plan import PACED, catch_up, delivery_key
 from bot.reminders.store import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
 from bot.state import UserKey
 from bot.storage.schema import UtcDateTime, occurrences, reminders
@@ -34,7 +34,7 @@ _CLAIM = (
     update(occurrences)
     .where(o.id.in_(_CLAIMABLE.scalar_subquery()))
     .values(status=Status.CLAIMED.value, ready_at=bindparam("lease_until"), attempts=o.attempts + 1)
-    .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key)
+    .returning(o.id, o.reminder_id, o.role, o.due_at, o.attempts, o.delivery_key, o.last_error)
 )
 # Recording a result, built once: building an UPDATE per call cost more than running it.
 # The attempts count is the claim's token, so a claim that was taken over records nothing.
@@ -165,6 +165,7 @@ def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]
                 event_at=parent.event_at,
                 due_at=due_at,
                 attempts=row.attempts,
+                paced=row.last_error == PACED,
                 delivery_key=key,
             )
         )
