@@ -172,3 +172,45 @@ async def test_interview_path_delivers_its_reminders_and_follow_up_and_keeps_the
     [entry] = await world.engine.history(ALICE)
     assert entry.outcome == "next"
     assert button((await alice.command("history")).body, "show")
+
+
+@pytest.mark.parametrize(
+    ("setup", "where", "reason"),
+    [
+        ("archived", JOB_HUNT, "the channel is archived"),
+        ("removed", JOB_HUNT, "I'm not in that channel; invite me with /invite @Take or Pass"),
+        ("dms_closed", None, "direct messages with the app are turned off"),
+    ],
+    ids=["channel gone", "not in channel", "DMs closed"],
+)
+async def test_a_post_that_can_never_work_is_recorded_and_the_user_told(
+    alice: SlackUser,
+    fake: FakeSlack,
+    world: SlackReminders,
+    setup: str,
+    where: str | None,
+    reason: str,
+) -> None:
+    target = f"<#{JOB_HUNT}|job-hunt> " if where else ""
+    await alice.command(f"remind {target}in 90 seconds water the plants")
+    # What changed on Slack meanwhile.
+    if setup == "archived":
+        fake.refuse_posts(JOB_HUNT, "is_archived")
+    elif setup == "removed":
+        fake.refuse_posts(JOB_HUNT, "not_in_channel")
+    else:
+        fake.refuse_posts(alice.user_id, "messages_tab_disabled")
+    await world.run_until(T0 + timedelta(seconds=90))
+    await world.run_until(T0 + timedelta(minutes=30))  # no retries of a permanent failure
+    posts = fake.calls_to("chat.postMessage")
+    if where:
+        refused, told = posts  # tried once; then the owner is told in their DM
+        assert refused.params["channel"] == JOB_HUNT
+        assert told.params["channel"] == alice.user_id
+        assert reason in shown_text(told.params)
+    else:
+        assert len(posts) == 1  # the DM itself is closed: nowhere to tell, so `reminders` does
+    listed = shown_text((await alice.command("reminders")).body)
+    assert "Missed while I was offline, or not delivered" in listed
+    assert "water the plants" in listed
+    assert await world.store.upcoming(ALICE) == []
