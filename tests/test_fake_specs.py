@@ -1,8 +1,10 @@
-"""The fakes refuse what the real platforms refuse by their official specs (shared/api-specs/),
+"""The fakes refuse what the real platforms refuse by their official specs (tests/fakes/api-specs/),
 and accept good requests: Discord's OpenAPI spec, Slack's Web API spec and Block Kit's rules."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,7 +12,7 @@ import aiohttp
 import pytest
 from fakes.discord_fake import CHANNEL_ID, FakeDiscord
 from fakes.slack import FakeSlack
-from fakes.spec_check import tracked
+from fakes.spec_check import SPECS, tracked
 from fakes.spec_discord import discord_problems, discord_refusal
 from fakes.spec_slack import (
     response_url_problems,
@@ -290,3 +292,12 @@ async def test_the_running_slack_fake_answers_a_bad_request_as_slack(slack_fake:
         "response_url r",
     ]
     slack_fake.spec_violations.clear()  # refused on purpose: not this test's failure
+
+
+def test_the_specs_are_the_publishers_files_unmodified() -> None:
+    # SOURCES.md records each file's sha256 as published; a local edit would show here.
+    sources = (SPECS / "SOURCES.md").read_text()
+    recorded = dict(re.findall(r"\| `([\w.-]+\.json)` \|.*\| `([0-9a-f]{64})` \|", sources))
+    assert set(recorded) == {"discord-openapi.json", "slack_web_openapi_v2_without_examples.json"}
+    for name, digest in recorded.items():
+        assert hashlib.sha256((SPECS / name).read_bytes()).hexdigest() == digest, name

@@ -1,7 +1,8 @@
 """What the platform fakes share for checking requests against the official API specs.
 
-The specs are the publishers' own files in `shared/api-specs/` beside this repository (see
-SOURCES.md there); spec_discord.py and spec_slack.py hold the checks. Every FakeSlack and
+The specs are the publishers' own files, copied unmodified (with their licences and SOURCES.md)
+from the workplace's `shared/api-specs/` into `tests/fakes/api-specs/`, so that a clean clone
+tests against them; spec_discord.py and spec_slack.py hold the checks. Every FakeSlack and
 FakeDiscord registers here when it is built, so that tests/conftest.py can fail a test whose
 bot sent a request the real platform would refuse.
 """
@@ -13,17 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-# tests/fakes/spec_check.py -> the folder holding this repository, where shared/ lies.
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "api-specs"
+SPECS = Path(__file__).resolve().parent / "api-specs"
 
 
 def spec_file(name: str) -> Path:
-    """The path of one official spec file; a clear error if shared/ is not beside the repo."""
+    """The path of one official spec file."""
     path = SPECS / name
     if not path.is_file():
         raise FileNotFoundError(
             f"API spec {path} is missing: the fakes check every request against the official "
-            "specs in shared/api-specs/, which must lie beside this repository"
+            "specs kept in tests/fakes/api-specs/"
         )
     return path
 
