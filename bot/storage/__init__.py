@@ -58,13 +58,18 @@ class Store(Protocol):
         """Claim a delivery id on its own; DuplicateDelivery if it was claimed before."""
         ...
 
+    async def health(self, *, timeout: float = 1.0) -> str | None:  # noqa: ASYNC109
+        """None when the database answers a cheap query in time, else why not (for /healthz)."""
+        ...
+
     async def close(self) -> None:
         """Release connections."""
         ...
 
 
-async def open_store(url: str) -> SqlStore:
-    """Open the store named by a DATABASE_URL and bring its schema up to date."""
+async def open_store(url: str, *, timeout: float = 5.0) -> SqlStore:  # noqa: ASYNC109
+    """Open the store named by a DATABASE_URL and bring its schema up to date; `timeout`
+    (seconds, DATABASE_TIMEOUT) bounds every wait for the database."""
     from bot.storage.sql import SqlStore
 
-    return await SqlStore.open(url)
+    return await SqlStore.open(url, timeout=timeout)

@@ -1,0 +1,137 @@
+"""Opening a database: the engine for a DATABASE_URL, its timeouts, and the schema's upgrade.
+
+Every wait is bounded by DATABASE_TIMEOUT. SQLite: the writer thread sets its lock wait per
+transaction; reads on the event loop never wait. PostgreSQL: libpq's connect timeout, and the
+server's statement and lock timeouts set for every session (added to any `options` the URL
+already has), so a table locked for minutes turns into an error, not a silent wait."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.errors import SettingsError, StorageError
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
+# start-up compares it with the database so that Alembic is imported only when there is work.
+SCHEMA_HEAD = "0002"
+# Enough for the turns of a busy community at once; past it, callers wait up to the timeout.
+POOL_SIZE = 8
+
+_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
+
+
+def driver_url(url: str) -> str:
+    """Map `sqlite:///…` / `postgresql://…` to the driver SQLAlchemy should use."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError, or ValueError on bad ports
+        raise SettingsError([f"DATABASE_URL: {url!r} is not a database URL"]) from exc
+    backend = parsed.get_backend_name()
+    if backend not in _DRIVERS:
+        raise SettingsError(
+            [f"DATABASE_URL: use sqlite:///path.db or postgresql://…, not {backend}://"]
+        )
+    return parsed.set(drivername=_DRIVERS[backend]).render_as_string(hide_password=False)
+
+
+def build_engine(url: str, timeout: float) -> tuple[Engine, str | None]:
+    """The engine for a DATABASE_URL, and the SQLite file's path (None for PostgreSQL)."""
+    parsed = make_url(driver_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if not path or path == ":memory:" or parsed.query.get("mode") == "memory":
+            raise SettingsError(["DATABASE_URL: give SQLite a file, as in sqlite:///takeorpass.db"])
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False}, hide_parameters=True
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine, str(Path(path).resolve())
+    ms = max(1, int(timeout * 1000))
+    given = parsed.query.get("options")
+    ours = f"-c statement_timeout={ms} -c lock_timeout={ms}"
+    try:
+        engine = create_engine(
+            parsed.difference_update_query(["options"]),
+            connect_args={
+                # libpq counts whole seconds and takes less than 2 as 2.
+                "connect_timeout": max(2, round(timeout)),
+                "options": f"{given} {ours}" if isinstance(given, str) else ours,
+            },
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_SIZE,
+            pool_timeout=timeout,
+            hide_parameters=True,
+        )
+    except ImportError:
+        raise SettingsError(
+            ["DATABASE_URL: PostgreSQL needs its driver: pip install -e '.[postgresql]'"]
+        ) from None
+    return engine, None
+
+
+def migrate(engine: Engine) -> None:
+    """Apply pending migrations (Alembic), skipping its import when already at head."""
+    with engine.connect() as conn:
+        current = _current_revision(conn)
+    if current == SCHEMA_HEAD:
+        return
+    if current is not None and not any((MIGRATIONS / "versions").glob(f"{current}_*.py")):
+        raise NewerSchema(current)
+    with engine.begin() as conn:
+        _upgrade(conn)
+
+
+class NewerSchema(Exception):
+    """The database was upgraded by a newer Take or Pass than this one."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(f"its schema {revision} is newer than this Take or Pass; upgrade it")
+
+
+def open_failure(exc: BaseException) -> SettingsError:
+    """Why the database could not be opened, as one settings line without parameters."""
+    if isinstance(exc, SettingsError):
+        return exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    if isinstance(exc, StorageError | NewerSchema):
+        reason = str(exc)
+    else:
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+    return SettingsError([f"DATABASE_URL: cannot open the database ({reason})"])
+
+
+def _current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(conn: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, which in WAL
+    # mode never corrupts the file and keeps every commit that reached the log.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, so `forget me` leaves nothing in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

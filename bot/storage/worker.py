@@ -1,0 +1,195 @@
+"""SQLite's one writer, kept off the event loop: a thread with its own connection.
+
+SQLite lets one connection write at a time, and another process (a backup, a second bot, an
+admin's `sqlite3` shell) may hold the lock for seconds. Waiting for it on the event loop's
+thread froze every user, so writes are queued to this thread instead. Whatever is queued when
+it takes the lock goes into one transaction (group commit), each call in a savepoint of its own:
+a call that fails (a stale version, a repeated delivery) is rolled back alone, and the others
+are committed together, which keeps the throughput of many concurrent turns close to one commit
+each. The wait for the lock is bounded by the earliest deadline in the batch, and a call that
+could not get the lock in time fails with StorageError; nothing is written for it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection
+
+from bot.errors import StorageError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# More calls than this in one transaction would make the first of them wait for the last.
+MAX_BATCH = 64
+BUSY = "the database is busy (another program holds its lock); please try again in a moment"
+GONE = "the database file was deleted or replaced while the bot ran; restart the bot"
+
+
+@dataclass(eq=False)
+class _Job(Generic[T]):
+    fn: Callable[[Connection], T]
+    future: asyncio.Future[T]
+    loop: asyncio.AbstractEventLoop
+    deadline: float
+    checkpoint: bool
+    outcome: tuple[bool, Any] = field(default=(False, None))
+
+
+class FileIdentity:
+    """Which files a SQLite database was opened on, to tell when they are deleted or replaced
+    (the open connections would go on writing to the unlinked files, and lose it all)."""
+
+    def __init__(self, path: str) -> None:
+        self._paths = (path, f"{path}-wal")
+        self._ids = tuple(self._identity(p) for p in self._paths)
+
+    @staticmethod
+    def _identity(path: str) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return stat.st_dev, stat.st_ino
+
+    def changed(self) -> bool:
+        return any(
+            known is not None and self._identity(path) != known
+            for path, known in zip(self._paths, self._ids, strict=True)
+        )
+
+
+class Writer:
+    """Runs write calls on one thread, in few transactions. Start it with `start()`."""
+
+    def __init__(
+        self, connect: Callable[[], Connection], files: FileIdentity, *, timeout: float
+    ) -> None:
+        self._connect = connect
+        self._files = files
+        self._timeout = timeout
+        self._jobs: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
+        self._ready = threading.Event()
+        self._failed: BaseException | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait()
+        if self._failed is not None:
+            raise self._failed
+
+    async def run(self, fn: Callable[[Connection], T], *, checkpoint: bool = False) -> T:
+        """Run `fn(connection)` in a transaction and return what it returned once committed.
+        `checkpoint` folds the log back into the database file afterwards (after deletes that
+        must not linger in the write-ahead log)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(fn, future, loop, time.monotonic() + self._timeout, checkpoint))
+        return await future
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+
+    def _serve(self) -> None:
+        try:
+            conn = self._connect()
+        except BaseException as exc:  # reported to start()'s caller, on its thread
+            self._failed = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+        try:
+            while (job := self._jobs.get()) is not None:
+                batch = [job]
+                stop = False
+                while len(batch) < MAX_BATCH:
+                    try:
+                        more = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        stop = True
+                        break
+                    batch.append(more)
+                self._commit(conn, raw, batch)
+                self._settle(batch)
+                if stop:
+                    break
+        finally:
+            conn.close()
+
+    def _commit(self, conn: Connection, raw: sqlite3.Connection, batch: list[_Job[Any]]) -> None:
+        wait = min(job.deadline for job in batch) - time.monotonic()
+        try:
+            raw.execute(f"PRAGMA busy_timeout = {max(0, int(wait * 1000))}")
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED")
+            self._fail(batch, BUSY if busy else f"database error: {exc.sqlite_errorname}")
+            return
+        if self._files.changed():
+            raw.execute("ROLLBACK")
+            self._fail(batch, GONE)
+            return
+        try:
+            for job in batch:
+                raw.execute("SAVEPOINT call")
+                try:
+                    job.outcome = (True, job.fn(conn))
+                except Exception as exc:
+                    raw.execute("ROLLBACK TO call")
+                    job.outcome = (False, exc)
+                raw.execute("RELEASE call")
+            raw.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            self._fail(batch, f"database error: {getattr(exc, 'sqlite_errorname', 'commit')}")
+            return
+        finally:
+            conn.rollback()  # SQLAlchemy's own bookkeeping; the DBAPI has nothing open now
+        if any(job.checkpoint for job in batch):
+            try:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:  # a reader in the way: the next checkpoint gets it
+                log.warning("database checkpoint put off (%s)", exc.sqlite_errorname)
+
+    @staticmethod
+    def _fail(batch: list[_Job[Any]], reason: str) -> None:
+        for job in batch:
+            job.outcome = (False, StorageError(reason))
+
+    @staticmethod
+    def _settle(batch: list[_Job[Any]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Job[Any]]] = {}
+        for job in batch:
+            by_loop.setdefault(job.loop, []).append(job)
+        for loop, jobs in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_resolve, jobs)
+            except RuntimeError:  # that loop has closed: nobody is waiting any more
+                pass
+
+
+def _resolve(jobs: list[_Job[Any]]) -> None:
+    for job in jobs:
+        if job.future.done():  # the caller gave up (cancelled); its write stands regardless
+            continue
+        ok, value = job.outcome
+        if ok:
+            job.future.set_result(value)
+        else:
+            job.future.set_exception(value)
