@@ -10,13 +10,14 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import SettingsError
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from adapters.supervise import Backoff
     from bot.reminders.model import Delivery, Places
     from bot.reminders.scheduler import Scheduler
     from bot.reminders.service import ReminderService
@@ -97,7 +98,9 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
     leave = _leave_on_signals() if platforms == ("console",) else None
     if leave is None:
         _stop_on_sigterm()
-    store = await open_store(settings.database_url)
+    store = await open_store(
+        settings.database_url, timeout=settings.database_timeout.total_seconds()
+    )
     try:
         if leave is not None:
             return await _console(settings, store, leave)
@@ -123,7 +126,14 @@ async def _console(settings: Settings, store: SqlStore, leave: asyncio.Event) ->
     return await run_console(engine, scheduler=scheduler_for, leave=leave)
 
 
-async def _platforms(settings: Settings, store: SqlStore, platforms: tuple[str, ...]) -> int:
+async def _platforms(
+    settings: Settings,
+    store: SqlStore,
+    platforms: tuple[str, ...],
+    *,
+    backoff: Backoff | None = None,
+) -> int:
+    from adapters.supervise import supervise
     from bot.engine import Engine
 
     schedulers: list[Scheduler] = []
@@ -132,7 +142,8 @@ async def _platforms(settings: Settings, store: SqlStore, platforms: tuple[str, 
     service = _reminder_service(settings, store, frozenset(platforms), schedulers, places)
     engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
     deliveries: dict[str, Delivery] = {}
-    runners: list[Coroutine[Any, Any, None]] = []
+    # Each platform runs supervised: a client that fails is started again, the others go on.
+    runs: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {}
     if "slack" in platforms:
         from adapters.slack import SlackDelivery, SlackPlaces, make_client, run_slack
 
@@ -140,20 +151,34 @@ async def _platforms(settings: Settings, store: SqlStore, platforms: tuple[str, 
         slack_places = SlackPlaces(client)
         places["slack"] = slack_places
         deliveries["slack"] = SlackDelivery(client)
-        runners.append(run_slack(settings, engine, client=client, places=slack_places))
+        runs["slack"] = lambda: run_slack(settings, engine, client=client, places=slack_places)
     if "discord" in platforms:
-        from adapters.discord import DiscordDelivery, DiscordPlaces, build_client, run_discord
+        from adapters.discord import DiscordRunner
 
-        discord_client = build_client(settings, engine)
-        places["discord"] = DiscordPlaces(discord_client)
-        deliveries["discord"] = DiscordDelivery(discord_client)
-        runners.append(run_discord(settings, engine, client=discord_client))
+        discord = DiscordRunner(settings, engine)
+        places["discord"] = discord.places
+        deliveries["discord"] = discord.delivery
+        runs["discord"] = discord.run_client  # a fresh client each time
     # One scheduler for every platform of this process: it posts through their deliveries.
     scheduler = _scheduler(settings, store, deliveries)
     schedulers.append(scheduler)
-    runners.append(scheduler.run())
-    await asyncio.gather(*runners)
+    runs["reminders"] = scheduler.run
+    try:
+        # A fatal start-up error in one platform (SettingsError) stops the others too.
+        async with asyncio.TaskGroup() as group:
+            for name, run in runs.items():
+                group.create_task(supervise(name, run, backoff=backoff))
+    except* SettingsError as failed:
+        raise SettingsError(_problems(failed)) from None
     return 0
+
+
+def _problems(failed: BaseExceptionGroup[SettingsError]) -> list[str]:
+    return [
+        problem
+        for exc in failed.exceptions
+        for problem in (exc.problems if isinstance(exc, SettingsError) else _problems(exc))
+    ]
 
 
 def _reminder_service(
