@@ -81,6 +81,7 @@ class Writer:
         self._thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
         self._ready = threading.Event()
         self._failed: BaseException | None = None
+        self._busy_ms = -1000  # the lock wait last set on the connection
 
     def start(self) -> None:
         self._thread.start()
@@ -132,9 +133,11 @@ class Writer:
             conn.close()
 
     def _commit(self, conn: Connection, raw: sqlite3.Connection, batch: list[_Job[Any]]) -> None:
-        wait = min(job.deadline for job in batch) - time.monotonic()
+        wait = max(0, int((min(job.deadline for job in batch) - time.monotonic()) * 1000))
         try:
-            raw.execute(f"PRAGMA busy_timeout = {max(0, int(wait * 1000))}")
+            if abs(wait - self._busy_ms) > 20:  # a statement saved on most transactions
+                raw.execute(f"PRAGMA busy_timeout = {wait}")
+                self._busy_ms = wait
             raw.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             busy = exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED")
@@ -145,15 +148,10 @@ class Writer:
             self._fail(batch, GONE)
             return
         try:
-            for job in batch:
-                raw.execute("SAVEPOINT call")
-                try:
-                    job.outcome = (True, job.fn(conn))
-                except Exception as exc:
-                    raw.execute("ROLLBACK TO call")
-                    job.outcome = (False, exc)
-                raw.execute("RELEASE call")
-            raw.execute("COMMIT")
+            if len(batch) == 1:  # alone, the transaction is its savepoint
+                self._run_alone(conn, raw, batch[0])
+            else:
+                self._run_together(conn, raw, batch)
         except sqlite3.Error as exc:
             if raw.in_transaction:
                 raw.execute("ROLLBACK")
@@ -166,6 +164,28 @@ class Writer:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:  # a reader in the way: the next checkpoint gets it
                 log.warning("database checkpoint put off (%s)", exc.sqlite_errorname)
+
+    @staticmethod
+    def _run_together(conn: Connection, raw: sqlite3.Connection, batch: list[_Job[Any]]) -> None:
+        for job in batch:
+            raw.execute("SAVEPOINT call")
+            try:
+                job.outcome = (True, job.fn(conn))
+            except Exception as exc:
+                raw.execute("ROLLBACK TO call")
+                job.outcome = (False, exc)
+            raw.execute("RELEASE call")
+        raw.execute("COMMIT")
+
+    @staticmethod
+    def _run_alone(conn: Connection, raw: sqlite3.Connection, job: _Job[Any]) -> None:
+        try:
+            job.outcome = (True, job.fn(conn))
+        except Exception as exc:
+            raw.execute("ROLLBACK")
+            job.outcome = (False, exc)
+            return
+        raw.execute("COMMIT")
 
     @staticmethod
     def _fail(batch: list[_Job[Any]], reason: str) -> None:
