@@ -68,18 +68,21 @@ async def loop_lag_under_external_lock(folder: Path) -> list[float]:
 
     async def tick() -> None:
         last = time.perf_counter()
-        while not stop.is_set():
+        while True:  # the tick after a stall is counted even when the stall ended the run
             await asyncio.sleep(0.001)
             now = time.perf_counter()
             lags.append(max(0.0, (now - last - 0.001) * 1000))
             last = now
+            if stop.is_set():
+                return
 
     holder = await asyncio.to_thread(hold_lock, path, HOLD_SECONDS)
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.01)  # ticking before the first user's first write
     users = [
         asyncio.create_task(answering(engine, UserKey("bench", "", f"u{n}"), stop))
         for n in range(USERS)
     ]
-    ticker = asyncio.create_task(tick())
     await asyncio.to_thread(holder.wait)
     stop.set()
     await asyncio.gather(ticker, *users)
