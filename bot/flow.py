@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Final
 
@@ -23,7 +22,16 @@ from bot.events import (
     Step,
     Text,
 )
-from bot.questionnaire import QUESTIONS, Question
+from bot.questionnaire import QUESTIONS
+from bot.reading import (
+    CHOICE_TABLES,
+    MAX_COMPANY_CHARS,
+    after_start,
+    clean_company,
+    match_choice,
+    normalize,
+    split_company,
+)
 from bot.reminders import commands as reminder_commands
 from bot.reminders import texts as reminder_texts
 from bot.replies import Button, ButtonRole, Kind, Reply
@@ -48,6 +56,7 @@ from bot.views import (
 __all__ = [
     "CHOICE_TABLES",
     "INTERVIEW_STEP",
+    "MAX_COMPANY_CHARS",
     "Context",
     "Delegate",
     "Effect",
@@ -69,57 +78,17 @@ __all__ = [
 ]
 
 CONTROL_WORDS: Final = ("back", "restart", "cancel", "why", "help")
-MAX_COMPANY_CHARS: Final = 120
 MISSES_BEFORE_BUTTONS: Final = 3
 
 
 # --- text matching ---------------------------------------------------------------------------
 
-_NOISE = re.compile(r"[^\w\s'+-]")
-_SPACES = re.compile(r"\s+")
-_COMPANY_SPLIT = re.compile(r"\s*[—–|]\s*|\s+-\s+")
-
-
-def normalize(text: str) -> str:
-    """Lower-case, straight quotes, no punctuation at the ends, single spaces."""
-    text = text.replace("’", "'").lower()
-    text = _NOISE.sub(" ", text)
-    return _SPACES.sub(" ", text).strip(" '-+")
-
-
-def _choice_table(question: Question) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for number, choice in enumerate(question.choices, start=1):
-        words = (str(number), choice.value, choice.value.replace("_", " "), choice.label)
-        for word in (*words, *choice.synonyms):
-            table.setdefault(normalize(word), choice.value)
-    return table
-
-
-CHOICE_TABLES: Final = {q.id: _choice_table(q) for q in QUESTIONS}
 CHOICE_VALUES: Final = {q.id: frozenset(c.value for c in q.choices) for q in QUESTIONS}
 _RESUME_WORDS: Final = {"resume", "1", "continue", "go on", "carry on"}
 _OVER_WORDS: Final = {"start over", "over", "2", "new", "start again", "fresh"}
 _YES_WORDS: Final = {"yes", "y", "1", "delete", "yes delete everything", "confirm"}
 _NO_WORDS: Final = {"no", "n", "2", "keep", "no keep it"}
 _FORGET_WORDS: Final = {"forget me", "forget", "delete me", "delete my data"}
-
-
-def match_choice(question_id: str, text: str) -> str | None:
-    """The choice value a typed answer names, or None."""
-    return CHOICE_TABLES[question_id].get(normalize(text))
-
-
-def split_company(text: str) -> tuple[str | None, str | None]:
-    """Turn "Acme — Data Analyst" into ("Acme", "Data Analyst"); blank gives (None, None)."""
-    cleaned = _SPACES.sub(" ", "".join(ch for ch in text if ch.isprintable())).strip()
-    cleaned = cleaned[:MAX_COMPANY_CHARS]
-    if not cleaned:
-        return None, None
-    parts = [p.strip() for p in _COMPANY_SPLIT.split(cleaned, maxsplit=1)]
-    company = parts[0] or None
-    role = parts[1] if len(parts) > 1 and parts[1] else None
-    return company, role
 
 
 _COMMAND_WORDS: Final = {"help", "history", "start", "forget", "cancel", "restart", "back", "why"}
@@ -192,7 +161,9 @@ def _start(session: Session, company_text: str | None, ask: bool, ctx: Context) 
         Button(button_id(conv.id, "resume", "yes"), texts.RESUME, ButtonRole.ACTION),
         Button(button_id(conv.id, "resume", "over"), texts.START_OVER, ButtonRole.ACTION),
     )
-    pending = Pending(PendingKind.RESUME, company_text, ask)
+    # Kept as a fresh start would keep it: a huge or garbled text must not bloat the session.
+    company = clean_company(company_text) if company_text else None
+    pending = Pending(PendingKind.RESUME, company, ask)
     return Step(replace(session, pending=pending), (info(prompt, *buttons),))
 
 
@@ -247,8 +218,7 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if resuming and (word in _RESUME_WORDS or word in _OVER_WORDS):
         return _resume(session, word in _OVER_WORDS, ctx)
     if word == "start" or word.startswith("start "):
-        rest = raw.strip()[len("start") :].strip()
-        return _start(session, rest or None, True, ctx)
+        return _start(session, after_start(raw), True, ctx)
     if pending is not None and pending.kind is PendingKind.INTERVIEW and pending.ref:
         return Step(session, (), (Delegate(InterviewTime(pending.ref, raw)),))
     if resuming:

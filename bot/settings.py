@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from bot.durations import compact_duration, parse_duration
+from bot.endpoints import database_url_problem, mask_url, valid_host
 from bot.errors import SettingsError
 
 
@@ -47,6 +48,8 @@ def _ids(value: Any) -> Any:
 SLACK_API_DEFAULT: Final = "https://slack.com/api/"
 DISCORD_API_DEFAULT: Final = "https://discord.com/api/v10"
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Waiting longer than this for the database only hides that it is down.
+MAX_DATABASE_TIMEOUT: Final = timedelta(minutes=10)
 # A public channel's id starts with C, an older private channel's with G.
 SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
 
@@ -67,6 +70,7 @@ class Settings(BaseSettings):
     reminder_followup: Duration = timedelta(days=1)
     reminder_grace: Duration = timedelta(hours=1)
     reminder_lease: Duration = timedelta(seconds=60)
+    database_timeout: Duration = timedelta(seconds=5)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     slack_bot_token: SecretStr | None = None
@@ -97,11 +101,27 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "sqlite+aiosqlite:///", "postgresql")):
+        if problem := database_url_problem(value):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("database_timeout")
+    @classmethod
+    def _database_timeout(cls, value: timedelta) -> timedelta:
+        if value > MAX_DATABASE_TIMEOUT:
             raise ValueError(
-                f"{_mask_url(value)!r} is not supported; "
-                "use sqlite:///path.db or postgresql://user:pass@host/db"
+                f"{compact_duration(value)} is too long; at most "
+                f"{compact_duration(MAX_DATABASE_TIMEOUT)} (the default is 5s)"
             )
+        return value
+
+    @field_validator("slack_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if value.startswith("[") and value.endswith("]"):
+            raise ValueError(f"{value!r}: write an IPv6 address without brackets, like ::1")
+        if not valid_host(value):
+            raise ValueError(f"{value!r} is not a host name or IP address, such as 0.0.0.0")
         return value
 
     @field_validator("default_timezone")
@@ -154,6 +174,15 @@ class Settings(BaseSettings):
                 "(turn on Developer Mode under User Settings → Advanced, then right-click "
                 "the channel → Copy Channel ID)"
             )
+        return value
+
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token")
+    @classmethod
+    def _secret_text(cls, value: SecretStr | None) -> SecretStr | None:
+        # A token pasted with a space or a stray character would only fail later, in a header.
+        secret = value.get_secret_value() if value is not None else ""
+        if not all("!" <= ch <= "~" for ch in secret):
+            raise ValueError("has spaces or characters a token never has; copy it again")
         return value
 
     @field_validator("slack_bot_token")
@@ -211,7 +240,7 @@ class Settings(BaseSettings):
                     compact_duration(v) if isinstance(v, timedelta) else str(v) for v in value
                 )
             elif name == "database_url":
-                shown = _mask_url(value)
+                shown = mask_url(value)
             else:
                 shown = "" if value is None else str(value)
             lines.append(f"{name.upper()}={shown}")
@@ -220,15 +249,6 @@ class Settings(BaseSettings):
 
 def _mask(secret: str) -> str:
     return secret[:5] + "…" if len(secret) > 8 else "…"
-
-
-def _mask_url(url: str) -> str:
-    # postgresql://user:password@host/db: keep the user and host, hide the password.
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not at or ":" not in creds:
-        return url
-    return f"{scheme}{sep}{creds.split(':', 1)[0]}:…@{host}"
 
 
 class _MappingEnvSource(EnvSettingsSource):
@@ -271,9 +291,25 @@ def load_settings(
         settings = _Bound()
     except ValidationError as exc:
         raise SettingsError([_explain(err) for err in exc.errors()]) from None
+    except UnicodeDecodeError:
+        raise SettingsError([_not_utf8(Path(str(env_file)))]) from None
+    except OSError as exc:
+        raise SettingsError([f"{env_file}: cannot be read ({exc.strerror})"]) from None
     if problems := settings.problems():
         raise SettingsError(problems)
     return settings
+
+
+def _not_utf8(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+        data.decode()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return f"{path}: line {line} is not UTF-8 text; save the file as UTF-8"
+    except OSError:
+        pass
+    return f"{path}: is not UTF-8 text; save the file as UTF-8"
 
 
 def _explain(error: Any) -> str:

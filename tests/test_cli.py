@@ -97,3 +97,39 @@ def test_check_fails_with_the_problem(tmp_path):
     result = _run(["check"], "", tmp_path, SLACK_BOT_TOKEN="xoxb-1")
     assert result.returncode == 1
     assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"CONVERSATION_TTL": "99999999999999999d"}, "CONVERSATION_TTL: "),
+        ({"DATABASE_URL": "postgresqlfoo://x"}, "DATABASE_URL: "),
+        ({"DATABASE_URL": "postgresql://h:99999/db"}, "DATABASE_URL: "),
+        ({"DATABASE_URL": "postgresql://[::1"}, "DATABASE_URL: "),
+        ({"DATABASE_URL": "sqlite:///"}, "DATABASE_URL: "),
+        ({"DATABASE_TIMEOUT": "1h"}, "DATABASE_TIMEOUT: "),
+        ({"SLACK_HOST": "[::1]"}, "SLACK_HOST: "),
+    ],
+)
+@pytest.mark.parametrize("command", [["check"], []])
+def test_settings_edge_cases_stop_check_and_start_with_one_line(tmp_path, env, says, command):
+    result = _run(command, "", tmp_path, **env)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"takeorpass: {says}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "takeorpass.db").exists()
+
+
+def test_a_dotenv_that_is_not_utf8_stops_check_with_one_line(tmp_path):
+    (tmp_path / ".env").write_bytes(b"DEFAULT_TIMEZONE=Europe/Z\xfcrich\n")
+    result = _run(["check"], "", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("takeorpass: .env: ") and "UTF-8" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_check_lists_the_database_timeout(tmp_path):
+    result = _run(["check"], "", tmp_path, DATABASE_TIMEOUT="2s")
+    assert result.returncode == 0, result.stderr
+    assert "DATABASE_TIMEOUT=2s" in result.stdout

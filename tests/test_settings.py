@@ -155,3 +155,138 @@ def test_discord_job_hunt_channel_that_is_not_a_number_says_how_to_copy_the_id(v
     problem = problem_for("DISCORD_JOB_HUNT_CHANNEL", value)
     assert problem.startswith(f"DISCORD_JOB_HUNT_CHANNEL: {value!r} is not a channel id;")
     assert "Developer Mode" in problem and "Copy Channel ID" in problem
+
+
+# --- edge cases: each one line, never a traceback ---------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["99999999999999999d", "9" * 5000 + "s", "36600d", "6000w"])
+def test_an_absurdly_long_duration_says_it_is_too_long(value):
+    problem = problem_for("CONVERSATION_TTL", value)
+    assert problem.startswith("CONVERSATION_TTL: ")
+    assert "too long" in problem and "at most 100 years" in problem
+    assert len(problem) < 200  # a 5,000-digit value is not echoed whole
+
+
+def test_a_long_duration_within_the_cap_is_taken():
+    s = load_settings({"CONVERSATION_TTL": "5200w"}, env_file=None)
+    assert s.conversation_ttl == timedelta(weeks=5200)
+
+
+def test_an_absurd_offset_in_a_list_is_too_long_too():
+    problem = problem_for("REMINDER_OFFSETS", "1h,99999999999999999d")
+    assert problem.startswith("REMINDER_OFFSETS: ") and "too long" in problem
+
+
+def test_database_timeout_defaults_to_five_seconds_and_takes_durations():
+    assert load_settings({}, env_file=None).database_timeout == timedelta(seconds=5)
+    s = load_settings({"DATABASE_TIMEOUT": "2s"}, env_file=None)
+    assert s.database_timeout == timedelta(seconds=2)
+    assert "DATABASE_TIMEOUT=2s" in s.describe()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("0s", "longer than zero"), ("11m", "at most 10m"), ("1h", "at most 10m"), ("soon", "90s")],
+)
+def test_a_bad_database_timeout_is_one_line(value, says):
+    problem = problem_for("DATABASE_TIMEOUT", value)
+    assert problem.startswith("DATABASE_TIMEOUT: ") and says in problem
+
+
+def test_a_dotenv_that_is_not_utf8_names_the_file_and_the_line(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"LOG_LEVEL=INFO\nDEFAULT_TIMEZONE=Europe/Z\xfcrich\n")
+    with pytest.raises(SettingsError) as caught:
+        load_settings({}, env_file=env_file)
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{env_file}: ")
+    assert "line 2" in problem and "UTF-8" in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresqlfoo://x", "is not supported"),
+        ("mysql://u@h/db", "is not supported"),
+        ("postgres://u@h/db", "postgresql://"),
+        ("postgresql://u@h:99999/db", "port 99999"),
+        ("postgresql://u@h:0/db", "port 0"),
+        ("postgresql://u:hunter2@h:abc/db", "not a database URL"),
+        ("postgresql://[::1", "not a database URL"),
+        ("postgresql://ho st/db", "host"),
+        ("postgresql://", "database"),
+        ("sqlite:///", "file"),
+        ("sqlite://", "file"),
+        ("sqlite:///:memory:", "file"),
+        ("sqlite:///file::memory:?uri=true", "file"),
+        ("sqlite:///t.db?mode=memory", "file"),
+        ("sqlite://somehost/t.db", "sqlite:///"),
+        ("not a url", "not a database URL"),
+    ],
+)
+def test_a_database_url_that_would_not_work_is_one_line(url, says):
+    problem = problem_for("DATABASE_URL", url)
+    assert problem.startswith("DATABASE_URL: ") and says in problem, problem
+    assert "hunter2" not in problem
+    assert "Traceback" not in problem and "\n" not in problem
+
+
+def test_in_memory_sqlite_is_refused_with_a_file_path_to_use():
+    problem = problem_for("DATABASE_URL", "sqlite:///:memory:")
+    assert "sqlite:///takeorpass.db" in problem and "memory" in problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///takeorpass.db",
+        "sqlite:////var/lib/takeorpass/t.db",
+        "sqlite+pysqlite:///t.db",
+        "postgresql://bot:pw@db.example.com:5432/takeorpass",
+        "postgresql+psycopg://bot@[::1]:5432/takeorpass",
+        "postgresql:///takeorpass",  # the local server, over its Unix socket
+    ],
+)
+def test_working_database_urls_are_taken(url):
+    assert load_settings({"DATABASE_URL": url}, env_file=None).database_url == url
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "bot.local"])
+def test_slack_host_takes_addresses_and_host_names(host):
+    assert load_settings({"SLACK_HOST": host}, env_file=None).slack_host == host
+
+
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [("[::1]", "without brackets"), ("my host", "not a host"), ("http://x", "not a host")],
+)
+def test_a_bad_slack_host_is_reported_as_slack_host(host, says):
+    problem = problem_for("SLACK_HOST", host)
+    assert problem.startswith("SLACK_HOST: ") and says in problem
+
+
+def test_a_slack_host_and_port_both_bad_are_two_lines_each_naming_its_own():
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"SLACK_HOST": "not a host", "SLACK_PORT": "99999"}, env_file=None)
+    names = sorted(p.split(":", 1)[0] for p in caught.value.problems)
+    assert names == ["SLACK_HOST", "SLACK_PORT"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxb-1 2"),
+        ("SLACK_APP_TOKEN", "xapp-1-é"),
+        ("SLACK_SIGNING_SECRET", "abc\tdef"),
+        ("DISCORD_TOKEN", "abc.def ghi"),
+    ],
+)
+def test_a_token_with_spaces_or_non_ascii_characters_is_one_line(name, value):
+    env = {name: value}
+    if name != "SLACK_BOT_TOKEN":
+        env["SLACK_BOT_TOKEN"] = "xoxb-1"
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env, env_file=None)
+    (problem,) = [p for p in caught.value.problems if p.startswith(name)]
+    assert "copy it again" in problem and value not in problem

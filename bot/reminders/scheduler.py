@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.errors import TakeOrPassError
+from bot.logs import failure
 from bot.reminders import messages, plan
 from bot.reminders.model import (
     Deferred,
@@ -69,9 +70,9 @@ class Scheduler:
             except TakeOrPassError as exc:
                 log.warning("reminder scheduler: %s; trying again shortly", exc)
                 delay = self._max_sleep
-            except Exception:
+            except Exception as exc:
                 # A bug must not stop every reminder of the process: log it and go on.
-                log.exception("reminder scheduler failed; trying again shortly")
+                log.error("reminder scheduler failed; trying again shortly: %s", failure(exc))
                 delay = self._max_sleep
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
@@ -133,5 +134,6 @@ class Scheduler:
         try:
             return await delivery.deliver(outgoing)
         except Exception as exc:  # a delivery must answer, not raise; keep the scheduler alive
-            log.exception("reminder delivery raised")
+            # By type and place only: the message may quote the reminder's text.
+            log.error("reminder delivery raised %s", failure(exc))
             return RetryLater(f"delivery raised {type(exc).__name__}")
