@@ -31,15 +31,18 @@ from adapters.slack.inbound import (
     home_user,
     press_origin,
 )
+from adapters.slack.logs import quiet_logger
 from adapters.slack.modal import INTERVIEW_CALLBACK, with_form_button
 from adapters.slack.outbound import (
     SLACK_FAILURES,
+    TIMEOUT,
     DmOutlet,
     Outlet,
     ResponseUrlOutlet,
+    SlackTimeout,
+    bounded,
     make_client,
     platform_error,
-    quiet_logger,
     retry_handlers,
 )
 from adapters.slack.reminder_listeners import ReminderListeners
@@ -50,6 +53,7 @@ from bot.engine import Engine
 from bot.errors import PlatformError
 from bot.events import Press
 from bot.flow import INTERVIEW_STEP
+from bot.logs import failure
 from bot.replies import Button, ButtonRole, Kind, Reply
 from bot.settings import Settings
 from bot.state import UserKey
@@ -74,7 +78,8 @@ def _not_token_skipped(record: logging.LogRecord) -> bool:
 
 
 def _bolt_logger() -> logging.Logger:
-    # bolt logs whole request bodies at INFO when a signature is wrong.
+    # bolt logs whole request bodies, at INFO when a signature is wrong and at WARNING for a
+    # request no listener takes.
     bolt = quiet_logger("adapters.slack.bolt")
     if _not_token_skipped not in bolt.filters:
         bolt.addFilter(_not_token_skipped)
@@ -113,24 +118,37 @@ class Listeners:
         command: str,
         http: aiohttp.ClientSession | None = None,
         places: SlackPlaces | None = None,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._engine = engine
         self._command = command
         self._handlers = retry_handlers()
         self._http = http
         self._webhook_log = quiet_logger("adapters.slack.response_url")
+        # The longest any one reply may take to reach Slack (response_url or Web API).
+        self._timeout = timeout
         self.reminders = ReminderListeners(
-            engine, ephemeral=self._ephemeral, publish_home=self.publish_home, places=places
+            engine,
+            ephemeral=self._ephemeral,
+            publish_home=self.publish_home,
+            places=places,
+            timeout=timeout,
         )
 
-    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """`/takeorpass …`: answered ephemerally through the command's response_url."""
         await ack()
         inbound = from_command(body)
         if inbound is None:
             return
         outlet = self._ephemeral(body.get("response_url"))
-        await self._converse(inbound, outlet, replace=lambda _: False, keep_copy=True)
+        await self._converse(
+            inbound,
+            outlet,
+            replace=lambda _: False,
+            keep_copy=True,
+            elsewhere=self._dm(client, inbound.key.user),
+        )
 
     async def on_press(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -156,6 +174,7 @@ class Listeners:
             outlet,
             replace=lambda r: replaces_pressed(pressed, r),
             keep_copy=ephemeral,
+            elsewhere=self._dm(client, inbound.key.user) if ephemeral else None,
         )
 
     async def on_message(
@@ -166,7 +185,7 @@ class Listeners:
         if found is None:
             return
         inbound, channel = found
-        await self._converse(inbound, DmOutlet(client, channel), replace=lambda _: False)
+        await self._converse(inbound, self._dm(client, channel), replace=lambda _: False)
 
     async def on_home_opened(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
@@ -189,7 +208,7 @@ class Listeners:
                 job_hunt = await reminders.job_hunt_channel(key.platform, key.workspace)
         except Exception as exc:
             log.error("could not load App Home: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("could not load App Home: %s", failure(exc))
             return
         start = Button(button_id(USER_SCOPE, "start", "new"), "", ButtonRole.ACTION)
         view = home_view(
@@ -200,7 +219,7 @@ class Listeners:
             job_hunt=job_hunt,
         )
         try:
-            await client.views_publish(user_id=key.user, view=view)
+            await bounded(client.views_publish(user_id=key.user, view=view), self._timeout)
         except SLACK_FAILURES as exc:
             log.warning("%s", platform_error(exc, "views.publish"))
 
@@ -209,14 +228,23 @@ class Listeners:
     def _press_outlet(self, origin: Origin, inbound: Inbound, client: AsyncWebClient) -> Outlet:
         if origin.place is Place.HOME:
             # The Home tab can't hold a conversation: it continues in the user's DM.
-            return DmOutlet(client, inbound.key.user)
+            return self._dm(client, inbound.key.user)
         if origin.place is Place.DM and origin.channel:
-            return DmOutlet(client, origin.channel, message_ts=origin.message_ts)
+            return DmOutlet(
+                client, origin.channel, message_ts=origin.message_ts, timeout=self._timeout
+            )
         return self._ephemeral(origin.response_url)
+
+    def _dm(self, client: AsyncWebClient, channel: str) -> DmOutlet:
+        return DmOutlet(client, channel, timeout=self._timeout)
 
     def _ephemeral(self, response_url: str | None) -> Outlet:
         return ResponseUrlOutlet(
-            response_url, handlers=self._handlers, session=self._http, logger=self._webhook_log
+            response_url,
+            handlers=self._handlers,
+            session=self._http,
+            logger=self._webhook_log,
+            timeout=self._timeout,
         )
 
     async def _keep_copy(
@@ -229,14 +257,14 @@ class Listeners:
             replies = await self._engine.handle(inbound.key, show)
         except Exception as exc:
             log.error("slack copy failed: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("slack copy failed: %s", failure(exc))
             await self._send(outlet, notice(FAILED), replace=False, fallback=None)
             return
         if not replies or replies[0].refused:
             await self._send(outlet, message(replies), replace=False, fallback=None)
             return
         try:
-            await DmOutlet(client, inbound.key.user).send(message(replies))
+            await self._dm(client, inbound.key.user).send(message(replies))
         except PlatformError as exc:
             log.warning("slack: %s", exc)
             await self._send(outlet, notice(COPY_FAILED), replace=False, fallback=None)
@@ -250,7 +278,11 @@ class Listeners:
         *,
         replace: Callable[[Sequence[Reply]], bool],
         keep_copy: bool = False,
+        elsewhere: Outlet | None = None,
     ) -> None:
+        """Hand the event to the engine and show its replies in `outlet`; if nothing can be
+        shown there (no answer in time, an expired response_url), say so in `elsewhere`, the
+        user's DM."""
         try:
             replies = await self._engine.handle(
                 inbound.key, inbound.event, delivery_id=inbound.delivery_id
@@ -258,7 +290,7 @@ class Listeners:
         except Exception as exc:
             # The engine saves nothing when it fails, so the user can simply try again.
             log.error("slack event failed: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("slack event failed: %s", failure(exc))
             await self._send(outlet, notice(FAILED), replace=False, fallback=None)
             return
         if not replies:
@@ -268,10 +300,18 @@ class Listeners:
             # In the DM, the "When is the interview?" prompt also offers the form.
             replies = [with_form_button(reply) for reply in replies]
         shown = message(replies, keep_copy=keep_copy)
-        await self._send(outlet, shown, replace=replace(replies), fallback=not_shown)
+        await self._send(
+            outlet, shown, replace=replace(replies), fallback=not_shown, elsewhere=elsewhere
+        )
 
     async def _send(
-        self, outlet: Outlet, msg: Message, *, replace: bool, fallback: Message | None
+        self,
+        outlet: Outlet,
+        msg: Message,
+        *,
+        replace: bool,
+        fallback: Message | None,
+        elsewhere: Outlet | None = None,
     ) -> None:
         attempts = [(msg, replace)]
         if replace:
@@ -284,6 +324,14 @@ class Listeners:
                 return
             except PlatformError as exc:
                 log.warning("slack: %s", exc)
+                if isinstance(exc, SlackTimeout):
+                    break  # that place does not answer: asking again only adds to the wait
+        if fallback is None or elsewhere is None:
+            return
+        try:
+            await elsewhere.send(fallback)
+        except PlatformError as exc:
+            log.warning("slack: %s", exc)
 
 
 def build_app(
@@ -293,12 +341,14 @@ def build_app(
     client: AsyncWebClient | None = None,
     http: aiohttp.ClientSession | None = None,
     places: SlackPlaces | None = None,
+    response_timeout: float = TIMEOUT,
 ) -> AsyncApp:
     """The bolt app both modes run: `/takeorpass`, our buttons, the interview form, DM text,
     App Home and profile changes. `client` defaults to one made from the settings; `http`, the
     session for response_url posts, to a new one per post (the caller owns and closes a
     session it passes); `places`, the reminder service's view of Slack, has its timezone cache
-    cleared when a user changes their profile."""
+    cleared when a user changes their profile. A reply that takes longer than
+    `response_timeout` seconds to reach Slack is given up (in the DM, the user is told)."""
     secret = settings.slack_signing_secret
     app = AsyncApp(
         name="takeorpass",
@@ -308,7 +358,9 @@ def build_app(
         logger=_bolt_logger(),
         user_facing_authorize_error_message=AUTH_FAILED,
     )
-    listeners = Listeners(engine, command=settings.slack_command, http=http, places=places)
+    listeners = Listeners(
+        engine, command=settings.slack_command, http=http, places=places, timeout=response_timeout
+    )
     app.command(settings.slack_command)(listeners.on_command)
     app.action({"type": "block_actions", "action_id": ACTION_ID_PATTERN})(listeners.on_press)
     app.view(INTERVIEW_CALLBACK)(listeners.reminders.on_view_submission)
@@ -335,4 +387,4 @@ async def run_slack(
         if settings.slack_mode == "socket":
             await run_socket_mode(settings, app)
         else:
-            await run_http(settings, app)
+            await run_http(settings, app, health=engine.store.health)

@@ -25,6 +25,13 @@ ACTION_ID_PATTERN: Final = re.compile(r"^tp_\d+$")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 # A channel named by id, as the core writes it ("in <#C0123>"): a link, never a ping.
 _CHANNEL_LINK = re.compile(r"&lt;#([CG][A-Z0-9]{2,30})&gt;")
+# mrkdwn's marks: *bold*, _italic_, ~strike~ and `code`. mrkdwn has no backslash escape, but a
+# mark only counts next to a space, punctuation or the end of the line; an invisible WORD
+# JOINER on each side of it is none of those, so the mark shows as itself.
+_MARK = re.compile(r"[*_~`]")
+JOINER: Final = "\u2060"
+# A line that starts with ">" is a quote; a joiner in front keeps it a plain ">".
+_QUOTE = re.compile(r"^(\s*)&gt;", re.MULTILINE)
 
 
 class Message(TypedDict):
@@ -34,10 +41,19 @@ class Message(TypedDict):
     blocks: list[Block]
 
 
+def escape_entities(text: str) -> str:
+    """Escape the three characters Slack reads as markup (&, <, >), so text can link or ping
+    no one; enough inside a preformatted block, where nothing else is markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def escape(text: str) -> str:
-    """Escape the three characters Slack reads as markup, so user text can link or ping no one.
-    A bare channel id in brackets (`<#C0123>`) stays a channel link: it notifies nobody."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text, as typed, for a mrkdwn field: it can link or ping no one (&, <, > as entities),
+    and marks such as `*bold*`, `_it_`, `~s~`, backticks and a leading `>` show as they were
+    typed rather than format. A bare channel id in brackets (`<#C0123>`) stays a channel
+    link: it notifies nobody. Every piece of text the adapter shows in mrkdwn passes here."""
+    escaped = _MARK.sub(lambda m: f"{JOINER}{m.group()}{JOINER}", escape_entities(text))
+    escaped = _QUOTE.sub(rf"\1{JOINER}&gt;", escaped)
     return _CHANNEL_LINK.sub(r"<#\1>", escaped)
 
 
@@ -126,8 +142,9 @@ def _list_sections(title: str, lines: Iterable[str]) -> list[Block]:
 
 
 def _note(note: Section) -> list[Block]:
-    # A preformatted block is easy to select and copy; ``` inside it would end it early.
-    body = escape("\n".join(note.lines)).replace("```", "'''")
+    # A preformatted block is easy to select and copy, and shows marks as they are, so the
+    # note is copied exactly as written; only ``` inside it would end it early.
+    body = escape_entities("\n".join(note.lines)).replace("```", "'''")
     return [section(f"*{escape(note.title)}*"), section(f"```{body}```")]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -17,20 +18,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import Message
+from adapters.slack.logs import quiet_logger
 from bot.errors import PlatformError
 from bot.settings import Settings
 
-# Seconds a single Web API or response_url request may take.
+# Seconds a reply may take to reach Slack (response_url or Web API), retries and rate-limit
+# waits included; the clients also apply it to each request of a session they make themselves.
 TIMEOUT = 15
 
+T = TypeVar("T")
 
-def quiet_logger(name: str) -> logging.Logger:
-    """A logger for the Slack libraries that starts at WARNING unless we are debugging: at INFO
-    they log request bodies and response_urls, which may hold what a user typed."""
-    logger = logging.getLogger(name)
-    debugging = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
-    logger.setLevel(logging.DEBUG if debugging else logging.WARNING)
-    return logger
+
+async def bounded(call: Awaitable[T], seconds: float) -> T:
+    """`call`, given up after `seconds` (TimeoutError). The Slack clients apply their own
+    timeout only to a session they make themselves, and not to retries and rate-limit waits."""
+    async with asyncio.timeout(seconds):
+        return await call
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -75,6 +78,14 @@ def platform_error(exc: Exception, what: str) -> PlatformError:
 SLACK_FAILURES = (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
+class SlackTimeout(PlatformError):
+    """Slack, or a response_url, did not answer in time: trying the same place again would only
+    keep the user waiting longer."""
+
+    def __init__(self, what: str, seconds: float) -> None:
+        super().__init__(f"{what} failed: no answer within {seconds:g} s")
+
+
 class Outlet(Protocol):
     """A place where replies to one user are shown."""
 
@@ -93,10 +104,12 @@ class ResponseUrlOutlet:
         handlers: list[AsyncRetryHandler] | None = None,
         session: aiohttp.ClientSession | None = None,
         logger: logging.Logger | None = None,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._url = url
         self._handlers = retry_handlers() if handlers is None else handlers
-        self._logger = logger
+        self._logger = logger or quiet_logger("adapters.slack.response_url")
+        self._timeout = timeout
         # A shared session keeps connections to Slack's response_url host open between replies.
         self._session = session
 
@@ -109,13 +122,15 @@ class ResponseUrlOutlet:
             body["response_type"] = "ephemeral"
         webhook = AsyncWebhookClient(
             self._url,
-            timeout=TIMEOUT,
+            timeout=int(self._timeout) or 1,  # used only for a session of its own
             session=self._session,
             retry_handlers=self._handlers,
             logger=self._logger,
         )
         try:
-            response = await webhook.send_dict(body)
+            response = await bounded(webhook.send_dict(body), self._timeout)
+        except TimeoutError as exc:
+            raise SlackTimeout("response_url", self._timeout) from exc
         except SLACK_FAILURES as exc:
             raise platform_error(exc, "response_url") from exc
         if response.status_code != 200:
@@ -126,25 +141,36 @@ class DmOutlet:
     """Messages in the user's DM with the bot (the App Home messages tab)."""
 
     def __init__(
-        self, client: AsyncWebClient, channel: str, *, message_ts: str | None = None
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        *,
+        message_ts: str | None = None,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._client = client
         # A DM channel id (D…), or the user id, which Slack takes as "the app's DM with them".
         self._channel = channel
         self._message_ts = message_ts
+        self._timeout = timeout
 
     async def send(self, message: Message, *, replace: bool = False) -> None:
+        updating = replace and self._message_ts is not None
+        what = "chat.update" if updating else "chat.postMessage"
         try:
-            if replace and self._message_ts:
-                await self._client.chat_update(
+            if updating:
+                call = self._client.chat_update(
                     channel=self._channel,
-                    ts=self._message_ts,
+                    ts=str(self._message_ts),
                     text=message["text"],
                     blocks=message["blocks"],
                 )
             else:
-                await self._client.chat_postMessage(
+                call = self._client.chat_postMessage(
                     channel=self._channel, text=message["text"], blocks=message["blocks"]
                 )
+            await bounded(call, self._timeout)
+        except TimeoutError as exc:
+            raise SlackTimeout(what, self._timeout) from exc
         except SLACK_FAILURES as exc:
-            raise platform_error(exc, "chat.update" if replace else "chat.postMessage") from exc
+            raise platform_error(exc, what) from exc

@@ -21,12 +21,21 @@ from adapters.slack.modal import (
     interview_modal,
     submitted,
 )
-from adapters.slack.outbound import SLACK_FAILURES, DmOutlet, Outlet, platform_error
+from adapters.slack.outbound import (
+    SLACK_FAILURES,
+    TIMEOUT,
+    DmOutlet,
+    Outlet,
+    SlackTimeout,
+    bounded,
+    platform_error,
+)
 from adapters.slack.reminders import SlackPlaces
 from bot.engine import Engine
 from bot.errors import PlatformError
 from bot.events import Text
 from bot.flow import INTERVIEW_STEP
+from bot.logs import failure
 from bot.reminders.commands import STEPS
 from bot.reminders.model import OUTCOMES
 from bot.replies import Kind, Reply
@@ -84,11 +93,17 @@ class ReminderListeners:
         ephemeral: EphemeralOutlet,
         publish_home: PublishHome,
         places: SlackPlaces | None = None,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._engine = engine
         self._ephemeral = ephemeral
         self._publish_home = publish_home
         self._places = places
+        # The longest any one call to Slack may take.
+        self._timeout = timeout
+
+    def _dm(self, client: AsyncWebClient, channel: str) -> DmOutlet:
+        return DmOutlet(client, channel, timeout=self._timeout)
 
     def handles(self, pressed: str, origin: Origin) -> bool:
         """Whether a press is ours: a reminder button, the form button, or "Set interview
@@ -125,9 +140,9 @@ class ReminderListeners:
     def _answer_outlet(self, origin: Origin, inbound: Inbound, client: AsyncWebClient) -> Outlet:
         """Where the presser alone sees the answer."""
         if origin.place is Place.HOME:
-            return DmOutlet(client, inbound.key.user)
+            return self._dm(client, inbound.key.user)
         if origin.place is Place.DM and origin.channel:
-            return DmOutlet(client, origin.channel)
+            return self._dm(client, origin.channel)
         return self._ephemeral(origin.response_url)
 
     async def _reminder_press(
@@ -145,7 +160,7 @@ class ReminderListeners:
             )
         except Exception as exc:
             log.error("slack reminder press failed: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("slack reminder press failed: %s", failure(exc))
             await _show(outlet, notice(FAILED))
             return
         if not replies:
@@ -167,7 +182,9 @@ class ReminderListeners:
                     block_id,
                     _settled_label(str(action.get("value"))),
                 )
-                await _update(client, origin.channel, origin.message_ts, posted, blocks)
+                await _update(
+                    client, origin.channel, origin.message_ts, posted, blocks, self._timeout
+                )
             await _show(outlet, message(replies))
             return
         # An ephemeral message (a confirmation, a `reminders` list): replace it with the
@@ -193,7 +210,10 @@ class ReminderListeners:
         try:
             if not trigger:
                 raise PlatformError("views.open failed: no trigger_id in the payload")
-            await client.views_open(trigger_id=str(trigger), view=interview_modal(conversation_id))
+            opening = client.views_open(
+                trigger_id=str(trigger), view=interview_modal(conversation_id)
+            )
+            await bounded(opening, self._timeout)
         except SLACK_FAILURES as exc:
             log.warning("slack: %s", platform_error(exc, "views.open"))
             await _show(outlet, notice(FORM_FAILED))
@@ -223,7 +243,7 @@ class ReminderListeners:
             replies = await self._engine.handle(key, Text(given.value, interview=conversation_id))
         except Exception as exc:
             log.error("slack interview form failed: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("slack interview form failed: %s", failure(exc))
             await ack(response_action="errors", errors={given.block_id: error_line(FAILED)})
             return
         if not accepted(replies):
@@ -231,7 +251,7 @@ class ReminderListeners:
             await ack(response_action="errors", errors={given.block_id: error_line(reason)})
             return
         await ack()
-        await _show(DmOutlet(client, user), message(replies))
+        await _show(self._dm(client, user), message(replies))
 
     # --- profile changes --------------------------------------------------------------------
 
@@ -250,6 +270,8 @@ async def _show(outlet: Outlet, shown: Message, *, replace: bool = False) -> Non
             return
         except PlatformError as exc:
             log.warning("slack: %s", exc)
+            if isinstance(exc, SlackTimeout):
+                return  # asking again would only keep the user waiting longer
 
 
 async def _update(
@@ -258,10 +280,10 @@ async def _update(
     ts: str,
     posted: dict[str, Any],
     blocks: list[Block],
+    limit: float,
 ) -> None:
     try:
-        await client.chat_update(
-            channel=channel, ts=ts, text=str(posted.get("text") or ""), blocks=blocks
-        )
+        text = str(posted.get("text") or "")
+        await bounded(client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks), limit)
     except SLACK_FAILURES as exc:
         log.warning("slack: %s", platform_error(exc, "chat.update"))

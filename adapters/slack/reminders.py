@@ -14,7 +14,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import message
-from adapters.slack.outbound import SLACK_FAILURES, error_code, quiet_logger
+from adapters.slack.logs import quiet_logger
+from adapters.slack.outbound import SLACK_FAILURES, TIMEOUT, bounded, error_code
+from bot.logs import failure
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -168,9 +170,11 @@ class SlackDelivery:
         shown = message([item.message])
         try:
             # No link_names: typed @here or @channel stays text; the blocks are escaped.
-            await self._client.chat_postMessage(
+            post = self._client.chat_postMessage(
                 channel=target, text=shown["text"], blocks=shown["blocks"], unfurl_links=False
             )
+            # The client's own timeout holds only for sessions it makes itself.
+            await bounded(post, self._client.timeout)
         except SLACK_FAILURES as exc:
             result = classify(exc, to_dm=channel is None)
             if isinstance(result, RetryLater) and result.after is not None:
@@ -181,7 +185,7 @@ class SlackDelivery:
             return result
         except Exception as exc:  # a delivery answers, never raises
             log.warning("slack reminder post failed: %s", type(exc).__name__)
-            log.debug("details", exc_info=True)
+            log.debug("slack reminder post failed: %s", failure(exc))
             return RetryLater(f"unexpected failure ({type(exc).__name__})")
         return Delivered()
 
@@ -205,7 +209,8 @@ CHANNEL_SCOPES: Final = "channels:read, groups:read"
 
 class SlackPlaces:
     """Users' timezones from their Slack profiles (users.info, cached for `ttl` seconds and
-    dropped when the profile changes), and whether the app may post in a channel."""
+    dropped when the profile changes), and whether the app may post in a channel; each asks
+    Slack for at most `timeout` seconds."""
 
     def __init__(
         self,
@@ -213,9 +218,11 @@ class SlackPlaces:
         *,
         ttl: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._client = client
         self._ttl = ttl
+        self._timeout = timeout
         self._clock = clock
         self._zones: dict[UserKey, tuple[float, str | None]] = {}
 
@@ -226,7 +233,7 @@ class SlackPlaces:
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            response = await self._client.users_info(user=key.user)
+            response = await bounded(self._client.users_info(user=key.user), self._timeout)
         except SLACK_FAILURES as exc:
             log.warning("slack users.info failed: %s", error_code(exc))
             return None  # not cached: the next reminder asks again
@@ -244,7 +251,8 @@ class SlackPlaces:
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
         """None if the app is in `channel` and may post there; else what to do about it."""
         try:
-            response = await self._client.conversations_info(channel=channel)
+            call = self._client.conversations_info(channel=channel)
+            response = await bounded(call, self._timeout)
         except SlackApiError as exc:
             return _channel_problem(exc)
         except SLACK_FAILURES as exc:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.guard import BadBody, Refusals, read_body, signature_problem
 from adapters.slack.outbound import error_code
 from bot.errors import SettingsError
 from bot.settings import Settings
@@ -20,23 +27,87 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH: Final = "/slack/events"
 HEALTH_PATH: Final = "/healthz"
+# The longest /healthz waits for the database before it answers 503.
+HEALTH_LIMIT: Final = 2.0
+HEALTH_SLOW: Final = "the database did not answer in time"
+
+# `None` when the database answers, else a short reason (the store's `health`).
+Health = Callable[[], Awaitable[str | None]]
 
 
-def build_web_app(app: AsyncApp) -> web.Application:
-    """HTTP mode: `POST /slack/events` (commands, interactivity and events; bolt checks the
-    signature and answers 401 to a bad or stale one) and `GET /healthz`."""
+def _bad_request(reason: str) -> web.Response:
+    log.warning("slack: refused a signed request: %s", reason)
+    return web.Response(status=400, text=f"Bad request: {reason}.")
+
+
+def build_web_app(
+    app: AsyncApp,
+    *,
+    signing_secret: str | None = None,
+    health: Health | None = None,
+    health_limit: float = HEALTH_LIMIT,
+) -> web.Application:
+    """HTTP mode: `POST /slack/events` (commands, interactivity and events) and `GET /healthz`.
+
+    Every request's signature is checked on its raw bytes before anything reads them: a bad or
+    stale one gets 401. A signed body that is not Slack's (not UTF-8, broken JSON) gets 400;
+    only then does bolt see it. `signing_secret` defaults to the one the bolt app checks with.
+    `/healthz` answers 200 `{"status": "ok"}`, or 503 with a reason when `health` says the
+    database is unwell or does not answer within `health_limit` seconds."""
+    # bolt checks again with the same secret: the two can never disagree.
+    secret = app._signing_secret if signing_secret is None else signing_secret
+    refusals = Refusals()
 
     async def events(request: web.Request) -> web.Response:
-        response = await app.async_dispatch(await to_bolt_request(request))
+        raw = await request.read()
+        refused = signature_problem(secret, request.headers, raw, now=time.time())
+        if refused is not None:
+            refusals.note(refused)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=read_body(raw, request.content_type),
+                query=request.query_string,
+                headers=request.headers,  # type: ignore[arg-type]
+            )
+        except BadBody as exc:
+            return _bad_request(str(exc))
+        except (ValueError, TypeError, AttributeError, LookupError, RecursionError) as exc:
+            # bolt reads the team, user and so on as it builds the request: wrong types fail.
+            return _bad_request(f"its fields are not as Slack sends them ({type(exc).__name__})")
+        response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
+    unwell: list[str | None] = [None]  # the last reason given, to log changes only
+
     async def healthz(_request: web.Request) -> web.Response:
-        return web.Response(text="ok")
+        reason = await _database_problem(health, health_limit)
+        if reason != unwell[0]:
+            if reason is None:
+                log.info("slack: /healthz: the database answers again")
+            else:
+                log.warning("slack: /healthz: %s", reason)
+            unwell[0] = reason
+        if reason is None:
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "unavailable", "reason": reason}, status=503)
 
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, healthz)
     return web_app
+
+
+async def _database_problem(health: Health | None, limit: float) -> str | None:
+    if health is None:
+        return None
+    try:
+        async with asyncio.timeout(limit):
+            return await health()
+    except TimeoutError:
+        return HEALTH_SLOW
+    except Exception as exc:  # a health check answers; it never fails the request
+        return f"the database check failed ({type(exc).__name__})"
 
 
 async def run_socket_mode(settings: Settings, app: AsyncApp) -> None:
@@ -57,17 +128,35 @@ async def run_socket_mode(settings: Settings, app: AsyncApp) -> None:
         await handler.close_async()  # type: ignore[no-untyped-call]
 
 
-async def run_http(settings: Settings, app: AsyncApp) -> None:
-    runner = web.AppRunner(build_web_app(app), access_log=None, shutdown_timeout=5)
+# Failures to listen that are about the address, not the port.
+_HOST_ERRORS: Final = {errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
+
+
+def listen_problem(exc: OSError, host: str, port: int) -> str:
+    """Why HTTP mode cannot listen, naming the setting to change."""
+    where = f"{host}:{port}"
+    if isinstance(exc, socket.gaierror):
+        return f"SLACK_HOST: cannot listen on {where}: no such host or address ({exc.strerror})"
+    # The message of an error from bind() repeats the address; the code's text is enough.
+    why = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+    if exc.errno in _HOST_ERRORS:
+        return f"SLACK_HOST: cannot listen on {where}: not an address of this machine ({why})"
+    if exc.errno == errno.EADDRINUSE:
+        return f"SLACK_PORT: cannot listen on {where}: the port is in use ({why})"
+    if exc.errno == errno.EACCES:
+        return f"SLACK_PORT: cannot listen on {where}: not allowed to use this port ({why})"
+    return f"SLACK_HOST, SLACK_PORT: cannot listen on {where} ({why})"
+
+
+async def run_http(settings: Settings, app: AsyncApp, *, health: Health | None = None) -> None:
+    runner = web.AppRunner(build_web_app(app, health=health), access_log=None, shutdown_timeout=5)
     await runner.setup()
     try:
         try:
             await web.TCPSite(runner, settings.slack_host, settings.slack_port).start()
         except OSError as exc:
-            where = f"{settings.slack_host}:{settings.slack_port}"
-            raise SettingsError(
-                [f"SLACK_PORT: cannot listen on {where} ({exc.strerror})"]
-            ) from None
+            problem = listen_problem(exc, settings.slack_host, settings.slack_port)
+            raise SettingsError([problem]) from None
         log.info(
             "slack: HTTP mode on http://%s:%s%s",
             settings.slack_host,

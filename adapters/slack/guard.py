@@ -1,0 +1,100 @@
+"""What HTTP mode checks on a raw request before bolt reads it: Slack's signature over the exact
+bytes first, then that the body is UTF-8 and its JSON parses. Nothing here looks at, keeps or
+logs what a body says."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Final
+from urllib.parse import parse_qsl
+
+log = logging.getLogger(__name__)
+
+# Slack's rule: a request signed more than five minutes before (or after) now is a replay.
+MAX_SKEW: Final = 300
+# How often a warning about refused signatures may be written: anyone can send them.
+REFUSALS_EVERY: Final = 60.0
+
+
+class BadBody(ValueError):
+    """A correctly signed body that is not what Slack sends; the text says why, briefly."""
+
+
+def signature_problem(
+    secret: str, headers: Mapping[str, str], body: bytes, *, now: float
+) -> str | None:
+    """None when `body` carries a v0 signature made with `secret` at a timestamp within five
+    minutes of `now`; otherwise why not, in a few words."""
+    if not secret:
+        return "no signing secret is set"
+    stamp = headers.get("X-Slack-Request-Timestamp") or ""
+    if not (stamp.isascii() and stamp.isdigit()):
+        return "the timestamp is missing or not a number"
+    if abs(now - int(stamp)) > MAX_SKEW:
+        return "the timestamp is more than five minutes off"
+    base = b"v0:" + stamp.encode() + b":" + body
+    expected = b"v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest().encode()
+    given = (headers.get("X-Slack-Signature") or "").encode("utf-8", "replace")
+    if not hmac.compare_digest(expected, given):
+        return "the signature does not match"
+    return None
+
+
+def _json_object(text: str, what: str) -> None:
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadBody(f"{what} is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise BadBody(f"{what} is not a JSON object")
+
+
+def read_body(body: bytes, content_type: str) -> str:
+    """The body as text for bolt, once it is known that bolt can parse it: by bolt's own rules,
+    a JSON body, or a form whose `payload` field holds JSON, must hold a JSON object. Raises
+    BadBody otherwise."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadBody("the body is not UTF-8") from None
+    if not text:
+        return text
+    if content_type == "application/json" or text.startswith("{"):
+        _json_object(text, "the body")
+    elif "payload" in text:
+        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        if payload is not None:
+            _json_object(payload, "the payload field")
+    return text
+
+
+class Refusals:
+    """Counts requests refused for their signature, and says so in one WARNING line at most
+    every `every` seconds, never with what they held."""
+
+    def __init__(
+        self, *, every: float = REFUSALS_EVERY, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._every = every
+        self._clock = clock
+        self._count = 0
+        self._last: float | None = None
+
+    def note(self, why: str) -> None:
+        self._count += 1
+        now = self._clock()
+        if self._last is not None and now - self._last < self._every:
+            return
+        log.warning(
+            "slack: refused %d request(s) since the last note, the latest because %s "
+            "(if Slack's own requests are refused, check SLACK_SIGNING_SECRET)",
+            self._count,
+            why,
+        )
+        self._count = 0
+        self._last = now
