@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot import logs
 from bot.errors import SettingsError
 from bot.settings import Settings, load_settings
 
@@ -56,19 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"takeorpass: {problem}", file=sys.stderr)
         return 1
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Alembic announces every migration step at INFO; that is noise in a chat bot's log.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    platforms = (args.command,) if args.command else settings.platforms
+    # In the console the terminal is the conversation: routine log lines stay out of it.
+    logs.configure(settings.log_level, quiet=platforms == ("console",))
     if args.command == "check":
         return _check(settings)
-    platforms = (args.command,) if args.command else settings.platforms
-    if platforms == ("console",) and settings.log_level != "DEBUG":
-        # The terminal is the conversation: keep routine log lines out of it.
-        logging.getLogger().setLevel(logging.WARNING)
     try:
         return asyncio.run(_run(settings, platforms))
     except (KeyboardInterrupt, asyncio.CancelledError):

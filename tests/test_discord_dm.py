@@ -180,7 +180,8 @@ async def test_back_closes_the_question_and_asks_the_previous_one(bot: Harness) 
 
 async def test_user_text_cannot_ping_and_every_message_allows_no_mentions(bot: Harness) -> None:
     [q1] = await bot.dm("start @everyone <@&1210000000000000001> — <@1400000000000000001>")
-    assert "Got it: @everyone <@&1210000000000000001>" in q1["content"]  # shown, pings nobody
+    # Shown as typed, as plain text: neither a mention nor a ping.
+    assert "Got it: @\u200beveryone <\u200b@&1210000000000000001>" in q1["content"]
     _, [q2] = await bot.press(q1, "maybe")
     await bot.press(q1, "maybe", expect=0)  # a stale press: an ephemeral answer
     await bot.press(q2, "why", expect=0)

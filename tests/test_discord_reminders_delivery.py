@@ -176,7 +176,7 @@ async def test_a_channel_reminder_pings_nobody_whatever_its_text_says(bot: Bot) 
     [post] = bot.harness.visible(CHANNEL_ID)
     assert bot.fake.pings(post) == set()
     assert "@\u200beveryone" in post["content"] and "@\u200bhere" in post["content"]
-    assert "<@&123> <@456>" in post["content"]  # shown as written, pinging nobody
+    assert "<\u200b@&123> <\u200b@456>" in post["content"]  # shown as written, as plain text
     # The same words with Discord's default (no allowed_mentions) would have pinged.
     assert rules.pings(f"{text}", None, in_guild=True) == {
         "everyone",

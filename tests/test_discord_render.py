@@ -14,6 +14,7 @@ from adapters.discord.outbound import (
     PressOutcome,
     Style,
     closed,
+    escape,
     press_outcome,
     render,
 )
@@ -55,6 +56,37 @@ def test_a_question_shows_progress_then_notice_then_prompt() -> None:
 def test_user_text_is_escaped_so_it_cannot_format_the_message() -> None:
     [message] = render(_question(notice="Got it: *Acme* — Data_Analyst `x`."))
     assert r"*Got it: \*Acme\* — Data\_Analyst \`x\`.*" in message.content
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("<t:0:R>", "<\u200bt:0:R>"),
+        ("<@&123> <@456> <@!789>", "<\u200b@&123> <\u200b@456> <\u200b@!789>"),
+        ("</takeorpass start:1>", "<\u200b/takeorpass start:1>"),
+        ("@everyone and @here", "@\u200beveryone and @\u200bhere"),
+        (
+            "[a](https://x.io) [b](https://y.io)",
+            "\\[a]\u200b(https://x.io) [b]\u200b(https://y.io)",
+        ),
+        ("||secret||", "\\|\\|secret\\|\\|"),
+        ("Acme\n# Big\n## Bigger\n-# small\n> quoted\n>>> all", None),
+    ],
+    ids=["timestamp", "mentions", "command", "mass", "masked-links", "spoiler", "line-starts"],
+)
+def test_escape_leaves_no_discord_markup_in_user_text(typed: str, shown: str | None) -> None:
+    escaped = escape(typed)
+    if shown is not None:
+        assert escaped == shown
+    for line in escaped.splitlines()[1:]:
+        assert line.startswith("\\"), line  # a heading, subtext or quote, shown as typed
+
+
+def test_escape_keeps_a_bare_channel_id_as_a_channel_link() -> None:
+    # The bot names channels this way on purpose ("in <#123>"): a link that notifies nobody.
+    assert escape("Reminders will go to <#1300000000000000001>.") == (
+        "Reminders will go to <#1300000000000000001>."
+    )
 
 
 def test_the_verdict_starts_with_the_verdict_and_the_note_is_a_code_block() -> None:

@@ -95,9 +95,10 @@ async def test_running_loop_delivers_a_due_reminder_within_two_seconds(world):
         await asyncio.wait_for(world.delivery.arrived.wait(), timeout=2)
         assert time.perf_counter() - began < 2
         assert world.delivery.texts == ["Reminder: stretch"]
-        # The post is recorded as sent by the same pass, once its write is committed.
+        # The post is recorded as sent by the same pass, once its write is committed (the
+        # database offers no event for that, so it is polled).
         async with asyncio.timeout(2):
-            while [s for s, _, _ in await _statuses(world.sql)] != ["sent"]:
+            while [s for s, _, _ in await _statuses(world.sql)] != ["sent"]:  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
     finally:
         task.cancel()

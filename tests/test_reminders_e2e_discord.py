@@ -300,7 +300,11 @@ async def test_a_reminder_full_of_mentions_pings_no_one_in_a_channel_and_only_it
     await bot.harness.dm(f"remind in 90 seconds {MENTIONS}")
     await bot.harness.dm(f"remind in 90 seconds {MENTIONS} <@{USER_ID}>")
     due = T0 + timedelta(seconds=90)
-    shown = "Reminder: @\u200beveryone <!channel> <!here> <@U1> <@&123> <@1400000000000000002>"
+    # Shown as written, as plain text (a zero-width space after each "<"): no mention renders.
+    shown = (
+        "Reminder: @\u200beveryone <\u200b!channel> <\u200b!here> <\u200b@U1> <\u200b@&123> "
+        "<\u200b@1400000000000000002>"
+    )
 
     assert await bot.tick(due - SECOND) == []
     assert len(await bot.tick(due)) == 3
@@ -310,8 +314,11 @@ async def test_a_reminder_full_of_mentions_pings_no_one_in_a_channel_and_only_it
     assert channel_post["content"] == shown
     assert in_channel.json["allowed_mentions"] == {"parse": []}
     assert bot.fake.pings(channel_post) == set()
-    # Discord's default (no allowed_mentions) would have pinged the role and the member.
-    assert rules.pings(channel_post["content"], None, in_guild=True) == {
+    # Both guards hold on their own: as text, it would ping nobody even with Discord's
+    # default allowed_mentions; the words as typed would have pinged the role and the member.
+    assert rules.pings(channel_post["content"], None, in_guild=True) == set()
+    assert rules.pings(MENTIONS, None, in_guild=True) == {
+        "everyone",
         "role:123",
         "user:1400000000000000002",
     }
@@ -321,9 +328,10 @@ async def test_a_reminder_full_of_mentions_pings_no_one_in_a_channel_and_only_it
         {"parse": [], "users": [int(USER_ID)]}
     ] * 2
     by_content = {post["content"]: post for post in map(bot.posted, in_dm)}
-    same, naming_owner = by_content[shown], by_content[f"{shown} <@{USER_ID}>"]
+    same, naming_owner = by_content[shown], by_content[f"{shown} <\u200b@{USER_ID}>"]
     assert bot.fake.pings(same) == set()
-    assert bot.fake.pings(naming_owner) == {f"user:{USER_ID}"}
+    # Even the owner's own mention is only text; the DM itself notifies its owner.
+    assert bot.fake.pings(naming_owner) == set()
 
 
 # --- 5. cancel and snooze ---------------------------------------------------------------------

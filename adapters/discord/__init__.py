@@ -1,7 +1,7 @@
 """The Discord adapter: the questionnaire as a DM conversation, `/takeorpass` in servers,
-buttons that survive restarts, and reminders. `takeorpass` builds the client with
-`build_client`, gives the reminder scheduler `DiscordDelivery(client)` and the reminder service
-`DiscordPlaces(client)`, and runs it with `run_discord(settings, engine, client=client)`."""
+buttons that survive restarts, and reminders. `takeorpass` builds a `DiscordRunner`, gives the
+reminder scheduler its `delivery` and the reminder service its `places`, and runs it: the
+runner starts a fresh client whenever one fails (`adapters.supervise`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from adapters.discord.client import TakeOrPassClient, minimal_intents
-from adapters.discord.reminders import DiscordDelivery, DiscordPlaces
+from adapters.discord.reminders import DiscordDelivery, DiscordPlaces, DmChannels
 from bot.engine import Engine
 from bot.errors import SettingsError
 from bot.settings import DISCORD_API_DEFAULT, Settings
@@ -19,6 +19,7 @@ from bot.settings import DISCORD_API_DEFAULT, Settings
 __all__ = [
     "DiscordDelivery",
     "DiscordPlaces",
+    "DiscordRunner",
     "TakeOrPassClient",
     "build_client",
     "minimal_intents",
@@ -40,11 +41,15 @@ def point_discord_at(api_url: str | None, gateway_url: str | None) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-def build_client(settings: Settings, engine: Engine) -> TakeOrPassClient:
+def build_client(
+    settings: Settings, engine: Engine, *, dm_channels: DmChannels | None = None
+) -> TakeOrPassClient:
     """The client for these settings, not yet connected: reminders' delivery and places are
     built on it before `run_discord` runs it."""
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    return TakeOrPassClient(engine=engine, guild_ids=settings.discord_guild_ids)
+    return TakeOrPassClient(
+        engine=engine, guild_ids=settings.discord_guild_ids, dm_channels=dm_channels
+    )
 
 
 async def run_discord(
@@ -76,3 +81,28 @@ async def run_discord(
         else:
             problem = f"DISCORD_API_URL: could not reach {settings.discord_api_url} ({reason})"
         raise SettingsError([problem]) from None
+
+
+class DiscordRunner:
+    """Discord for the whole process: `run_client()` runs one client until it stops, and a
+    fresh one on each later call (a closed discord.py client cannot start again), for the
+    supervisor (`adapters.supervise`) to restart. `delivery` and `places` always act through
+    the current client, so reminders carry on across restarts."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self._settings = settings
+        self._engine = engine
+        # Users' DM channels outlive a client: a reminder after a restart still costs one call.
+        self._dms = DmChannels()
+        self.client = build_client(settings, engine, dm_channels=self._dms)
+        self._started = False
+        self.delivery = DiscordDelivery(lambda: self.client)
+        self.places = DiscordPlaces(lambda: self.client)
+
+    async def run_client(self) -> None:
+        """Run the current client, or a fresh one if it already ran, until it stops; a refused
+        token or an unreachable API raises SettingsError (run_discord)."""
+        if self._started:
+            self.client = build_client(self._settings, self._engine, dm_channels=self._dms)
+        self._started = True
+        await run_discord(self._settings, self._engine, client=self.client)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -27,6 +28,7 @@ from adapters.discord.outbound import (
     press_outcome,
     render_all,
 )
+from adapters.discord.parsers import guard_parsers
 from adapters.discord.quiet import NO_VOICE_WARNINGS
 from adapters.discord.reminders import DmChannels
 from adapters.discord.sending import (
@@ -89,6 +91,7 @@ class TakeOrPassClient(discord.Client):
         guild_ids: Sequence[int] = (),
         defer_after: float = DEFER_AFTER,
         guild_ready_timeout: float = 2.0,
+        dm_channels: DmChannels | None = None,
     ) -> None:
         # Before super().__init__, which is where discord.py logs those warnings. addFilter
         # ignores a filter it already has, so building a second client adds nothing.
@@ -100,11 +103,14 @@ class TakeOrPassClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
             max_messages=None,  # the adapter never looks a message up in the cache
         )
+        # An event discord.py cannot parse is dropped, not allowed to end the client.
+        guard_parsers(self._connection.parsers)
         self.engine = engine
         self.guild_ids = tuple(guild_ids)
         self.defer_after = defer_after
-        # Users' DM channels as seen, for reminders (adapters.discord.reminders).
-        self.dm_channels = DmChannels()
+        # Users' DM channels as seen, for reminders (adapters.discord.reminders); kept across
+        # restarts when the supervisor hands the next client the same one.
+        self.dm_channels = dm_channels if dm_channels is not None else DmChannels()
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(TakeOrPassCommands(self))
         self.tree.error(self._command_failed)
@@ -143,6 +149,12 @@ class TakeOrPassClient(discord.Client):
             len(self.guilds),
         )
 
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py's own logs the exception's message, which can quote the event's payload.
+        failure = sys.exc_info()[1]
+        if failure is not None:
+            log_failure(f"discord: {event_method}", failure)
+
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None and interaction.channel_id is not None:
             self.dm_channels.remember(interaction.user.id, interaction.channel_id)
@@ -155,6 +167,7 @@ class TakeOrPassClient(discord.Client):
             or message.author.bot
             or message.author.system
             or message.type not in _USER_MESSAGES
+            or not message.content.strip()  # an image or a sticker alone: nothing to read
         ):
             return
         self.dm_channels.remember(message.author.id, message.channel.id)

@@ -42,6 +42,9 @@ NOT_DELIVERED: Final = (
 
 
 _MASS_MENTION = re.compile(r"@(everyone|here)")
+# "<" opening Discord markup (<t:0:R>, <@id>, <@&id>, </cmd:id>, <:emoji:id>), but not a bare
+# channel id <#123>.
+_MARKUP_OPEN = re.compile(r"<(?!#\d+>)")
 
 
 class Style(enum.StrEnum):
@@ -84,13 +87,18 @@ class PressOutcome(enum.Enum):
 
 
 def escape(text: str) -> str:
-    """Escape Discord markdown in text that may hold what the user typed.
+    """Text that may hold what a user typed, shown as typed: no markdown (bold, strike-through,
+    code, spoilers, headings, quotes, masked links) and no `<…>` markup (timestamps, user, role
+    and command mentions), with `@everyone`/`@here` broken by a zero-width space.
 
-    Mentions are left as typed: every message goes out with `AllowedMentions.none()` (set
-    on the client and passed on each call), so `@everyone` or `<@id>` can ping nobody; a
-    reminder in a DM may ping only its owner, and its @everyone/@here are broken as well
-    (`without_mass_mentions`)."""
-    return escape_markdown(text)
+    Only a bare channel id, `<#123>`, stays: the bot names channels that way on purpose, and
+    a channel link notifies nobody. Nothing could ping anyway: every message goes out with
+    `AllowedMentions.none()`, or, for a reminder in a DM, allowing only its owner."""
+    escaped = escape_markdown(text)
+    # escape_markdown escapes only the first "[" of a line; breaking "](" ends every link.
+    escaped = escaped.replace("](", "]\u200b(")
+    escaped = _MARKUP_OPEN.sub("<\u200b", escaped)
+    return without_mass_mentions(escaped)
 
 
 def _code_block(lines: Iterable[str]) -> str:

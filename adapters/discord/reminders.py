@@ -16,6 +16,7 @@ import discord
 
 from adapters.discord.components import to_view
 from adapters.discord.outbound import render, without_mass_mentions
+from adapters.discord.sending import log_failure
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -153,18 +154,37 @@ def result_of_error(exc: discord.HTTPException, *, dm: bool) -> DeliveryResult:
     return Undeliverable(f"Discord refused the post (error {exc.code or exc.status})")
 
 
+# A client, or where to find the current one: a restarted platform runs a fresh client.
+ClientSource = discord.Client | Callable[[], discord.Client]
+
+
+def _current(client: ClientSource) -> Callable[[], discord.Client]:
+    if isinstance(client, discord.Client):
+        return lambda: client
+    return client
+
+
 class DiscordDelivery:
     """Posts reminders through discord.py's HTTP client: to the owner's DM (pinging only them)
     or to a channel (pinging nobody), with the delivery key as nonce so that Discord itself
     refuses a repeat, paced under the global rate limit. Never raises."""
 
     def __init__(
-        self, client: discord.Client, *, per_second: float = 45.0, ready_timeout: float = 30.0
+        self, client: ClientSource, *, per_second: float = 45.0, ready_timeout: float = 30.0
     ) -> None:
-        self._client = client
+        self._current = _current(client)
         self._pace = Pace(per_second)
         self._ready_timeout = ready_timeout
-        self._dms = client.dm_channels if isinstance(client, KnowsDms) else DmChannels()
+        self._own_dms = DmChannels()
+
+    @property
+    def _client(self) -> discord.Client:
+        return self._current()
+
+    @property
+    def _dms(self) -> DmChannels:
+        client = self._client
+        return client.dm_channels if isinstance(client, KnowsDms) else self._own_dms
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         try:
@@ -179,7 +199,7 @@ class DiscordDelivery:
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             return RetryLater(f"could not reach Discord ({type(exc).__name__})")
         except Exception as exc:  # a delivery answers, never raises
-            log.exception("discord: reminder delivery failed")
+            log_failure("discord: a reminder delivery", exc)
             return RetryLater(f"delivery failed ({type(exc).__name__})")
 
     async def _deliver(self, item: Outgoing) -> DeliveryResult:
@@ -243,8 +263,12 @@ class DiscordPlaces:
     """What Discord tells the reminder service: no user timezones (Discord has none; users set
     `timezone`), and whether the bot can post in a channel."""
 
-    def __init__(self, client: discord.Client) -> None:
-        self._client = client
+    def __init__(self, client: ClientSource) -> None:
+        self._current = _current(client)
+
+    @property
+    def _client(self) -> discord.Client:
+        return self._current()
 
     async def user_timezone(self, key: UserKey) -> str | None:
         return None

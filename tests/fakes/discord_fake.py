@@ -1146,6 +1146,22 @@ class FakeDiscord:
             raise RuntimeError("no client is connected to the fake gateway")
         await self._send(self._ws, {"op": op, "d": d})
 
+    async def dispatch_malformed(self, event: str, data: Any, *, timeout: float = 5.0) -> int:
+        """Push a dispatch exactly as given, malformed or not: the fake neither checks it nor
+        remembers what it names (Discord has sent events that break a library's parser)."""
+        await self.wait_until_connected(timeout)
+        return await self._send_dispatch(event, data)
+
+    async def close_gateway(self, code: int, *, timeout: float = 5.0) -> None:
+        """Close the client's gateway connection with `code`, as Discord does: 4000-4003 and
+        4005-4009 let it resume; 4004 and 4010-4014 end the session for good."""
+        await self.wait_until_connected(timeout)
+        ws = self._ws
+        assert ws is not None
+        self._ws = None
+        self._ready.clear()
+        await ws.close(code=code, message=b"closed by the fake")
+
 
 @contextlib.asynccontextmanager
 async def running(
