@@ -160,3 +160,13 @@ async def test_the_console_answers_a_storage_failure_with_one_line(engine, db_ur
         conn.execute("DROP TABLE sessions")
     await console.send(Text("hi"))
     assert out.getvalue().strip() == FAILED
+
+
+def test_conversation_ids_are_ten_characters_of_the_alphabet_and_do_not_repeat():
+    from bot.engine import _ID_ALPHABET, new_conversation_id
+
+    ids = [new_conversation_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 10 and set(i) <= set(_ID_ALPHABET) for i in ids)
+    # Every character turns up: the byte-to-character table covers the whole alphabet.
+    assert set("".join(ids)) == set(_ID_ALPHABET)

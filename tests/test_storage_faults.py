@@ -21,7 +21,7 @@ from conftest import run_takeorpass
 from bot.errors import StaleWrite, StorageError
 from bot.state import Session, UserKey
 from bot.storage.sql import SqlStore
-from bot.storage.worker import BUSY, GONE
+from bot.storage.worker import BUSY, GONE, WATCH_EVERY
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("slack", "T1", "U_BOB")
@@ -142,10 +142,11 @@ async def test_database_files_deleted_while_running_are_reported_not_written_to(
         await store.save(ALICE, Session(), expected_version=0)
         for suffix in deleted:
             os.unlink(f"{path}{suffix}")
-        assert await store.health() == "the database file was deleted or replaced"
+        await asyncio.sleep(WATCH_EVERY * 3)  # the writer thread looks this often
         with pytest.raises(StorageError) as caught:
             await store.save(BOB, Session(), expected_version=0)
         assert str(caught.value) == GONE
+        assert await store.health() == "the database file was deleted or replaced"
     finally:
         await store.close()
 

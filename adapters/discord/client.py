@@ -43,6 +43,7 @@ from adapters.discord.sending import (
     post_quietly,
     reply_once,
 )
+from adapters.runtime import settle_startup_objects
 from bot.engine import Engine
 from bot.errors import PlatformError
 from bot.flow import Event, Text
@@ -120,6 +121,7 @@ class TakeOrPassClient(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton)
         await self.sync_commands()
+        settle_startup_objects()
 
     async def sync_commands(self) -> None:
         """Register `/takeorpass` globally, or at once in the servers of DISCORD_GUILD_IDS.

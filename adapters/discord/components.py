@@ -74,6 +74,27 @@ def to_view(message: OutMessage) -> discord.ui.View | None:
     return view
 
 
+def components(message: OutMessage) -> list[dict[str, Any]]:
+    """The message's buttons as the API's raw component objects (action rows of buttons), for
+    sends that need no view: the press still finds AnswerButton by its custom id."""
+    return [
+        {
+            "type": 1,
+            "components": [
+                {
+                    "type": 2,
+                    "style": _STYLES[spec.style].value,
+                    "label": spec.label,
+                    "custom_id": spec.custom_id,
+                    "disabled": spec.disabled,
+                }
+                for spec in row
+            ],
+        }
+        for row in message.rows
+    ]
+
+
 def rows_of(message: discord.Message | None) -> tuple[tuple[ButtonSpec, ...], ...]:
     """The buttons of a message the bot sent earlier, row by row."""
     rows: list[tuple[ButtonSpec, ...]] = []

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import discord
+from discord.http import handle_message_parameters
 
-from adapters.discord.components import to_view
+from adapters.discord.components import components, to_view
 from adapters.discord.outbound import OutMessage
 from bot.errors import PlatformError, TakeOrPassError
 
@@ -52,18 +53,29 @@ def view_kwargs(message: OutMessage) -> dict[str, Any]:
 
 async def post_all(
     channel: discord.abc.Messageable, messages: Sequence[OutMessage]
-) -> list[discord.Message]:
-    """Send the messages in order; the first refusal stops and raises."""
+) -> list[discord.PartialMessage]:
+    """Send the messages in order; the first refusal stops and raises.
+
+    Buttons go as raw components, not as a discord.py View: a View is built to dispatch presses
+    to its own callbacks, which ours never are (presses find AnswerButton by custom id), and
+    building one, then parsing the sent message back into a full Message, cost about as much
+    CPU as the rest of a DM's turn. Only the new message's id is kept."""
+    target = await channel._get_channel()
+    state = target._state
     sent = []
     for message in messages:
-        try:
-            sent.append(
-                await channel.send(
-                    message.content, allowed_mentions=NO_PINGS, **view_kwargs(message)
-                )
-            )
-        except discord.HTTPException as exc:
-            raise platform_error(exc) from exc
+        with handle_message_parameters(
+            content=message.content,
+            allowed_mentions=NO_PINGS,
+            previous_allowed_mentions=state.allowed_mentions,
+        ) as params:
+            if message.rows and params.payload is not None:  # no files: always a payload
+                params.payload["components"] = components(message)
+            try:
+                data = await state.http.send_message(target.id, params=params)
+            except discord.HTTPException as exc:
+                raise platform_error(exc) from exc
+        sent.append(discord.PartialMessage(channel=target, id=int(data["id"])))
     return sent
 
 

@@ -32,7 +32,7 @@ from bot.storage.connect import (
 )
 from bot.storage.hot import Statements
 from bot.storage.schema import history, occurrences, reminders, seen_events, sessions, users
-from bot.storage.worker import BUSY, FileIdentity, Writer
+from bot.storage.worker import BUSY, Busy, FileIdentity, Writer, try_in_place
 
 __all__ = ["MIGRATIONS", "SCHEMA_HEAD", "SqlStore", "driver_url", "history_entry"]
 
@@ -40,6 +40,9 @@ T = TypeVar("T")
 # Platforms re-deliver within minutes (Slack: 1 and 5 minutes); a day of ids is plenty.
 KEEP_DELIVERIES = timedelta(days=1)
 PRUNE_EVERY = 500
+# Writes made in place between two checkpoints by the writer thread (SQLite's own default
+# checkpoints at about 1,000 pages of log; a turn writes a few).
+CHECKPOINT_EVERY = 250
 
 
 def _key_filter(table: Any) -> Any:
@@ -112,6 +115,7 @@ class SqlStore:
         self._timeout = timeout
         self._hot = Statements(engine.dialect.name)
         self._claims = 0
+        self._in_place = 0
         self._path = path
         self._files = FileIdentity(path) if path is not None else None
         self._writer: Writer | None = None
@@ -133,8 +137,11 @@ class SqlStore:
 
         self._writer = Writer(connect_writer, self._files, timeout=self._timeout)
         self._writer.start()
-        self._conn = self._engine.connect()
+        self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # Never wait for a lock on the loop's thread, and leave checkpoints (which fsync) to
+        # the writer thread.
         self._conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        self._conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
         self._spare = ThreadPoolExecutor(1, thread_name_prefix="sqlite-reader")
 
     def _spare_read(self, fn: Callable[[Connection], T]) -> T:
@@ -171,17 +178,30 @@ class SqlStore:
                 if not (isinstance(orig, sqlite3.OperationalError) and _busy(orig)):
                     raise
             finally:
-                self._conn.rollback()  # end the read so the WAL snapshot is not held
+                if self._conn.in_transaction():  # SQLAlchemy's bookkeeping: autocommit below
+                    self._conn.rollback()
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._spare, self._spare_read, fn)
         except (DBAPIError, self._driver_error) as exc:
             raise self._storage_error(exc) from exc
 
-    async def _write(self, fn: Callable[[Connection], T], *, checkpoint: bool = False) -> T:
+    async def _write(self, fn: Callable[[Connection], T], *, checkpoint: str | None = None) -> T:
         try:
-            if self._writer is not None:
-                return await self._writer.run(fn, checkpoint=checkpoint)
-            return await asyncio.to_thread(self._thread_write, fn)
+            if self._writer is None:
+                return await asyncio.to_thread(self._thread_write, fn)
+            if checkpoint is None and self._conn is not None and self._files is not None:
+                # In place when the lock is free at once: a thread hop there and back cost more
+                # than the write. Otherwise the writer thread waits for it, off the loop.
+                try:
+                    value = try_in_place(self._conn, self._files, fn)
+                except Busy:
+                    pass
+                else:
+                    self._in_place += 1
+                    if self._in_place % CHECKPOINT_EVERY == 0:
+                        self._writer.checkpoint_soon()
+                    return value
+            return await self._writer.run(fn, checkpoint=checkpoint)
         except (DBAPIError, self._driver_error) as exc:
             raise self._storage_error(exc) from exc
 
@@ -330,7 +350,7 @@ class SqlStore:
 
         # The checkpoint moves the log's pages into the file, where secure_delete has zeroed
         # the deleted rows, and empties the log: nothing about the user stays on disk.
-        await self._write(run, checkpoint=True)
+        await self._write(run, checkpoint="TRUNCATE")
 
     async def claim(self, event_id: str) -> None:
         await self._write(lambda conn: self._claim(conn, event_id, datetime.now(UTC)))

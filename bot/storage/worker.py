@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # More calls than this in one transaction would make the first of them wait for the last.
 MAX_BATCH = 64
+# How often the writer thread looks whether the database files were deleted or replaced.
+WATCH_EVERY = 0.1
 BUSY = "the database is busy (another program holds its lock); please try again in a moment"
 GONE = "the database file was deleted or replaced while the bot ran; restart the bot"
 
@@ -41,7 +43,7 @@ class _Job(Generic[T]):
     future: asyncio.Future[T]
     loop: asyncio.AbstractEventLoop
     deadline: float
-    checkpoint: bool
+    checkpoint: str | None
     outcome: tuple[bool, Any] = field(default=(False, None))
 
 
@@ -52,6 +54,9 @@ class FileIdentity:
     def __init__(self, path: str) -> None:
         self._paths = (path, f"{path}-wal")
         self._ids = tuple(self._identity(p) for p in self._paths)
+        # Set by `changed()`; the writer thread looks every WATCH_EVERY seconds, so that writes
+        # made in place need only read this (the stat calls cost more than the write's SQL).
+        self.gone = False
 
     @staticmethod
     def _identity(path: str) -> tuple[int, int] | None:
@@ -62,10 +67,13 @@ class FileIdentity:
         return stat.st_dev, stat.st_ino
 
     def changed(self) -> bool:
-        return any(
-            known is not None and self._identity(path) != known
-            for path, known in zip(self._paths, self._ids, strict=True)
-        )
+        """Look now (two stat calls); once changed, `gone` stays set."""
+        if not self.gone:
+            self.gone = any(
+                known is not None and self._identity(path) != known
+                for path, known in zip(self._paths, self._ids, strict=True)
+            )
+        return self.gone
 
 
 class Writer:
@@ -89,14 +97,23 @@ class Writer:
         if self._failed is not None:
             raise self._failed
 
-    async def run(self, fn: Callable[[Connection], T], *, checkpoint: bool = False) -> T:
+    async def run(self, fn: Callable[[Connection], T], *, checkpoint: str | None = None) -> T:
         """Run `fn(connection)` in a transaction and return what it returned once committed.
-        `checkpoint` folds the log back into the database file afterwards (after deletes that
-        must not linger in the write-ahead log)."""
+        `checkpoint` ("PASSIVE" or "TRUNCATE") folds the log back into the database file
+        afterwards; TRUNCATE also empties the log (after deletes that must not linger in it)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._jobs.put(_Job(fn, future, loop, time.monotonic() + self._timeout, checkpoint))
         return await future
+
+    def checkpoint_soon(self) -> None:
+        """Fold the log into the database file on this thread, without waiting for it: writes
+        made in place (try_in_place) leave checkpoints, and their fsync, to the writer."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        future.add_done_callback(_ignore_failure)
+        deadline = time.monotonic() + self._timeout
+        self._jobs.put(_Job(_nothing, future, loop, deadline, "PASSIVE"))
 
     def stop(self) -> None:
         if self._thread.is_alive():
@@ -113,7 +130,7 @@ class Writer:
         self._ready.set()
         raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
         try:
-            while (job := self._jobs.get()) is not None:
+            while (job := self._next_job()) is not None:
                 batch = [job]
                 stop = False
                 while len(batch) < MAX_BATCH:
@@ -131,6 +148,14 @@ class Writer:
                     break
         finally:
             conn.close()
+
+    def _next_job(self) -> _Job[Any] | None:
+        """The next call, looking at the database files whenever none came for a while."""
+        while True:
+            try:
+                return self._jobs.get(timeout=WATCH_EVERY)
+            except queue.Empty:
+                self._files.changed()
 
     def _commit(self, conn: Connection, raw: sqlite3.Connection, batch: list[_Job[Any]]) -> None:
         wait = max(0, int((min(job.deadline for job in batch) - time.monotonic()) * 1000))
@@ -159,9 +184,11 @@ class Writer:
             return
         finally:
             conn.rollback()  # SQLAlchemy's own bookkeeping; the DBAPI has nothing open now
-        if any(job.checkpoint for job in batch):
+        modes = {job.checkpoint for job in batch if job.checkpoint}
+        if modes:
+            mode = "TRUNCATE" if "TRUNCATE" in modes else "PASSIVE"
             try:
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.execute(f"PRAGMA wal_checkpoint({mode})")
             except sqlite3.Error as exc:  # a reader in the way: the next checkpoint gets it
                 log.warning("database checkpoint put off (%s)", exc.sqlite_errorname)
 
@@ -202,6 +229,46 @@ class Writer:
                 loop.call_soon_threadsafe(_resolve, jobs)
             except RuntimeError:  # that loop has closed: nobody is waiting any more
                 pass
+
+
+class Busy(Exception):
+    """The write lock is taken (by the writer thread or another process); nothing was run."""
+
+
+def try_in_place(conn: Connection, files: FileIdentity, fn: Callable[[Connection], T]) -> T:
+    """Run `fn(connection)` in a transaction right here if the write lock is free at once; Busy
+    if it is not (never waits: the connection's busy timeout is 0). Run on the event loop, this
+    is a few page writes to the log, with no fsync: in WAL mode with synchronous=NORMAL only
+    checkpoints sync, and this connection leaves them to the writer thread."""
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise Busy from None
+        raise
+    try:
+        if files.gone:  # as last seen by the writer thread, at most WATCH_EVERY ago
+            raise StorageError(GONE)
+        value = fn(conn)
+        raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    finally:
+        if conn.in_transaction():  # SQLAlchemy's own bookkeeping; the DBAPI has nothing open
+            conn.rollback()
+    return value
+
+
+def _nothing(_conn: Connection) -> None:
+    return None
+
+
+def _ignore_failure(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("database checkpoint failed: %s", type(future.exception()).__name__)
 
 
 def _resolve(jobs: list[_Job[Any]]) -> None:
