@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -31,7 +31,22 @@ from bot.storage.connect import (
     open_failure,
 )
 from bot.storage.hot import Statements
-from bot.storage.schema import history, occurrences, reminders, seen_events, sessions, users
+from bot.storage.schema import users
+from bot.storage.statements import (
+    ENTRY,
+    FORGET,
+    HISTORY,
+    INSERT_HISTORY,
+    PROBE,
+    PRUNE_SEEN,
+    REPLACE_HISTORY,
+    SET_TIMEZONE,
+    TIMEZONE,
+    history_entry,
+    history_row,
+    key_params,
+    key_row,
+)
 from bot.storage.worker import BUSY, Busy, FileIdentity, Writer, try_in_place
 
 __all__ = ["MIGRATIONS", "SCHEMA_HEAD", "SqlStore", "driver_url", "history_entry"]
@@ -43,62 +58,6 @@ PRUNE_EVERY = 500
 # Writes made in place between two checkpoints by the writer thread (SQLite's own default
 # checkpoints at about 1,000 pages of log; a turn writes a few).
 CHECKPOINT_EVERY = 250
-
-
-def _key_filter(table: Any) -> Any:
-    return (
-        (table.c.platform == bindparam("k_platform"))
-        & (table.c.workspace == bindparam("k_workspace"))
-        & (table.c.user_id == bindparam("k_user"))
-    )
-
-
-def _key(key: UserKey) -> dict[str, str]:
-    """Values for the key filter's parameters."""
-    return {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user}
-
-
-def _row(key: UserKey) -> dict[str, str]:
-    """The key columns of a new row."""
-    return {"platform": key.platform, "workspace": key.workspace, "user_id": key.user}
-
-
-# Statements are built once: building them per call cost more than running them on SQLite.
-_INSERT_HISTORY = insert(history)
-# A changed answer replaces the questionnaire's verdict; its date and outcome stay.
-_REPLACE_HISTORY = (
-    update(history)
-    .where(_key_filter(history) & (history.c.conversation_id == bindparam("cid")))
-    .values(
-        answers=bindparam("new_answers"),
-        verdict=bindparam("new_verdict"),
-        score=bindparam("new_score"),
-    )
-)
-_HISTORY = (
-    select(history)
-    .where(_key_filter(history))
-    .order_by(history.c.finished_at.desc(), history.c.id.desc())
-    .limit(bindparam("limit"))
-)
-_ENTRY = select(history).where(
-    _key_filter(history) & (history.c.conversation_id == bindparam("cid"))
-)
-_TIMEZONE = select(users.c.timezone).where(_key_filter(users))
-_SET_TIMEZONE = update(users).where(_key_filter(users)).values(timezone=bindparam("timezone"))
-_FORGET = (
-    delete(occurrences).where(
-        occurrences.c.reminder_id.in_(select(reminders.c.id).where(_key_filter(reminders)))
-    ),
-    *(delete(table).where(_key_filter(table)) for table in (reminders, history, sessions, users)),
-)
-_PRUNE_SEEN = delete(seen_events).where(seen_events.c.seen_at < bindparam("before"))
-_PROBE = select(sessions.c.version).limit(1)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite keeps no offset; everything is written in UTC, so read it back as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class SqlStore:
@@ -278,9 +237,9 @@ class SqlStore:
                 raise StaleWrite(f"the stored session is newer than version {expected}")
         if record is not None:
             replaced = conn.execute(
-                _REPLACE_HISTORY,
+                REPLACE_HISTORY,
                 {
-                    **_key(key),
+                    **key_params(key),
                     "cid": record.conversation_id,
                     "new_answers": json.dumps(record.answers, sort_keys=True),
                     "new_verdict": record.verdict,
@@ -288,14 +247,14 @@ class SqlStore:
                 },
             )
             if replaced.rowcount == 0:
-                conn.execute(_INSERT_HISTORY, _history_row(key, record))
+                conn.execute(INSERT_HISTORY, history_row(key, record))
         if claim is not None:
             self._claim(conn, claim, now)
         return version
 
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
         def run(conn: Connection) -> list[HistoryEntry]:
-            rows = conn.execute(_HISTORY, {**_key(key), "limit": limit}).all()
+            rows = conn.execute(HISTORY, {**key_params(key), "limit": limit}).all()
             return [history_entry(row) for row in rows]
 
         return await self._read(run)
@@ -306,7 +265,7 @@ class SqlStore:
             return latest[0] if latest else None
 
         def run(conn: Connection) -> HistoryEntry | None:
-            row = conn.execute(_ENTRY, {**_key(key), "cid": conversation_id}).first()
+            row = conn.execute(ENTRY, {**key_params(key), "cid": conversation_id}).first()
             return history_entry(row) if row is not None else None
 
         return await self._read(run)
@@ -320,7 +279,7 @@ class SqlStore:
         return await self._write(fn)
 
     async def timezone(self, key: UserKey) -> tzinfo | None:
-        name = await self._read(lambda conn: conn.execute(_TIMEZONE, _key(key)).scalar())
+        name = await self._read(lambda conn: conn.execute(TIMEZONE, key_params(key)).scalar())
         if not name:
             return None
         try:
@@ -335,16 +294,16 @@ class SqlStore:
             raise ValueError(f"{name!r} is not an IANA timezone such as Europe/Berlin") from None
 
         def run(conn: Connection) -> None:
-            row = {**_row(key), "timezone": name, "created_at": datetime.now(UTC)}
+            row = {**key_row(key), "timezone": name, "created_at": datetime.now(UTC)}
             conn.execute(self._insert_user, row)
-            conn.execute(_SET_TIMEZONE, {**_key(key), "timezone": name})
+            conn.execute(SET_TIMEZONE, {**key_params(key), "timezone": name})
 
         await self._write(run)
 
     async def forget(self, key: UserKey, *, claim: str | None = None) -> None:
         def run(conn: Connection) -> None:
-            for statement in _FORGET:
-                conn.execute(statement, _key(key))
+            for statement in FORGET:
+                conn.execute(statement, key_params(key))
             if claim is not None:
                 self._claim(conn, claim, datetime.now(UTC))
 
@@ -360,7 +319,7 @@ class SqlStore:
         DuplicateDelivery, which rolls that whole transaction back."""
         self._claims += 1
         if self._claims % PRUNE_EVERY == 1:
-            conn.execute(_PRUNE_SEEN, {"before": now - KEEP_DELIVERIES})
+            conn.execute(PRUNE_SEEN, {"before": now - KEEP_DELIVERIES})
         params = {"event_id": event_id, "now": self._hot.time(now)}
         if not self._hot.execute(conn, self._hot.insert_seen, params).fetchall():
             raise DuplicateDelivery(event_id)
@@ -376,7 +335,7 @@ class SqlStore:
                 ms = max(1, int(timeout * 1000))
                 conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
-            conn.execute(_PROBE).first()
+            conn.execute(PROBE).first()
 
         try:
             async with asyncio.timeout(timeout):
@@ -413,30 +372,3 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 def _params(key: UserKey) -> dict[str, Any]:
     return {"platform": key.platform, "workspace": key.workspace, "user_id": key.user}
-
-
-def history_entry(row: Any) -> HistoryEntry:
-    """A history row as the core's HistoryEntry."""
-    return HistoryEntry(
-        conversation_id=row.conversation_id,
-        answers=json.loads(row.answers),
-        verdict=row.verdict,
-        score=row.score,
-        finished_at=_aware(row.finished_at),
-        company=row.company,
-        role=row.role,
-        outcome=row.outcome,
-    )
-
-
-def _history_row(key: UserKey, entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        **_row(key),
-        "conversation_id": entry.conversation_id,
-        "company": entry.company,
-        "role": entry.role,
-        "answers": json.dumps(entry.answers, sort_keys=True),
-        "verdict": entry.verdict,
-        "score": entry.score,
-        "finished_at": entry.finished_at,
-    }
