@@ -125,6 +125,7 @@ async def _platforms(
     *,
     backoff: Backoff | None = None,
 ) -> int:
+    from adapters.runtime import settle_startup_objects
     from adapters.supervise import supervise
     from bot.engine import Engine
 
@@ -155,6 +156,7 @@ async def _platforms(
     scheduler = _scheduler(settings, store, deliveries)
     schedulers.append(scheduler)
     runs["reminders"] = scheduler.run
+    settle_startup_objects()  # Discord's client does it again once connected
     try:
         # A fatal start-up error in one platform (SettingsError) stops the others too.
         async with asyncio.TaskGroup() as group:

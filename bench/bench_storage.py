@@ -1,5 +1,5 @@
 """Storage figures: the event loop's lag while another process holds SQLite's write lock, and
-turns per second with 20 users answering at once (the writer's group commit at work).
+turns per second with 20 users answering at once.
 
 For the lag, a 1 ms ticker runs on the loop while another process holds the lock for 3 s and
 20 users keep answering (their reads are served, their writes wait in the writer's queue);
@@ -9,31 +9,26 @@ thread for the whole lock, so the loop stalled for seconds."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from common import emit, percentile
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from bot.engine import Engine
-from bot.flow import Press, Start
-from bot.state import UserKey
-from bot.storage.sql import SqlStore
+from common import emit, percentile  # noqa: E402
+from lock_holder import hold_lock  # noqa: E402
+
+from bot.engine import Engine  # noqa: E402
+from bot.flow import Press, Start  # noqa: E402
+from bot.state import UserKey  # noqa: E402
+from bot.storage.sql import SqlStore  # noqa: E402
 
 ANSWERS = (3, 2, 2, 1, 1, 1, 1)
 USERS = 20
 HOLD_SECONDS = 3.0
-_HOLD = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("COMMIT")
-"""
 
 
 async def answering(engine: Engine, key: UserKey, stop: asyncio.Event) -> int:
@@ -48,15 +43,6 @@ async def answering(engine: Engine, key: UserKey, stop: asyncio.Event) -> int:
             reply = (await engine.handle(key, Press(reply.choices[n - 1].id)))[-1]
             turns += 1
     return turns
-
-
-def hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process, holding the database's write lock for `seconds` once this returns."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    return holder
 
 
 async def loop_lag_under_external_lock(folder: Path) -> list[float]:

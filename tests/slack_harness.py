@@ -33,6 +33,7 @@ from fakes.slack import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery, SlackPlaces, build_app, build_web_app
+from adapters.slack.serve import Health
 from bot.engine import Engine, new_conversation_id
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
@@ -57,12 +58,18 @@ def slack_settings(fake: FakeSlack, **env: str) -> Settings:
 
 @asynccontextmanager
 async def serve(
-    settings: Settings, engine: Engine, *, places: SlackPlaces | None = None
+    settings: Settings,
+    engine: Engine,
+    *,
+    places: SlackPlaces | None = None,
+    health: Health | None = None,
+    **options: Any,
 ) -> AsyncIterator[str]:
-    """The adapter's HTTP app on 127.0.0.1 (a free port), set up as `run_slack` does it;
-    yields the /slack/events URL."""
+    """The adapter's HTTP app on 127.0.0.1 (a free port), set up as `run_slack` does it, with
+    `health` behind /healthz and `options` for build_app; yields the /slack/events URL."""
     async with aiohttp.ClientSession() as hooks:
-        app = build_web_app(build_app(settings, engine, http=hooks, places=places))
+        slack = build_app(settings, engine, http=hooks, places=places, **options)
+        app = build_web_app(slack, health=health)
         runner = web.AppRunner(app, shutdown_timeout=1)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()

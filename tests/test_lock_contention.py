@@ -8,38 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 from conftest import Clock, make_engine
 from discord_harness import CALLBACK, Harness
 from fakes.slack import FakeSlack, slash_command_body
-from slack_harness import SlackUser, choice_buttons, slack_settings
+from slack_harness import SlackUser, choice_buttons, serve, slack_settings
 from test_storage_faults import lock_held
 
-from adapters.slack import build_app, build_web_app
 from bot.storage.sql import SqlStore
 
 HOLD = 4.0
-
-
-@asynccontextmanager
-async def slack_app(fake: FakeSlack, store: SqlStore) -> AsyncIterator[str]:
-    """The adapter's HTTP app as run_slack serves it, /healthz on the real store; its base URL."""
-    engine = make_engine(store, Clock())
-    async with aiohttp.ClientSession() as hooks:
-        slack = build_app(slack_settings(fake), engine, http=hooks)
-        runner = web.AppRunner(build_web_app(slack, health=store.health), shutdown_timeout=1)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        host, port = runner.addresses[0][:2]
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            await runner.cleanup()
 
 
 async def timed(call: asyncio.Future[int] | asyncio.Task[int]) -> tuple[int, float]:
@@ -54,11 +34,12 @@ async def test_slack_answers_others_at_once_while_a_press_waits_for_the_lock(tmp
     try:
         async with (
             FakeSlack() as fake,
-            slack_app(fake, store) as base,
+            serve(slack_settings(fake), make_engine(store, Clock()), health=store.health) as url,
             aiohttp.ClientSession() as http,
         ):
-            alice = SlackUser(http, f"{base}/slack/events", fake, user_id="U_ALICE")
-            bob = SlackUser(http, f"{base}/slack/events", fake, user_id="U_BOB")
+            base = url.removesuffix("/slack/events")
+            alice = SlackUser(http, url, fake, user_id="U_ALICE")
+            bob = SlackUser(http, url, fake, user_id="U_BOB")
             first = await alice.command("Acme — Analyst")
             assert "Question 1 of 7" in str(first.body)
             assert any(b["value"].endswith(":maybe") for b in choice_buttons(first.body))

@@ -186,27 +186,12 @@ class SilentServer:
         await self._runner.cleanup()
 
 
-@asynccontextmanager
-async def serve_with(settings: Settings, engine: Engine, **options: Any) -> AsyncIterator[str]:
-    """Like slack_harness.serve, with options for build_app."""
-    async with aiohttp.ClientSession() as hooks:
-        app = build_web_app(build_app(settings, engine, http=hooks, **options))
-        runner = web.AppRunner(app, shutdown_timeout=0.5)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        host, port = runner.addresses[0][:2]
-        try:
-            yield f"http://{host}:{port}/slack/events"
-        finally:
-            await runner.cleanup()
-
-
 async def test_hanging_response_url_is_abandoned_and_the_user_told_in_their_dm(
     fake: FakeSlack, engine: Engine, http: aiohttp.ClientSession
 ) -> None:
     async with (
         SilentServer() as silent,
-        serve_with(slack_settings(fake), engine, response_timeout=1.0) as url,
+        serve(slack_settings(fake), engine, response_timeout=1.0) as url,
     ):
         user = SlackUser(http, url, fake)
         shown = (await user.command("Acme — Analyst")).body
@@ -229,7 +214,7 @@ async def test_slow_dm_post_is_abandoned_too(
 ) -> None:
     async with (
         aiohttp.ClientSession() as http,
-        serve_with(slack_settings(fake), engine, response_timeout=0.5) as url,
+        serve(slack_settings(fake), engine, response_timeout=0.5) as url,
     ):
         user = SlackUser(http, url, fake)
         fake.hold_next("chat.postMessage", 30)  # carried out, but answered only 30 s later
@@ -392,7 +377,7 @@ async def test_debug_logs_carry_no_company_answer_or_response_url(
     async with (
         aiohttp.ClientSession() as http,
         SilentServer() as silent,
-        serve_with(slack_settings(fake), engine, response_timeout=0.3) as url,
+        serve(slack_settings(fake), engine, response_timeout=0.3) as url,
     ):
         user = SlackUser(http, url, fake)
         hook = fake.response_url(SECRET_PATH)

@@ -8,7 +8,6 @@ import asyncio
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_takeorpass
+from lock_holder import hold_lock
 
 from bot.errors import StaleWrite, StorageError
 from bot.state import Session, UserKey
@@ -28,24 +28,12 @@ BOB = UserKey("slack", "T1", "U_BOB")
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL is not set")
 
-_HOLD = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("COMMIT")
-"""
-
 
 @contextmanager
 def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
     """Another process holds the database's write lock for `seconds` from when this yields."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
+    holder = hold_lock(path, seconds)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         yield holder
     finally:
         holder.wait(timeout=seconds + 10)

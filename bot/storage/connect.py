@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from bot.endpoints import database_url_problem
 from bot.errors import SettingsError, StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -27,31 +28,26 @@ _DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 
 
 def driver_url(url: str) -> str:
-    """Map `sqlite:///…` / `postgresql://…` to the driver SQLAlchemy should use."""
-    try:
-        parsed = make_url(url)
-    except Exception as exc:  # SQLAlchemy raises ArgumentError, or ValueError on bad ports
-        raise SettingsError([f"DATABASE_URL: {url!r} is not a database URL"]) from exc
-    backend = parsed.get_backend_name()
-    if backend not in _DRIVERS:
-        raise SettingsError(
-            [f"DATABASE_URL: use sqlite:///path.db or postgresql://…, not {backend}://"]
-        )
-    return parsed.set(drivername=_DRIVERS[backend]).render_as_string(hide_password=False)
+    """Map `sqlite:///…` / `postgresql://…` to the driver SQLAlchemy should use. The URL is
+    checked as the settings check it (bot.endpoints), for callers that skip the settings."""
+    if problem := database_url_problem(url):
+        raise SettingsError([f"DATABASE_URL: {problem}"])
+    parsed = make_url(url)
+    return parsed.set(drivername=_DRIVERS[parsed.get_backend_name()]).render_as_string(
+        hide_password=False
+    )
 
 
 def build_engine(url: str, timeout: float) -> tuple[Engine, str | None]:
     """The engine for a DATABASE_URL, and the SQLite file's path (None for PostgreSQL)."""
     parsed = make_url(driver_url(url))
     if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if not path or path == ":memory:" or parsed.query.get("mode") == "memory":
-            raise SettingsError(["DATABASE_URL: give SQLite a file, as in sqlite:///takeorpass.db"])
+        assert parsed.database  # database_url_problem refuses SQLite in memory
         engine = create_engine(
             parsed, connect_args={"check_same_thread": False}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine, str(Path(path).resolve())
+        return engine, str(Path(parsed.database).resolve())
     ms = max(1, int(timeout * 1000))
     given = parsed.query.get("options")
     ours = f"-c statement_timeout={ms} -c lock_timeout={ms}"
