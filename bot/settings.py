@@ -45,9 +45,23 @@ def _ids(value: Any) -> Any:
     return value
 
 
+def _shard_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValueError(f"shard ids are numbers separated by commas, like 0,1; not {bad[0]!r}")
+        return tuple(int(p) for p in parts)
+    return value
+
+
 SLACK_API_DEFAULT: Final = "https://slack.com/api/"
 DISCORD_API_DEFAULT: Final = "https://discord.com/api/v10"
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+# A retried Discord post must reuse its nonce while Discord still remembers it (a few minutes),
+# so a crashed instance's claims come back to the others within a minute.
+MAX_REMINDER_LEASE: Final = timedelta(seconds=60)
+MIN_REMINDER_LEASE: Final = timedelta(seconds=1)
 # Waiting longer than this for the database only hides that it is down.
 MAX_DATABASE_TIMEOUT: Final = timedelta(minutes=10)
 # A public channel's id starts with C, an older private channel's with G.
@@ -56,6 +70,7 @@ SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
 GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
+ShardIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_shard_ids)]
 
 
 class Settings(BaseSettings):
@@ -87,6 +102,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_guild_ids: GuildIds = ()
     discord_job_hunt_channel: str | None = None
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: ShardIds = ()
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -112,6 +129,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{compact_duration(value)} is too long; at most "
                 f"{compact_duration(MAX_DATABASE_TIMEOUT)} (the default is 5s)"
+            )
+        return value
+
+    @field_validator("reminder_lease")
+    @classmethod
+    def _lease(cls, value: timedelta) -> timedelta:
+        if not MIN_REMINDER_LEASE <= value <= MAX_REMINDER_LEASE:
+            raise ValueError(
+                f"{compact_duration(value)} is out of range; between "
+                f"{compact_duration(MIN_REMINDER_LEASE)} and "
+                f"{compact_duration(MAX_REMINDER_LEASE)} (the default is 60s)"
             )
         return value
 
@@ -209,6 +237,16 @@ class Settings(BaseSettings):
             )
         if (self.slack_app_token or self.slack_signing_secret) and not self.slack_bot_token:
             found.append("SLACK_BOT_TOKEN: required when other Slack settings are set (xoxb-…)")
+        if self.discord_shard_ids and self.discord_shard_count is None:
+            found.append(
+                "DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS (the total number of shards)"
+            )
+        count = self.discord_shard_count
+        if count is not None and (outside := [i for i in self.discord_shard_ids if i >= count]):
+            found.append(
+                f"DISCORD_SHARD_IDS: shard {outside[0]} does not exist with "
+                f"DISCORD_SHARD_COUNT={count}; ids go from 0 to {count - 1}"
+            )
         return found
 
     @property
