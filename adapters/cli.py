@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import logs
-from bot.errors import SettingsError
+from bot.errors import SettingsError, StorageError
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from bot.reminders.scheduler import Scheduler
     from bot.reminders.service import ReminderService
     from bot.storage.sql import SqlStore
+
+log = logging.getLogger(__name__)
 
 COMMANDS = ("console", "slack", "discord", "check")
 
@@ -128,12 +132,19 @@ async def _platforms(
     from adapters.runtime import settle_startup_objects
     from adapters.supervise import supervise
     from bot.engine import Engine
+    from bot.reminders.clock import DatabaseClock
 
+    # Every instance on one database keeps the database's time (leases, due times, expiry).
+    clock = DatabaseClock(store)
+    try:
+        await clock.sync()
+    except StorageError as exc:
+        log.warning("could not read the database's clock yet (%s); using this machine's", exc)
     schedulers: list[Scheduler] = []
     # Filled below, once each platform's client exists: users' zones and channel checks.
     places: dict[str, Places] = {}
     service = _reminder_service(settings, store, frozenset(platforms), schedulers, places)
-    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
+    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service, clock=clock)
     deliveries: dict[str, Delivery] = {}
     # Each platform runs supervised: a client that fails is started again, the others go on.
     runs: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {}
@@ -153,7 +164,7 @@ async def _platforms(
         deliveries["discord"] = discord.delivery
         runs["discord"] = discord.run_client  # a fresh client each time
     # One scheduler for every platform of this process: it posts through their deliveries.
-    scheduler = _scheduler(settings, store, deliveries)
+    scheduler = _scheduler(settings, store, deliveries, clock=clock, refresh_clock=clock.refresh)
     schedulers.append(scheduler)
     runs["reminders"] = scheduler.run
     settle_startup_objects()  # Discord's client does it again once connected
@@ -216,7 +227,12 @@ def _reminder_service(
 
 
 def _scheduler(
-    settings: Settings, store: SqlStore, deliveries: Mapping[str, Delivery]
+    settings: Settings,
+    store: SqlStore,
+    deliveries: Mapping[str, Delivery],
+    *,
+    clock: Callable[[], datetime] | None = None,
+    refresh_clock: Callable[[], Awaitable[None]] | None = None,
 ) -> Scheduler:
     from bot.engine import utc_now
     from bot.reminders.queue import DueQueue
@@ -225,9 +241,10 @@ def _scheduler(
     return Scheduler(
         queue=DueQueue(store),
         deliveries=deliveries,
-        clock=utc_now,
+        clock=clock or utc_now,
         lease=settings.reminder_lease,
         grace=settings.reminder_grace,
+        refresh_clock=refresh_clock,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.errors import TakeOrPassError
@@ -43,6 +43,7 @@ class Scheduler:
         max_sleep: float = DEFAULT_MAX_SLEEP,
         batch: int = 100,
         concurrency: int = 16,
+        refresh_clock: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._queue = queue
         self._deliveries = dict(deliveries)
@@ -54,6 +55,8 @@ class Scheduler:
         self._batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        # Before each pass: keeps a clock that follows the database's up to date.
+        self._refresh_clock = refresh_clock
 
     def wake(self) -> None:
         """Look again now: a reminder was created or moved in this process."""
@@ -64,6 +67,8 @@ class Scheduler:
         while True:
             self._wake.clear()
             try:
+                if self._refresh_clock is not None:
+                    await self._refresh_clock()
                 if await self.tick() >= self._batch:
                     continue  # more may be due already
                 delay = await self._delay()

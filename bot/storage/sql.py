@@ -270,6 +270,11 @@ class SqlStore:
 
         return await self._read(run)
 
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self._engine.dialect.name
+
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn(connection)` as one read (for modules with tables of their own)."""
         return await self._read(fn)
