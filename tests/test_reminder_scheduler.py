@@ -1,17 +1,20 @@
-"""The scheduler on a real SQLite file with an injected clock: on time, catch-up after downtime,
-exactly once between two schedulers, a crash between claim and send, retries and failures."""
+"""The scheduler on a real database with an injected clock, on SQLite and on PostgreSQL (a fresh
+database per test): on time, catch-up after downtime, exactly once between two schedulers, a
+crash between claim and send, retries and failures."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Clock, RecordingDelivery, ReminderWorld
+from conftest import Clock, RecordingDelivery, ReminderWorld, backends
+from postgres import fresh_database
 from sqlalchemy import select
 
 from bot.reminders.model import (
@@ -35,6 +38,16 @@ from bot.storage.sql import SqlStore
 ALICE = UserKey("slack", "T1", "U_ALICE")
 T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 _ids = iter(range(10**6))
+
+
+@pytest.fixture(params=backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every test here runs on both databases (conftest's `store` and `world` open this)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'takeorpass.db'}"
+        return
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
@@ -215,8 +228,8 @@ async def test_interview_reminders_before_it_are_dropped_once_it_has_started(wor
 # --- exactly once -----------------------------------------------------------------------------
 
 
-def test_two_schedulers_on_one_sqlite_file_deliver_500_reminders_exactly_once(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+def test_two_schedulers_on_one_database_deliver_500_reminders_exactly_once(db_url: str):
+    url = db_url
     clock = Clock(T0)
     delivered: list[tuple[int, str]] = []
 
