@@ -10,7 +10,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.client import TakeOrPassClient, minimal_intents
+from adapters.discord.client import ShardedTakeOrPassClient, TakeOrPassClient, minimal_intents
 from adapters.discord.reminders import DiscordDelivery, DiscordPlaces, DmChannels
 from bot.engine import Engine
 from bot.errors import SettingsError
@@ -20,6 +20,7 @@ __all__ = [
     "DiscordDelivery",
     "DiscordPlaces",
     "DiscordRunner",
+    "ShardedTakeOrPassClient",
     "TakeOrPassClient",
     "build_client",
     "minimal_intents",
@@ -45,10 +46,19 @@ def build_client(
     settings: Settings, engine: Engine, *, dm_channels: DmChannels | None = None
 ) -> TakeOrPassClient:
     """The client for these settings, not yet connected: reminders' delivery and places are
-    built on it before `run_discord` runs it."""
+    built on it before `run_discord` runs it. With DISCORD_SHARD_COUNT set, a sharded client
+    running DISCORD_SHARD_IDS (or every shard)."""
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    return TakeOrPassClient(
-        engine=engine, guild_ids=settings.discord_guild_ids, dm_channels=dm_channels
+    if settings.discord_shard_count is None:
+        return TakeOrPassClient(
+            engine=engine, guild_ids=settings.discord_guild_ids, dm_channels=dm_channels
+        )
+    return ShardedTakeOrPassClient(
+        engine=engine,
+        guild_ids=settings.discord_guild_ids,
+        dm_channels=dm_channels,
+        shard_count=settings.discord_shard_count,
+        shard_ids=settings.discord_shard_ids,  # none: every shard
     )
 
 

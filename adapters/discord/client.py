@@ -57,7 +57,13 @@ log = logging.getLogger(__name__)
 DEFER_AFTER: Final = 1.0
 _USER_MESSAGES: Final = (discord.MessageType.default, discord.MessageType.reply)
 
-__all__ = ["DirectMessagesClosed", "TakeOrPassClient", "minimal_intents", "platform_error"]
+__all__ = [
+    "DirectMessagesClosed",
+    "ShardedTakeOrPassClient",
+    "TakeOrPassClient",
+    "minimal_intents",
+    "platform_error",
+]
 
 
 def minimal_intents() -> discord.Intents:
@@ -93,6 +99,7 @@ class TakeOrPassClient(discord.Client):
         defer_after: float = DEFER_AFTER,
         guild_ready_timeout: float = 2.0,
         dm_channels: DmChannels | None = None,
+        **options: Any,
     ) -> None:
         # Before super().__init__, which is where discord.py logs those warnings. addFilter
         # ignores a filter it already has, so building a second client adds nothing.
@@ -103,6 +110,7 @@ class TakeOrPassClient(discord.Client):
             allowed_mentions=NO_PINGS,
             guild_ready_timeout=guild_ready_timeout,
             max_messages=None,  # the adapter never looks a message up in the cache
+            **options,  # a sharded client's shard_count and shard_ids
         )
         # An event discord.py cannot parse is dropped, not allowed to end the client.
         guard_parsers(self._connection.parsers)
@@ -118,9 +126,18 @@ class TakeOrPassClient(discord.Client):
 
     # start-up
 
+    @property
+    def runs_first_shard(self) -> bool:
+        """Whether this client receives shard 0's events: every DM, and the duty of syncing
+        the commands. Always, unless sharded without shard 0."""
+        return True
+
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton)
-        await self.sync_commands()
+        if self.runs_first_shard:
+            await self.sync_commands()
+        else:
+            log.info("discord: the instance running shard 0 registers /%s, not this one", COMMAND)
         settle_startup_objects()
 
     async def sync_commands(self) -> None:
@@ -384,3 +401,26 @@ class TakeOrPassClient(discord.Client):
         if interaction.guild_id is None and isinstance(channel, discord.DMChannel):
             return channel
         return await self._open_dm(interaction.user)
+
+
+class ShardedTakeOrPassClient(TakeOrPassClient, discord.AutoShardedClient):
+    """The same client over discord.py's sharded gateway: runs `shard_ids` of `shard_count`
+    shards (None: all of them), each its own connection; REST calls are shared."""
+
+    def __init__(
+        self, *, shard_count: int, shard_ids: Sequence[int] | None = None, **options: Any
+    ) -> None:
+        ids = list(shard_ids) if shard_ids else None
+        super().__init__(shard_count=shard_count, shard_ids=ids, **options)
+        log.info(
+            "discord: this instance runs shard(s) %s of %d",
+            ", ".join(map(str, ids if ids is not None else range(shard_count))),
+            shard_count,
+        )
+
+    @property
+    def runs_first_shard(self) -> bool:
+        return self.shard_ids is None or 0 in self.shard_ids
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("discord: shard %d of %s connected", shard_id, self.shard_count)

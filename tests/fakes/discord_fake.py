@@ -25,6 +25,7 @@ import yarl
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from . import discord_guilds as rules
+from .discord_shards import INVALID_SHARD, GatewaySession, guild_of_event, parse_shard, shard_of
 from .spec_check import SpecViolation, track
 from .spec_discord import discord_problems, discord_refusal
 
@@ -341,7 +342,12 @@ class FakeDiscord:
         # tests/conftest.py fails the test if any are left at its end.
         self.spec_violations: list[SpecViolation] = []
         track(self)
-        self.identify: JSON | None = None
+        self.identify: JSON | None = None  # the last IDENTIFY, of whichever shard
+        # Every gateway session identified, oldest first (discord_shards.py); `shards` is the
+        # count GET /gateway/bot recommends.
+        self.sessions: list[GatewaySession] = []
+        self.shards = 1
+        self.refused_identifies: list[JSON] = []  # closed with 4010 (invalid shard)
         self.resumes: list[JSON] = []
         self.gateway_received: list[JSON] = []  # every frame the client sent
         self.dispatched: list[tuple[str, JSON]] = []
@@ -369,12 +375,8 @@ class FakeDiscord:
         self.modals: dict[str, JSON] = {}  # interaction id -> the modal it was answered with
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = self._build_routes()
         self._changed = asyncio.Condition()
-        self._ws: web.WebSocketResponse | None = None
         self._sockets: set[web.WebSocketResponse] = set()
-        self._session_id: str | None = None
-        self._seq = 0
         self._send_lock = asyncio.Lock()
-        self._ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -423,7 +425,11 @@ class FakeDiscord:
     @property
     def session_id(self) -> str | None:
         """The id of the gateway session handed out in the last READY."""
-        return self._session_id
+        return self.sessions[-1].session_id if self.sessions else None
+
+    def sessions_of(self, shard_id: int) -> list[GatewaySession]:
+        """Every session shard `shard_id` identified, oldest first."""
+        return [s for s in self.sessions if s.shard_id == shard_id]
 
     @property
     def intents(self) -> int | None:
@@ -638,7 +644,7 @@ class FakeDiscord:
 
     async def _get_gateway(self, req: RecordedRequest, m: re.Match[str]) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 86400000, "max_concurrency": 1}
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return _json({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
 
     async def _create_dm(self, req: RecordedRequest, m: re.Match[str]) -> web.Response:
         recipient = str((req.json or {}).get("recipient_id", ""))
@@ -905,7 +911,7 @@ class FakeDiscord:
         """Return the id the fake gave a registered chat-input command."""
         return str(next(c["id"] for c in self.commands.get(guild_id, []) if c["name"] == name))
 
-    # gateway
+    # gateway: one session per identified shard (discord_shards.py)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
@@ -930,10 +936,18 @@ class FakeDiscord:
                 await self._on_frame(ws, frame)
         finally:
             self._sockets.discard(ws)
-            if self._ws is ws:
-                self._ws = None
-                self._ready.clear()
+            for session in self.sessions:
+                if session.ws is ws:
+                    session.ws = None
+            await self._notify()
         return ws
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _session_on(self, ws: web.WebSocketResponse) -> GatewaySession | None:
+        return next((s for s in self.sessions if s.ws is ws), None)
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: JSON) -> None:
         op, d = frame.get("op"), frame.get("d") or {}
@@ -941,16 +955,25 @@ class FakeDiscord:
             await self._send(ws, {"op": 11})
         elif op == 2:  # IDENTIFY
             self.identify = d
-            await self._start_session(ws)
+            shard = parse_shard(d)
+            if shard is None:
+                self.refused_identifies.append(d)
+                await ws.close(code=INVALID_SHARD, message=b"Invalid shard")
+                return
+            await self._start_session(ws, d, *shard)
         elif op == 6:  # RESUME
             self.resumes.append(d)
-            if d.get("session_id") == self._session_id:
-                self._ws = ws
-                await self._send_dispatch("RESUMED", {"_trace": ['["fake-gateway"]']})
-                self._ready.set()
-            else:
+            session = next((s for s in self.sessions if s.session_id == d.get("session_id")), None)
+            if session is None or session.superseded:
                 await self._send(ws, {"op": 9, "d": False})  # INVALID_SESSION, not resumable
+                return
+            session.ws = ws
+            await self._send_dispatch(session, "RESUMED", {"_trace": ['["fake-gateway"]']})
+            await self._notify()
         elif op == 8:  # REQUEST_GUILD_MEMBERS
+            session = self._session_on(ws)
+            if session is None:
+                return
             chunk = {
                 "guild_id": d["guild_id"],
                 "members": self.guild["members"],
@@ -959,48 +982,78 @@ class FakeDiscord:
                 "not_found": [],
                 "nonce": d.get("nonce"),
             }
-            await self._send_dispatch("GUILD_MEMBERS_CHUNK", chunk)
+            await self._send_dispatch(session, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _start_session(self, ws: web.WebSocketResponse) -> None:
-        self._ws, self._seq, self._session_id = ws, 0, uuid.uuid4().hex
+    async def _start_session(
+        self, ws: web.WebSocketResponse, identify: JSON, shard_id: int, shard_count: int
+    ) -> None:
+        for earlier in self.sessions:
+            if earlier.shard == (shard_id, shard_count):
+                earlier.superseded = True
+        session = GatewaySession(shard_id, shard_count, identify, ws)
+        self.sessions.append(session)
+        guilds = [g for g in self.all_guilds if shard_of(g["id"], shard_count) == shard_id]
         ready = load_payload("ready")
         ready.update(
             user=_partial_user(self.bot_user)
             | {"verified": True, "mfa_enabled": True, "flags": 0, "email": None},
-            session_id=self._session_id,
+            session_id=session.session_id,
             resume_gateway_url=self.gateway_url,
             application={"id": APP_ID, "flags": self.application["flags"]},
-            guilds=[{"id": g["id"], "unavailable": True} for g in self.all_guilds],
+            guilds=[{"id": g["id"], "unavailable": True} for g in guilds],
         )
-        await self._send_dispatch("READY", ready)
-        intents = self.intents or 0
-        for each in self.all_guilds if intents & GUILDS else ():
+        if "shard" in identify:
+            ready["shard"] = [shard_id, shard_count]
+        await self._send_dispatch(session, "READY", ready)
+        intents = session.intents
+        for each in guilds if intents & GUILDS else ():
             # Without the GUILDS intent Discord sends no GUILD_CREATE.
             guild = copy.deepcopy(each)
             if not intents & GUILD_MEMBERS:  # members are privileged: only the bot itself
                 guild["members"] = [m for m in guild["members"] if m["user"]["id"] == BOT_ID]
-            await self._send_dispatch("GUILD_CREATE", guild)
-        self._ready.set()
+            await self._send_dispatch(session, "GUILD_CREATE", guild)
+        await self._notify()
 
     async def _send(self, ws: web.WebSocketResponse, payload: JSON) -> None:
         async with self._send_lock:
             await ws.send_str(json.dumps(payload))
 
-    async def _send_dispatch(self, event: str, data: JSON) -> int:
-        ws = self._ws
+    async def _send_dispatch(self, session: GatewaySession, event: str, data: JSON) -> int:
+        ws = session.ws
         if ws is None:
-            raise RuntimeError("no client is connected to the fake gateway")
+            raise RuntimeError(f"shard {session.shard_id} is not connected to the fake gateway")
         async with self._send_lock:  # sequence numbers must go out in order
-            self._seq += 1
-            seq = self._seq
+            session.seq += 1
+            seq = session.seq
             await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
+        session.dispatched.append((event, data))
         self.dispatched.append((event, data))
         return seq
 
-    async def wait_until_connected(self, timeout: float = 5.0) -> None:
-        """Wait until a client has identified (or resumed) and received READY."""
-        async with asyncio.timeout(timeout):
-            await self._ready.wait()
+    def _live(self) -> list[GatewaySession]:
+        return [s for s in self.sessions if s.connected and not s.superseded]
+
+    def _session_serving(self, guild_id: str | None) -> GatewaySession | None:
+        """The connected session that gets a server's events (None: a DM's)."""
+        return next((s for s in reversed(self._live()) if s.serves_guild(guild_id)), None)
+
+    def _connected_session(self, shard: int | None) -> GatewaySession | None:
+        """The latest connected session, of `shard` if given."""
+        live = [s for s in self._live() if shard is None or s.shard_id == shard]
+        return live[-1] if live else None
+
+    async def _session_for(self, guild_id: str | None, timeout: float) -> GatewaySession:
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: self._session_serving(guild_id) is not None)
+        session = self._session_serving(guild_id)
+        assert session is not None
+        return session
+
+    async def wait_until_connected(self, timeout: float = 5.0, *, shard: int | None = None) -> None:
+        """Wait until a client has identified (or resumed) and received READY: on any shard, or
+        on `shard`."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: self._connected_session(shard) is not None)
 
     async def dispatch(
         self,
@@ -1009,17 +1062,18 @@ class FakeDiscord:
         *,
         timeout: float = 5.0,
     ) -> int | None:
-        """Push a gateway event; return its sequence number, or None if intents exclude it."""
-        await self.wait_until_connected(timeout)
+        """Push a gateway event to the session of its server's shard (a DM's: shard 0's); return
+        its sequence number, or None if that session's intents exclude it."""
+        session = await self._session_for(guild_of_event(event, data), timeout)
         data = copy.deepcopy(data)
-        if not self._allowed(event, data):
+        if not self._allowed(event, data, session.intents):
             self.dropped.append((event, data))
             return None
         self._observe(event, data)
-        return await self._send_dispatch(event, data)
+        return await self._send_dispatch(session, event, data)
 
-    def _allowed(self, event: str, data: JSON) -> bool:
-        intents = self.intents or 0
+    @staticmethod
+    def _allowed(event: str, data: JSON, intents: int) -> bool:
         if event != "MESSAGE_CREATE":
             return True
         if "guild_id" not in data:
@@ -1140,26 +1194,31 @@ class FakeDiscord:
             1,
         )
 
-    async def send_op(self, op: int, d: Any = None) -> None:
-        """Send a raw non-dispatch opcode, e.g. 7 (RECONNECT) to make the client resume."""
-        if self._ws is None:
+    async def send_op(self, op: int, d: Any = None, *, shard: int | None = None) -> None:
+        """Send a raw non-dispatch opcode, e.g. 7 (RECONNECT) to make the client resume: on the
+        latest connected session, or on `shard`'s."""
+        session = self._connected_session(shard)
+        if session is None or session.ws is None:
             raise RuntimeError("no client is connected to the fake gateway")
-        await self._send(self._ws, {"op": op, "d": d})
+        await self._send(session.ws, {"op": op, "d": d})
 
     async def dispatch_malformed(self, event: str, data: Any, *, timeout: float = 5.0) -> int:
         """Push a dispatch exactly as given, malformed or not: the fake neither checks it nor
         remembers what it names (Discord has sent events that break a library's parser)."""
-        await self.wait_until_connected(timeout)
-        return await self._send_dispatch(event, data)
+        session = await self._session_for(guild_of_event(event, data), timeout)
+        return await self._send_dispatch(session, event, data)
 
-    async def close_gateway(self, code: int, *, timeout: float = 5.0) -> None:
-        """Close the client's gateway connection with `code`, as Discord does: 4000-4003 and
-        4005-4009 let it resume; 4004 and 4010-4014 end the session for good."""
-        await self.wait_until_connected(timeout)
-        ws = self._ws
-        assert ws is not None
-        self._ws = None
-        self._ready.clear()
+    async def close_gateway(
+        self, code: int, *, timeout: float = 5.0, shard: int | None = None
+    ) -> None:
+        """Close a gateway connection (the latest, or `shard`'s) with `code`, as Discord does:
+        4000-4003 and 4005-4009 let it resume; 4004 and 4010-4014 end the session for good."""
+        await self.wait_until_connected(timeout, shard=shard)
+        session = self._connected_session(shard)
+        assert session is not None and session.ws is not None
+        ws, session.ws = session.ws, None
+        if code == 4004 or 4010 <= code <= 4014:
+            session.superseded = True
         await ws.close(code=code, message=b"closed by the fake")
 
 
