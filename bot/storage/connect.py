@@ -8,7 +8,7 @@ already has), so a table locked for minutes turns into an error, not a silent wa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -73,15 +73,56 @@ def build_engine(url: str, timeout: float) -> tuple[Engine, str | None]:
 
 
 def migrate(engine: Engine) -> None:
-    """Apply pending migrations (Alembic), skipping its import when already at head."""
+    """Apply pending migrations (Alembic), skipping its import when already at head.
+
+    Any number of instances may start at once on one database: the upgrade runs under a lock
+    on the whole database (PostgreSQL's advisory lock, SQLite's write lock), so one upgrades
+    while the others wait, then find the schema at head and go on."""
     with engine.connect() as conn:
         current = _current_revision(conn)
     if current == SCHEMA_HEAD:
         return
+    _known(current)
+    with engine.connect() as conn:
+        restore = _lock_for_migration(conn)
+        current = _current_revision(conn)  # again: another instance may have just upgraded
+        if current != SCHEMA_HEAD:
+            _known(current)
+            _upgrade(conn)
+        conn.commit()
+        if restore:
+            conn.exec_driver_sql(restore)
+
+
+# Taken by every instance that finds the schema behind, for the length of its upgrade.
+MIGRATION_LOCK: Final = 0x54414B45  # "TAKE"
+# How long a starting instance waits for another one's upgrade.
+MIGRATION_WAIT: Final = 60
+
+
+def _lock_for_migration(conn: Connection) -> str | None:
+    """Take the migration lock in a new transaction; returns what puts the connection's own
+    wait back afterwards, if anything."""
+    if conn.dialect.name == "sqlite":
+        # The wait is SQLite's busy timeout; BEGIN IMMEDIATE takes the write lock at once.
+        usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {MIGRATION_WAIT * 1000}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return f"PRAGMA busy_timeout = {int(usual or 0)}"
+    # Waiting for the lock may take as long as another instance's upgrade; the upgrade's own
+    # statements keep the short lock timeout, so a busy table fails it rather than stalling
+    # every query queued behind its ALTER.
+    usual = conn.execute(text("SELECT current_setting('lock_timeout')")).scalar()
+    conn.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT}s'"))
+    conn.execute(text("SET LOCAL statement_timeout = 0"))
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    conn.execute(text("SELECT set_config('lock_timeout', :usual, true)"), {"usual": usual})
+    return None
+
+
+def _known(current: str | None) -> None:
     if current is not None and not any((MIGRATIONS / "versions").glob(f"{current}_*.py")):
         raise NewerSchema(current)
-    with engine.begin() as conn:
-        _upgrade(conn)
 
 
 class NewerSchema(Exception):
