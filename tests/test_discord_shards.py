@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -38,6 +35,7 @@ from fakes.discord_fake import (
     subcommand,
 )
 from fakes.discord_shards import INVALID_SHARD, guild_id_on, shard_of
+from instances import Instance, environment
 from postgres import fresh_database
 
 from adapters.discord import (
@@ -54,7 +52,6 @@ from bot.reminders.model import Delivered, Destination, Outgoing
 from bot.replies import Kind, Reply
 from bot.settings import load_settings
 
-REPO = Path(__file__).resolve().parent.parent
 TOKEN = "fake-discord-token-0123456789"
 SHARDS = 2
 LEASE = 2.0
@@ -71,49 +68,16 @@ OWNER = user_key(int(USER_ID))
 START_TIMEOUT = 30.0  # two cold Python start-ups on a busy machine
 
 
-class Instance:
-    """One `takeorpass discord` process, its log read as it comes."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.log: list[str] = []
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.process.stderr is not None
-        async for line in self.process.stderr:
-            self.log.append(line.decode(errors="replace"))
-
-    def logged(self, words: str) -> bool:
-        return any(words in line for line in self.log)
-
-    def pause(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-
-    async def stop(self) -> None:
-        if self.process.returncode is None:
-            self.resume()
-            self.process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(self.process.wait(), 15)
-        await self._reader
-
-
 def _environment(fake: FakeDiscord, database: str, shard: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    return env | {
-        "DATABASE_URL": database,
-        "REMINDER_LEASE": f"{LEASE:g}s",
-        "LOG_LEVEL": "INFO",
-        "PYTHONPATH": str(REPO),
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_API_URL": fake.api_url,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "DISCORD_SHARD_COUNT": str(SHARDS),
-        "DISCORD_SHARD_IDS": str(shard),
-    }
+    return environment(
+        database,
+        REMINDER_LEASE=f"{LEASE:g}s",
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_URL=fake.api_url,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        DISCORD_SHARD_COUNT=str(SHARDS),
+        DISCORD_SHARD_IDS=str(shard),
+    )
 
 
 @contextlib.asynccontextmanager
@@ -125,16 +89,8 @@ async def two_instances(
         instances = []
         try:
             for shard in range(SHARDS):
-                process = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-c",
-                    "from adapters.cli import main; raise SystemExit(main(['discord']))",
-                    cwd=folder,  # no .env there
-                    env=_environment(fake, database, shard),
-                    stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.PIPE,
-                )
-                instances.append(Instance(process))
+                env = _environment(fake, database, shard)
+                instances.append(await Instance.start(["discord"], env, folder))
             for shard in range(SHARDS):
                 await fake.wait_until_connected(timeout=START_TIMEOUT, shard=shard)
             yield instances[0], instances[1]
