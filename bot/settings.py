@@ -61,7 +61,7 @@ LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
 # A retried Discord post must reuse its nonce while Discord still remembers it (a few minutes),
 # so a crashed instance's claims come back to the others within a minute.
 MAX_REMINDER_LEASE: Final = timedelta(seconds=60)
-MIN_REMINDER_LEASE: Final = timedelta(seconds=1)
+MIN_REMINDER_LEASE: Final = timedelta(seconds=1)  # both named in _lease's message
 # Waiting longer than this for the database only hides that it is down.
 MAX_DATABASE_TIMEOUT: Final = timedelta(minutes=10)
 # A public channel's id starts with C, an older private channel's with G.
@@ -104,6 +104,7 @@ class Settings(BaseSettings):
     discord_job_hunt_channel: str | None = None
     discord_shard_count: int | None = Field(default=None, ge=1)
     discord_shard_ids: ShardIds = ()
+    discord_rate_limit: int = Field(default=50, ge=1, le=100_000)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -137,9 +138,8 @@ class Settings(BaseSettings):
     def _lease(cls, value: timedelta) -> timedelta:
         if not MIN_REMINDER_LEASE <= value <= MAX_REMINDER_LEASE:
             raise ValueError(
-                f"{compact_duration(value)} is out of range; between "
-                f"{compact_duration(MIN_REMINDER_LEASE)} and "
-                f"{compact_duration(MAX_REMINDER_LEASE)} (the default is 60s)"
+                f"{compact_duration(value)} is out of range; between 1s and 60s "
+                "(60s is the default)"
             )
         return value
 
@@ -258,6 +258,14 @@ class Settings(BaseSettings):
             if token is not None
         )
         return chosen or ("console",)
+
+    @property
+    def discord_shard_share(self) -> float:
+        """This instance's part of the bot's Discord traffic: its shards over all of them."""
+        count = self.discord_shard_count
+        if count is None or not self.discord_shard_ids:
+            return 1.0
+        return len(set(self.discord_shard_ids)) / count
 
     @property
     def slack_mode(self) -> str:

@@ -290,3 +290,42 @@ def test_a_token_with_spaces_or_non_ascii_characters_is_one_line(name, value):
         load_settings(env, env_file=None)
     (problem,) = [p for p in caught.value.problems if p.startswith(name)]
     assert "copy it again" in problem and value not in problem
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"REMINDER_LEASE": "2m"}, "REMINDER_LEASE: 2m is out of range; between 1s and 60s"),
+        ({"REMINDER_LEASE": "500ms"}, "REMINDER_LEASE:"),
+        ({"DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS"),
+        (
+            {"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "1,2"},
+            "DISCORD_SHARD_IDS: shard 2 does not exist with DISCORD_SHARD_COUNT=2",
+        ),
+        ({"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "one"}, "DISCORD_SHARD_IDS: shard ids"),
+        ({"DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT:"),
+    ],
+)
+def test_lease_and_shard_settings_are_checked_with_one_line_each(values, problem):
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DISCORD_TOKEN": "x" * 30} | values, env_file=None)
+    [line] = caught.value.problems
+    assert line.startswith(problem)
+
+
+def test_each_instance_paces_reminders_at_its_shards_part_of_the_bots_discord_limit():
+    from adapters.discord import reminder_pace
+
+    alone = load_settings({}, env_file=None)
+    one_of_three = load_settings(
+        {"DISCORD_SHARD_COUNT": "3", "DISCORD_SHARD_IDS": "1"}, env_file=None
+    )
+    two_of_four = load_settings(
+        {"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "0,3", "DISCORD_RATE_LIMIT": "100"},
+        env_file=None,
+    )
+    every_shard = load_settings({"DISCORD_SHARD_COUNT": "4"}, env_file=None)
+    assert reminder_pace(alone) == pytest.approx(45)
+    assert reminder_pace(one_of_three) == pytest.approx(15)
+    assert reminder_pace(two_of_four) == pytest.approx(45)
+    assert reminder_pace(every_shard) == pytest.approx(45)

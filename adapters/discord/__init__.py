@@ -93,6 +93,17 @@ async def run_discord(
         raise SettingsError([problem]) from None
 
 
+# Reminders leave a tenth of the bot's request budget to the conversations.
+REMINDER_SHARE_OF_LIMIT = 0.9
+
+
+def reminder_pace(settings: Settings) -> float:
+    """Requests a second this instance's reminders may make. Discord's global limit
+    (DISCORD_RATE_LIMIT) counts every instance of the bot together, so each takes the part of
+    it its shards are of the whole."""
+    return REMINDER_SHARE_OF_LIMIT * settings.discord_rate_limit * settings.discord_shard_share
+
+
 class DiscordRunner:
     """Discord for the whole process: `run_client()` runs one client until it stops, and a
     fresh one on each later call (a closed discord.py client cannot start again), for the
@@ -106,7 +117,7 @@ class DiscordRunner:
         self._dms = DmChannels()
         self.client = build_client(settings, engine, dm_channels=self._dms)
         self._started = False
-        self.delivery = DiscordDelivery(lambda: self.client)
+        self.delivery = DiscordDelivery(lambda: self.client, per_second=reminder_pace(settings))
         self.places = DiscordPlaces(lambda: self.client)
 
     async def run_client(self) -> None:
