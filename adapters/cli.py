@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COMMANDS = ("console", "slack", "discord", "check")
+# Reminders a scheduler claims at once, unless a paced platform asks for fewer.
+DEFAULT_BATCH = 100
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,6 +148,7 @@ async def _platforms(
     service = _reminder_service(settings, store, frozenset(platforms), schedulers, places)
     engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service, clock=clock)
     deliveries: dict[str, Delivery] = {}
+    batch = DEFAULT_BATCH
     # Each platform runs supervised: a client that fails is started again, the others go on.
     runs: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {}
     if "slack" in platforms:
@@ -157,14 +160,18 @@ async def _platforms(
         deliveries["slack"] = SlackDelivery(client)
         runs["slack"] = lambda: run_slack(settings, engine, client=client, places=slack_places)
     if "discord" in platforms:
-        from adapters.discord import DiscordRunner
+        from adapters.discord import DiscordRunner, claim_batch
+
+        batch = claim_batch(settings)
 
         discord = DiscordRunner(settings, engine)
         places["discord"] = discord.places
         deliveries["discord"] = discord.delivery
         runs["discord"] = discord.run_client  # a fresh client each time
     # One scheduler for every platform of this process: it posts through their deliveries.
-    scheduler = _scheduler(settings, store, deliveries, clock=clock, refresh_clock=clock.refresh)
+    scheduler = _scheduler(
+        settings, store, deliveries, clock=clock, refresh_clock=clock.refresh, batch=batch
+    )
     schedulers.append(scheduler)
     runs["reminders"] = scheduler.run
     settle_startup_objects()  # Discord's client does it again once connected
@@ -233,6 +240,7 @@ def _scheduler(
     *,
     clock: Callable[[], datetime] | None = None,
     refresh_clock: Callable[[], Awaitable[None]] | None = None,
+    batch: int = DEFAULT_BATCH,
 ) -> Scheduler:
     from bot.engine import utc_now
     from bot.reminders.queue import DueQueue
@@ -245,6 +253,7 @@ def _scheduler(
         lease=settings.reminder_lease,
         grace=settings.reminder_grace,
         refresh_clock=refresh_clock,
+        batch=batch,
     )
 
 

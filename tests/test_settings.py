@@ -314,7 +314,7 @@ def test_lease_and_shard_settings_are_checked_with_one_line_each(values, problem
 
 
 def test_each_instance_paces_reminders_at_its_shards_part_of_the_bots_discord_limit():
-    from adapters.discord import reminder_pace
+    from adapters.discord import claim_batch, reminder_pace
 
     alone = load_settings({}, env_file=None)
     one_of_three = load_settings(
@@ -329,3 +329,5 @@ def test_each_instance_paces_reminders_at_its_shards_part_of_the_bots_discord_li
     assert reminder_pace(one_of_three) == pytest.approx(15)
     assert reminder_pace(two_of_four) == pytest.approx(45)
     assert reminder_pace(every_shard) == pytest.approx(45)
+    # About two seconds of posts claimed at a time, so no instance sits on work others could do.
+    assert (claim_batch(alone), claim_batch(one_of_three)) == (90, 30)

@@ -23,8 +23,10 @@ __all__ = [
     "ShardedTakeOrPassClient",
     "TakeOrPassClient",
     "build_client",
+    "claim_batch",
     "minimal_intents",
     "point_discord_at",
+    "reminder_pace",
     "run_discord",
 ]
 
@@ -102,6 +104,16 @@ def reminder_pace(settings: Settings) -> float:
     (DISCORD_RATE_LIMIT) counts every instance of the bot together, so each takes the part of
     it its shards are of the whole."""
     return REMINDER_SHARE_OF_LIMIT * settings.discord_rate_limit * settings.discord_shard_share
+
+
+# A scheduler claims about this many seconds' worth of posts at a time: an instance that
+# claimed more would sit on them, paced, while the other instances ran out of work.
+CLAIM_SECONDS = 2.0
+
+
+def claim_batch(settings: Settings, *, most: int = 100) -> int:
+    """How many reminders a scheduler posting to Discord should claim at once."""
+    return max(5, min(most, round(CLAIM_SECONDS * reminder_pace(settings))))
 
 
 class DiscordRunner:
