@@ -1,5 +1,6 @@
 """Storage figures: the event loop's lag while another process holds SQLite's write lock, and
-turns per second with 20 users answering at once.
+turns per second with 20 users answering at once, on SQLite and (where TEST_POSTGRES_URL names a
+server, as for the tests) on a fresh PostgreSQL database.
 
 For the lag, a 1 ms ticker runs on the loop while another process holds the lock for 3 s and
 20 users keep answering (their reads are served, their writes wait in the writer's queue);
@@ -9,6 +10,7 @@ thread for the whole lock, so the loop stalled for seconds."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -20,6 +22,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from common import emit, percentile  # noqa: E402
 from lock_holder import hold_lock  # noqa: E402
+from postgres import fresh_database  # noqa: E402
 
 from bot.engine import Engine  # noqa: E402
 from bot.flow import Press, Start  # noqa: E402
@@ -76,8 +79,8 @@ async def loop_lag_under_external_lock(folder: Path) -> list[float]:
     return lags
 
 
-async def turns_per_second_concurrent(folder: Path, seconds: float = 4.0) -> float:
-    store = await SqlStore.open(f"sqlite:///{folder / 'many.db'}")
+async def turns_per_second_concurrent(url: str, seconds: float = 4.0) -> float:
+    store = await SqlStore.open(url)
     engine = Engine(store=store, ttl=timedelta(hours=24))
     stop = asyncio.Event()
     users = [
@@ -99,8 +102,14 @@ def main() -> None:
         emit("loop_lag_ms_p99_external_lock", percentile(lags, 0.99), "ms")
         print(f"{len(lags)} ticks; worst {max(lags):.1f} ms", file=sys.stderr)
     with tempfile.TemporaryDirectory() as folder:
-        rate = asyncio.run(turns_per_second_concurrent(Path(folder)))
+        rate = asyncio.run(turns_per_second_concurrent(f"sqlite:///{Path(folder) / 'many.db'}"))
         emit("core_turns_per_s_sqlite_20_users", rate, "turns/s")
+    if not os.environ.get("TEST_POSTGRES_URL"):
+        print("core_turns_per_s_postgres: set TEST_POSTGRES_URL to measure it", file=sys.stderr)
+        return
+    with fresh_database() as url:
+        rate = asyncio.run(turns_per_second_concurrent(url))
+        emit("core_turns_per_s_postgres", rate, "turns/s")
 
 
 if __name__ == "__main__":
