@@ -20,6 +20,7 @@ from lock_holder import hold_lock
 
 from bot.errors import StaleWrite, StorageError
 from bot.state import Session, UserKey
+from bot.storage.connect import SCHEMA_HEAD
 from bot.storage.sql import SqlStore
 from bot.storage.worker import BUSY, GONE, WATCH_EVERY
 
@@ -201,17 +202,42 @@ def test_a_database_that_cannot_be_opened_stops_start_up_with_one_line(tmp_path,
     assert "Traceback" not in result.stderr
 
 
+def _newer_schema(path: Path, oldest: str) -> None:
+    """Make the database look upgraded by a later release that runs with `oldest` and up."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+        conn.execute("UPDATE schema_compat SET oldest = ?", (oldest,))
+
+
 def test_a_database_from_a_newer_version_stops_start_up_with_one_line(tmp_path):
     path = tmp_path / "takeorpass.db"
     assert run_takeorpass(["console"], "", tmp_path).returncode == 0
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    _newer_schema(path, oldest="0099")
     result = run_takeorpass(["console"], "", tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "takeorpass: DATABASE_URL: cannot open the database "
         "(its schema 0099 is newer than this Take or Pass; upgrade it)"
     ]
+
+
+def test_during_a_rolling_upgrade_an_old_instance_runs_on_the_newer_schema(tmp_path):
+    """The new release's first instance upgraded the schema and says this release can still
+    run on it: an old instance (re)starting meanwhile runs, warns once, and changes nothing."""
+    path = tmp_path / "takeorpass.db"
+    assert run_takeorpass(["console"], "", tmp_path).returncode == 0
+    _newer_schema(path, oldest=SCHEMA_HEAD)
+    result = run_takeorpass(["console"], "1\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Question 1 of 7" in result.stdout  # the questionnaire ran on it
+    warnings = [line for line in result.stderr.splitlines() if "schema" in line]
+    assert len(warnings) == 1
+    assert (
+        f"schema 0099 is newer than this Take or Pass ({SCHEMA_HEAD}) and still works"
+        in (warnings[0])
+    )
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099",)]
 
 
 @asynccontextmanager

@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Keep the schema usable by the release before this one (add; drop or rename nothing it
+    # reads), and say which releases can run on it:
+    # op.execute("UPDATE schema_compat SET oldest = '<the previous release's revision>'")
     ${upgrades if upgrades else "pass"}
 
 

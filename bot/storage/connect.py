@@ -7,6 +7,7 @@ already has), so a table locked for minutes turns into an error, not a silent wa
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Final
 
@@ -17,10 +18,12 @@ from sqlalchemy.exc import DBAPIError
 from bot.endpoints import database_url_problem
 from bot.errors import SettingsError, StorageError
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
 # start-up compares it with the database so that Alembic is imported only when there is work.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 # Enough for the turns of a busy community at once; past it, callers wait up to the timeout.
 POOL_SIZE = 8
 
@@ -77,21 +80,40 @@ def migrate(engine: Engine) -> None:
 
     Any number of instances may start at once on one database: the upgrade runs under a lock
     on the whole database (PostgreSQL's advisory lock, SQLite's write lock), so one upgrades
-    while the others wait, then find the schema at head and go on."""
+    while the others wait, then find the schema at head and go on. A schema newer than this
+    release is used as it is if it says this release can still run on it (a rolling upgrade
+    in progress), and refused otherwise (NewerSchema)."""
     with engine.connect() as conn:
         current = _current_revision(conn)
-    if current == SCHEMA_HEAD:
-        return
-    _known(current)
+        if current == SCHEMA_HEAD or not _behind(conn, current):
+            return
     with engine.connect() as conn:
         restore = _lock_for_migration(conn)
         current = _current_revision(conn)  # again: another instance may have just upgraded
-        if current != SCHEMA_HEAD:
-            _known(current)
+        if current != SCHEMA_HEAD and _behind(conn, current):
             _upgrade(conn)
         conn.commit()
         if restore:
             conn.exec_driver_sql(restore)
+
+
+def _behind(conn: Connection, current: str | None) -> bool:
+    """Whether the schema needs upgrading: True when it is older than this release; False when
+    it is newer and still compatible; NewerSchema when it is newer and not."""
+    if current is None or any((MIGRATIONS / "versions").glob(f"{current}_*.py")):
+        return True
+    oldest = None
+    if inspect(conn).has_table("schema_compat"):
+        oldest = conn.execute(text("SELECT min(oldest) FROM schema_compat")).scalar()
+    if oldest is None or oldest > SCHEMA_HEAD:
+        raise NewerSchema(current)
+    log.warning(
+        "the database's schema %s is newer than this Take or Pass (%s) and still works with "
+        "it; upgrade this instance when you can",
+        current,
+        SCHEMA_HEAD,
+    )
+    return False
 
 
 # Taken by every instance that finds the schema behind, for the length of its upgrade.
@@ -118,11 +140,6 @@ def _lock_for_migration(conn: Connection) -> str | None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     conn.execute(text("SELECT set_config('lock_timeout', :usual, true)"), {"usual": usual})
     return None
-
-
-def _known(current: str | None) -> None:
-    if current is not None and not any((MIGRATIONS / "versions").glob(f"{current}_*.py")):
-        raise NewerSchema(current)
 
 
 class NewerSchema(Exception):

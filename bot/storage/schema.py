@@ -93,6 +93,13 @@ seen_events = Table(
     Column("seen_at", UtcDateTime(), nullable=False, index=True),
 )
 
+# The oldest schema revision whose code can still run on this database (rolling upgrades).
+schema_compat = Table(
+    "schema_compat",
+    metadata,
+    Column("oldest", String(16), primary_key=True, nullable=False),
+)
+
 # Where each Slack workspace or Discord server wants reminders posted by default.
 workspaces = Table(
     "workspaces",
