@@ -135,6 +135,7 @@ async def _platforms(
     from adapters.supervise import supervise
     from bot.engine import Engine
     from bot.reminders.clock import DatabaseClock
+    from bot.reminders.lanes import SqlLanes
 
     # Every instance on one database keeps the database's time (leases, due times, expiry).
     clock = DatabaseClock(store)
@@ -157,7 +158,8 @@ async def _platforms(
         client = make_client(settings)
         slack_places = SlackPlaces(client)
         places["slack"] = slack_places
-        deliveries["slack"] = SlackDelivery(client)
+        # Channels' posting turns live in the database, shared by every instance on it.
+        deliveries["slack"] = SlackDelivery(client, lanes=SqlLanes(store, clock))
         runs["slack"] = lambda: run_slack(settings, engine, client=client, places=slack_places)
     if "discord" in platforms:
         from adapters.discord import DiscordRunner, claim_batch

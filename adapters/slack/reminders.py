@@ -4,6 +4,7 @@ and what the reminder service asks about users' timezones and channels."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -16,7 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.logs import quiet_logger
 from adapters.slack.outbound import SLACK_FAILURES, TIMEOUT, bounded, error_code
+from bot.errors import StorageError
 from bot.logs import failure
+from bot.reminders.lanes import Lane, Lanes, MemoryLanes
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -118,7 +121,9 @@ class SlackDelivery:
     """Posts reminders with chat.postMessage: to a channel, or to the owner's DM with the app
     (Slack takes the user id as that DM). Posts to one channel are paced to one per `interval`
     seconds, first come first served: a post whose turn is within `hold` seconds waits for it,
-    a later one is handed back as Deferred and keeps its turn for when it returns."""
+    a later one is handed back as Deferred and keeps its turn for when it returns. Channels'
+    turns are kept in `lanes` (shared by every instance on the database when given SqlLanes);
+    DMs' in this process."""
 
     def __init__(
         self,
@@ -127,43 +132,39 @@ class SlackDelivery:
         interval: float = 1.0,
         hold: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        lanes: Lanes | None = None,
     ) -> None:
         self._client = delivery_client(client)
         self._interval = interval
         self._hold = hold
         self._clock = clock
-        # The next free moment of each (workspace, channel), and the turns handed out to
-        # deferred posts by their delivery key.
-        self._free: dict[tuple[str, str], float] = {}
+        self._own_lanes = MemoryLanes(clock)
+        self._lanes: Lanes = lanes or self._own_lanes
+        # The turns handed out to deferred posts, by their delivery key (this clock's time).
         self._turns: dict[str, float] = {}
 
-    def _turn(self, lane: tuple[str, str], key: str, now: float) -> float:
+    async def _wait_for_turn(self, lanes: Lanes, lane: Lane, key: str) -> float:
+        now = self._clock()
+        if len(self._turns) > 1000:
+            # A deferred post that never came back (cancelled meanwhile) must not hold memory.
+            self._turns = {k: t for k, t in self._turns.items() if t > now - 600}
         turn = self._turns.pop(key, None)
         if turn is not None:
-            return turn
-        turn = max(now, self._free.get(lane, now))
-        self._free[lane] = turn + self._interval
-        return turn
-
-    def _forget_old(self, now: float) -> None:
-        # A deferred post that never came back (cancelled meanwhile) must not hold memory.
-        if len(self._turns) > 1000:
-            stale = now - 600
-            self._turns = {k: t for k, t in self._turns.items() if t > stale}
-        if len(self._free) > 1000:
-            self._free = {lane: t for lane, t in self._free.items() if t > now}
+            return turn - now
+        return await lanes.take(lane, self._interval)
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         """Post one reminder; never raises."""
         owner, channel = item.destination
         target = channel or owner.user
-        lane = (owner.workspace, target)
-        now = self._clock()
-        self._forget_old(now)
-        turn = self._turn(lane, item.key, now)
-        wait = turn - now
+        lane = ("slack", owner.workspace, target)
+        lanes = self._lanes if channel else self._own_lanes
+        try:
+            wait = await self._wait_for_turn(lanes, lane, item.key)
+        except StorageError as exc:
+            return RetryLater(f"could not book a turn in the channel ({exc})")
         if wait > self._hold:
-            self._turns[item.key] = turn
+            self._turns[item.key] = self._clock() + wait
             return Deferred(timedelta(seconds=wait))
         if wait > 0:
             await asyncio.sleep(wait)
@@ -179,8 +180,8 @@ class SlackDelivery:
             result = classify(exc, to_dm=channel is None)
             if isinstance(result, RetryLater) and result.after is not None:
                 # Nobody else gets this channel's turn before Slack's wait is over either.
-                until = self._clock() + result.after.total_seconds()
-                self._free[lane] = max(self._free.get(lane, until), until)
+                with contextlib.suppress(StorageError):
+                    await lanes.hold(lane, result.after.total_seconds())
             log.info("slack reminder post refused: %s", error_code(exc))
             return result
         except Exception as exc:  # a delivery answers, never raises

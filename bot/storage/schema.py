@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -98,6 +99,17 @@ schema_compat = Table(
     "schema_compat",
     metadata,
     Column("oldest", String(16), primary_key=True, nullable=False),
+)
+
+# The next free moment to post in each channel, shared by every instance (bot.reminders.lanes):
+# seconds since the epoch on the database's clock.
+channel_lanes = Table(
+    "channel_lanes",
+    metadata,
+    Column("platform", String(16), primary_key=True, nullable=False),
+    Column("workspace", String(64), primary_key=True, nullable=False),
+    Column("channel", String(64), primary_key=True, nullable=False),
+    Column("free_at", Float(), nullable=False),
 )
 
 # Where each Slack workspace or Discord server wants reminders posted by default.

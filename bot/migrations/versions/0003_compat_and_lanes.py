@@ -1,4 +1,5 @@
-"""Record which older releases can still run on the schema, for rolling upgrades.
+"""Record which older releases can still run on the schema, for rolling upgrades; and the
+channels' posting turns, shared by every instance.
 
 While instances are replaced one by one, the first new one upgrades the schema and the old ones
 go on running on it. Every migration keeps the schema usable by the release before it (it adds
@@ -29,7 +30,15 @@ def upgrade() -> None:
     )
     # Nothing that 0002's code reads has changed.
     op.bulk_insert(table, [{"oldest": "0002"}])
+    op.create_table(
+        "channel_lanes",
+        sa.Column("platform", sa.String(16), primary_key=True, nullable=False),
+        sa.Column("workspace", sa.String(64), primary_key=True, nullable=False),
+        sa.Column("channel", sa.String(64), primary_key=True, nullable=False),
+        sa.Column("free_at", sa.Float(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("channel_lanes")
     op.drop_table("schema_compat")
