@@ -163,10 +163,11 @@ async def _platforms(
         runs["slack"] = lambda: run_slack(settings, engine, client=client, places=slack_places)
     if "discord" in platforms:
         from adapters.discord import DiscordRunner, claim_batch
+        from bot.storage.dms import DmChannelStore
 
         batch = claim_batch(settings)
 
-        discord = DiscordRunner(settings, engine)
+        discord = DiscordRunner(settings, engine, kept_dms=DmChannelStore(store))
         places["discord"] = discord.places
         deliveries["discord"] = discord.delivery
         runs["discord"] = discord.run_client  # a fresh client each time

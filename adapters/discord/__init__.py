@@ -15,6 +15,7 @@ from adapters.discord.reminders import DiscordDelivery, DiscordPlaces, DmChannel
 from bot.engine import Engine
 from bot.errors import SettingsError
 from bot.settings import DISCORD_API_DEFAULT, Settings
+from bot.storage.dms import DmChannelStore
 
 __all__ = [
     "DiscordDelivery",
@@ -122,14 +123,18 @@ class DiscordRunner:
     supervisor (`adapters.supervise`) to restart. `delivery` and `places` always act through
     the current client, so reminders carry on across restarts."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, *, kept_dms: DmChannelStore | None = None
+    ) -> None:
         self._settings = settings
         self._engine = engine
         # Users' DM channels outlive a client: a reminder after a restart still costs one call.
         self._dms = DmChannels()
         self.client = build_client(settings, engine, dm_channels=self._dms)
         self._started = False
-        self.delivery = DiscordDelivery(lambda: self.client, per_second=reminder_pace(settings))
+        self.delivery = DiscordDelivery(
+            lambda: self.client, per_second=reminder_pace(settings), kept=kept_dms
+        )
         self.places = DiscordPlaces(lambda: self.client)
 
     async def run_client(self) -> None:

@@ -4,6 +4,7 @@ the reminder service whether a channel can take posts (`DiscordPlaces`)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -15,8 +16,10 @@ import aiohttp
 import discord
 
 from adapters.discord.components import to_view
+from adapters.discord.inbound import user_key
 from adapters.discord.outbound import render, without_mass_mentions
 from adapters.discord.sending import log_failure
+from bot.errors import StorageError
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -26,6 +29,7 @@ from bot.reminders.model import (
     Undeliverable,
 )
 from bot.state import UserKey
+from bot.storage.dms import DmChannelStore
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +174,16 @@ class DiscordDelivery:
     refuses a repeat, paced under the global rate limit. Never raises."""
 
     def __init__(
-        self, client: ClientSource, *, per_second: float = 45.0, ready_timeout: float = 30.0
+        self,
+        client: ClientSource,
+        *,
+        per_second: float = 45.0,
+        ready_timeout: float = 30.0,
+        kept: DmChannelStore | None = None,
     ) -> None:
         self._current = _current(client)
+        # DM channel ids in the database: what another instance opened costs no request here.
+        self._kept = kept
         self._pace = Pace(per_second)
         self._ready_timeout = ready_timeout
         self._own_dms = DmChannels()
@@ -235,7 +246,7 @@ class DiscordDelivery:
             except discord.NotFound as exc:
                 if channel is None and exc.code == UNKNOWN_CHANNEL and owner is not None:
                     # A DM channel id we kept is stale: open it afresh next time.
-                    self._dms.forget(owner)
+                    await self._forget_dm_channel(owner)
                     return RetryLater("the DM channel changed")
                 raise
         return Delivered()
@@ -252,11 +263,27 @@ class DiscordDelivery:
         known = self._dms.get(user_id)
         if known is not None:
             return known
+        key = user_key(user_id)
+        if self._kept is not None:
+            with contextlib.suppress(StorageError):  # then Discord is asked, as without it
+                kept = await self._kept.find(key)
+                if kept is not None and kept.isdigit():
+                    self._dms.remember(user_id, int(kept))
+                    return int(kept)
         await self._pace.turn()
         data: Any = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         self._dms.remember(user_id, channel_id)
+        if self._kept is not None:
+            with contextlib.suppress(StorageError):
+                await self._kept.keep(key, str(channel_id))
         return channel_id
+
+    async def _forget_dm_channel(self, user_id: int) -> None:
+        self._dms.forget(user_id)
+        if self._kept is not None:
+            with contextlib.suppress(StorageError):
+                await self._kept.clear(user_key(user_id))
 
 
 class DiscordPlaces:

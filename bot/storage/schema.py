@@ -57,6 +57,8 @@ users = Table(
     *_key_columns(True),
     Column("timezone", String(64), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Discord: the user's DM channel with the bot, for any instance to post reminders to.
+    Column("dm_channel", String(32), nullable=True),
 )
 
 sessions = Table(

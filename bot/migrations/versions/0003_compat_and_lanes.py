@@ -1,5 +1,5 @@
-"""Record which older releases can still run on the schema, for rolling upgrades; and the
-channels' posting turns, shared by every instance.
+"""Record which older releases can still run on the schema, for rolling upgrades; the
+channels' posting turns, shared by every instance; and users' Discord DM channels.
 
 While instances are replaced one by one, the first new one upgrades the schema and the old ones
 go on running on it. Every migration keeps the schema usable by the release before it (it adds
@@ -37,8 +37,12 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(64), primary_key=True, nullable=False),
         sa.Column("free_at", sa.Float(), nullable=False),
     )
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("dm_channel", sa.String(32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("dm_channel")
     op.drop_table("channel_lanes")
     op.drop_table("schema_compat")
