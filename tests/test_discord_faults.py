@@ -1,23 +1,28 @@
 """The Discord adapter under bad input: malformed gateway events, DMs with nothing to read, user
-text full of Discord markup, and what its own log lines may say."""
+text full of Discord markup, and what its own log lines may say; and stopped mid-answer."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import discord
 import pytest
-from discord_harness import Harness, settle
+from discord_harness import CALLBACK, Harness, dm_posts, settle
 from fakes.discord_fake import (
     DM_CHANNEL_ID,
     USER_ID,
     button_press,
     dm_message,
+    slash_command,
     snowflake,
+    subcommand,
 )
 
+from adapters.discord.outbound import NOT_SAVED
 from bot.engine import Engine
 
 # Discord's markup, as a user could type it into a company name (at most 120 characters each):
@@ -207,3 +212,99 @@ async def test_an_event_that_breaks_a_handler_is_logged_by_type_only(
     assert record.getMessage().startswith("discord: on_message failed: AttributeError")
     assert record.exc_info is None
     assert "has no attribute" not in record.getMessage()  # not the exception's message
+
+
+# --- stopped while answering -------------------------------------------------------------------
+
+# The tasks discord.py runs our handlers in: events, slash commands, button presses and forms.
+HANDLER_TASKS = re.compile(r"^(discord\.py: on_|CommandTree-invoker|discord-ui-)")
+
+
+def _help(guild: bool) -> Callable[[Harness], dict[str, Any]]:
+    def payload(bot: Harness) -> dict[str, Any]:
+        where: dict[str, Any] = {} if guild else {"guild_id": None, "channel_id": DM_CHANNEL_ID}
+        return slash_command(
+            "takeorpass",
+            [subcommand("help")],
+            command_id=bot.fake.command_id("takeorpass"),
+            **where,
+        )
+
+    return payload
+
+
+async def _dispatch_help(guild: bool, bot: Harness) -> None:
+    await bot.fake.dispatch("INTERACTION_CREATE", _help(guild)(bot))
+
+
+async def _dispatch_press(bot: Harness) -> None:
+    [question] = await bot.dm("hi")
+    await bot.fake.dispatch("INTERACTION_CREATE", bot.press_payload(question, "maybe"))
+
+
+async def _dispatch_dm(bot: Harness) -> None:
+    await bot.fake.dispatch("MESSAGE_CREATE", dm_message("hi", USER_ID, DM_CHANNEL_ID))
+
+
+# What the user does, and the request whose answer is still on its way when the bot is stopped.
+MID_ANSWER: dict[str, tuple[Callable[[Harness], Awaitable[None]], str, str]] = {
+    "/takeorpass help in the DM": (lambda bot: _dispatch_help(False, bot), "POST", CALLBACK),
+    # The "thinking…" acknowledgement; opening the DM then meets the closed session.
+    "/takeorpass help in a server": (lambda bot: _dispatch_help(True, bot), "POST", CALLBACK),
+    "a button press": (_dispatch_press, "POST", CALLBACK),
+    "a DM": (_dispatch_dm, "POST", dm_posts()),
+}
+
+
+@pytest.mark.parametrize("case", MID_ANSWER.values(), ids=MID_ANSWER.keys())
+async def test_stopping_mid_answer_ends_the_handler_quietly(
+    bot: Harness,
+    caplog: pytest.LogCaptureFixture,
+    case: tuple[Callable[[Harness], Awaitable[None]], str, str],
+) -> None:
+    act, method, held = case
+    caplog.set_level(logging.DEBUG)
+    client = bot.client
+    assert client is not None
+    before = asyncio.all_tasks()
+    bot.fake.hold_next(method, held, 0.5)
+    answered = len(bot.fake.requests_to(method, held))
+    await act(bot)
+    await bot.fake.wait_for(method, held, count=answered + 1)  # carried out, answer held back
+    handlers = [t for t in asyncio.all_tasks() - before if HANDLER_TASKS.match(t.get_name())]
+    assert handlers, "no handler is running to be cut off"
+    caplog.clear()
+
+    await client.close()  # what SIGTERM comes to: the supervisor's task is cancelled
+    done, running = await asyncio.wait(handlers, timeout=3)
+
+    assert not running
+    for task in done:  # an exception left in one is logged by asyncio, with its traceback
+        assert not task.cancelled() and task.exception() is None, task
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    said = [r for r in caplog.records if r.name.startswith("adapters")]
+    assert len(said) <= 1, [r.getMessage() for r in said]
+    assert all("shutdown" in r.getMessage() for r in said)
+
+
+async def test_a_closed_session_while_the_client_runs_is_still_a_failure(
+    bot: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same error as a shutdown's, with no shutdown: a bug, so it is logged as one, and the
+    # user is told (the apology, sent after, goes through).
+    send = discord.InteractionResponse.send_message
+    broken = [RuntimeError("Session is closed")]
+
+    async def breaks_once(*args: Any, **kwargs: Any) -> Any:
+        if broken:
+            raise broken.pop()
+        return await send(*args, **kwargs)
+
+    monkeypatch.setattr(discord.InteractionResponse, "send_message", breaks_once)
+    answered = len(bot.callbacks())
+    await bot.fake.dispatch("INTERACTION_CREATE", _help(False)(bot))
+    callback = await bot.fake.wait_for("POST", CALLBACK, count=answered + 1)
+    assert callback.json["data"]["content"] == NOT_SAVED
+    failures = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [f.split("\n")[0] for f in failures] == ["/takeorpass failed: RuntimeError"]

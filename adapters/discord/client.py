@@ -34,9 +34,14 @@ from adapters.discord.reminders import DmChannels
 from adapters.discord.sending import (
     NO_PINGS,
     DirectMessagesClosed,
+    acknowledge,
     answer_in_place,
+    cut_off,
+    discord_errors,
     edit_pressed,
+    ends_on_shutdown,
     follow_up,
+    log_cut_off,
     log_failure,
     platform_error,
     post_all,
@@ -171,7 +176,9 @@ class TakeOrPassClient(discord.Client):
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         # discord.py's own logs the exception's message, which can quote the event's payload.
         failure = sys.exc_info()[1]
-        if failure is not None:
+        if failure is not None and cut_off(self, failure):
+            log_cut_off(f"discord: {event_method}")
+        elif failure is not None:
             log_failure(f"discord: {event_method}", failure)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
@@ -250,10 +257,7 @@ class TakeOrPassClient(discord.Client):
 
     async def _command_in_server(self, interaction: discord.Interaction[Any], event: Event) -> None:
         # Opening the DM and sending take a few requests: acknowledge first, privately.
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        except discord.HTTPException as exc:
-            log.warning("discord: could not acknowledge a command: %s", platform_error(exc))
+        await acknowledge(interaction, thinking=True, ephemeral=True)
         try:
             channel = await self._open_dm(interaction.user)
         except PlatformError as exc:
@@ -285,7 +289,11 @@ class TakeOrPassClient(discord.Client):
     async def _command_failed(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
-        log_failure(f"/{COMMAND}", error.__cause__ or error)
+        failure = error.__cause__ or error
+        if cut_off(self, failure):
+            log_cut_off(f"/{COMMAND}")
+            return
+        log_failure(f"/{COMMAND}", failure)
         await reply_once(interaction, NOT_SAVED)
 
     # buttons
@@ -294,6 +302,13 @@ class TakeOrPassClient(discord.Client):
         self, interaction: discord.Interaction[Any], custom_id: str, label: str
     ) -> None:
         """A press on any `tp:` button, on a message of any age."""
+        # Not left to discord.py, which would log the shutdown as a failure, with a traceback.
+        with ends_on_shutdown(self, "a button press"):
+            await self._handle_press(interaction, custom_id, label)
+
+    async def _handle_press(
+        self, interaction: discord.Interaction[Any], custom_id: str, label: str
+    ) -> None:
         conversation = form_conversation(custom_id)
         if conversation is not None:
             await self._open_form(interaction, conversation)
@@ -362,7 +377,8 @@ class TakeOrPassClient(discord.Client):
             log_failure("an interview time", exc)
             await reply_once(interaction, NOT_SAVED)
             return
-        await answer_form(interaction, replies, typed)
+        with ends_on_shutdown(self, "an interview time"):
+            await answer_form(interaction, replies, typed)
 
     # helpers
 
@@ -382,17 +398,12 @@ class TakeOrPassClient(discord.Client):
         )
         done, _pending = await asyncio.wait({work}, timeout=self.defer_after)
         if not done:
-            try:
-                await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
-            except discord.HTTPException as exc:
-                log.warning("discord: could not defer an interaction: %s", platform_error(exc))
+            await acknowledge(interaction, thinking=thinking, ephemeral=ephemeral)
         return await work
 
     async def _open_dm(self, user: discord.User | discord.Member) -> discord.DMChannel:
-        try:
+        with discord_errors(self):
             channel = user.dm_channel or await user.create_dm()
-        except discord.HTTPException as exc:
-            raise platform_error(exc) from exc
         self.dm_channels.remember(user.id, channel.id)
         return channel
 

@@ -1,13 +1,16 @@
 """Sending to Discord: messages to a channel, and answers to an interaction however far it got.
-Each helper turns discord.py's errors into ours (`PlatformError`)."""
+Each helper turns discord.py's errors into ours: `PlatformError` for a refusal, `CutOffByShutdown`
+for a request the client's own shutdown ended."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
+import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
@@ -20,10 +23,62 @@ log = logging.getLogger(__name__)
 # Discord's error code when a user accepts no DMs from the bot.
 CANNOT_DM: Final = 50007
 NO_PINGS: Final = discord.AllowedMentions.none()
+# aiohttp's RuntimeError for a request made on a closed session.
+SESSION_CLOSED: Final = "Session is closed"
 
 
 class DirectMessagesClosed(PlatformError):
     """The user accepts no direct messages from the bot (Discord error 50007)."""
+
+
+class CutOffByShutdown(TakeOrPassError):
+    """The client was closed (the process is stopping) while an answer was being sent: an
+    expected end, not a failure. Not a PlatformError, so no apology is attempted."""
+
+
+def cut_off(client: discord.Client, exc: BaseException) -> bool:
+    """Whether `exc` is the client's own shutdown ending a request, rather than a failure.
+
+    Closing the client closes discord.py's HTTP session: a request in flight then fails with a
+    connection error, and one started after with RuntimeError("Session is closed"). Either
+    counts only while the client is closed or closing; CancelledError is never one."""
+    if isinstance(exc, CutOffByShutdown):
+        return True
+    if not client.is_closed():
+        return False
+    if isinstance(exc, RuntimeError):
+        return str(exc) == SESSION_CLOSED
+    return isinstance(exc, aiohttp.ClientConnectionError)
+
+
+def log_cut_off(what: str) -> None:
+    """The one line a shutdown in the middle of an answer leaves."""
+    log.info("%s: answer cut off by shutdown", what)
+
+
+@contextlib.contextmanager
+def discord_errors(client: discord.Client) -> Iterator[None]:
+    """discord.py's errors in the block as ours: an HTTP error as PlatformError, the client's
+    shutdown as CutOffByShutdown; anything else as it is."""
+    try:
+        yield
+    except discord.HTTPException as exc:
+        raise platform_error(exc) from exc
+    except (RuntimeError, aiohttp.ClientConnectionError) as exc:
+        if cut_off(client, exc):
+            raise CutOffByShutdown(type(exc).__name__) from exc
+        raise
+
+
+@contextlib.contextmanager
+def ends_on_shutdown(client: discord.Client, what: str) -> Iterator[None]:
+    """Let the client's shutdown end the block with one INFO line instead of a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        if not cut_off(client, exc):
+            raise
+        log_cut_off(what)
 
 
 def platform_error(exc: discord.HTTPException) -> PlatformError:
@@ -38,6 +93,9 @@ def log_failure(what: str, exc: BaseException) -> None:
     """Log a failure without what the user typed."""
     # An exception's message can quote what the user typed (database errors quote their
     # parameters), so only its type and where it happened are logged.
+    if isinstance(exc, CutOffByShutdown):
+        log_cut_off(what)
+        return
     if isinstance(exc, TakeOrPassError):
         log.warning("%s failed: %s", what, type(exc).__name__)
         return
@@ -71,46 +129,46 @@ async def post_all(
         ) as params:
             if message.rows and params.payload is not None:  # no files: always a payload
                 params.payload["components"] = components(message)
-            try:
+            with discord_errors(state._get_client()):
                 data = await state.http.send_message(target.id, params=params)
-            except discord.HTTPException as exc:
-                raise platform_error(exc) from exc
         sent.append(discord.PartialMessage(channel=target, id=int(data["id"])))
     return sent
 
 
 async def post_quietly(channel: discord.abc.Messageable, text: str) -> None:
-    """A short note whose failure is only logged."""
+    """A short note whose failure is only logged; none once the client is closing."""
+    client = (await channel._get_channel())._state._get_client()
+    if client.is_closed():
+        return
     try:
-        await channel.send(text, allowed_mentions=NO_PINGS)
-    except discord.HTTPException as exc:
-        log.warning("discord: could not send an apology: %s", platform_error(exc))
+        with discord_errors(client):
+            await channel.send(text, allowed_mentions=NO_PINGS)
+    except CutOffByShutdown:
+        log_cut_off("discord: an apology")
+    except PlatformError as exc:
+        log.warning("discord: could not send an apology: %s", exc)
 
 
 async def send_response(
     interaction: discord.Interaction[Any], message: OutMessage, *, ephemeral: bool = False
 ) -> None:
     """The interaction's first answer, as a message."""
-    try:
+    with discord_errors(interaction.client):
         await interaction.response.send_message(
             message.content,
             ephemeral=ephemeral,
             allowed_mentions=NO_PINGS,
             **view_kwargs(message),
         )
-    except discord.HTTPException as exc:
-        raise platform_error(exc) from exc
 
 
 async def edit_original(interaction: discord.Interaction[Any], message: OutMessage) -> None:
     """Replace the interaction's first answer (a "thinking…" placeholder, or the pressed
     message once the press was deferred)."""
-    try:
+    with discord_errors(interaction.client):
         await interaction.edit_original_response(
             content=message.content, allowed_mentions=NO_PINGS, view=to_view(message)
         )
-    except discord.HTTPException as exc:
-        raise platform_error(exc) from exc
 
 
 async def edit_pressed(interaction: discord.Interaction[Any], message: OutMessage) -> None:
@@ -118,12 +176,10 @@ async def edit_pressed(interaction: discord.Interaction[Any], message: OutMessag
     if interaction.response.is_done():
         await edit_original(interaction, message)
         return
-    try:
+    with discord_errors(interaction.client):
         await interaction.response.edit_message(
             content=message.content, allowed_mentions=NO_PINGS, view=to_view(message)
         )
-    except discord.HTTPException as exc:
-        raise platform_error(exc) from exc
 
 
 async def answer_in_place(
@@ -146,26 +202,52 @@ async def follow_up(
 ) -> None:
     """More messages after the interaction's first answer."""
     for message in messages:
-        try:
+        with discord_errors(interaction.client):
             await interaction.followup.send(
                 message.content,
                 ephemeral=ephemeral,
                 allowed_mentions=NO_PINGS,
                 **view_kwargs(message),
             )
-        except discord.HTTPException as exc:
-            raise platform_error(exc) from exc
 
 
 async def reply_once(interaction: discord.Interaction[Any], text: str) -> None:
-    """A short note only this user sees, however far the interaction got."""
+    """A short note only this user sees, however far the interaction got; none once the client
+    is closing (whatever was cut off has said so already)."""
+    if interaction.client.is_closed():
+        return
     try:
-        if not interaction.response.is_done():
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
-        elif interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
-            # Our "thinking…" placeholder: the note replaces it.
-            await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS)
-        else:
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-    except discord.HTTPException as exc:
-        log.warning("discord: could not answer an interaction: %s", platform_error(exc))
+        with discord_errors(interaction.client):
+            if not interaction.response.is_done():
+                await interaction.response.send_message(
+                    text, ephemeral=True, allowed_mentions=NO_PINGS
+                )
+            elif (
+                interaction.response.type
+                is discord.InteractionResponseType.deferred_channel_message
+            ):
+                # Our "thinking…" placeholder: the note replaces it.
+                await interaction.edit_original_response(content=text, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    except CutOffByShutdown:
+        log_cut_off("discord: a note")
+    except PlatformError as exc:
+        log.warning("discord: could not answer an interaction: %s", exc)
+
+
+async def acknowledge(
+    interaction: discord.Interaction[Any], *, thinking: bool, ephemeral: bool = False
+) -> None:
+    """Defer the interaction (Discord shows "thinking…", or nothing for a press). A refusal is
+    logged, not raised: the answer still follows. Once the client is closing this is skipped,
+    and left to the answer to say it was cut off."""
+    if interaction.client.is_closed():
+        return
+    try:
+        with discord_errors(interaction.client):
+            await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
+    except CutOffByShutdown:
+        return
+    except PlatformError as exc:
+        log.warning("discord: could not defer an interaction: %s", exc)
