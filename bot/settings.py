@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
@@ -35,24 +35,21 @@ def _durations(value: Any) -> Any:
     return value
 
 
-def _ids(value: Any) -> Any:
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        bad = [p for p in parts if not p.isdigit()]
-        if bad:
-            raise ValueError(f"server ids are numbers separated by commas, not {bad[0]!r}")
-        return tuple(int(p) for p in parts)
-    return value
+def _numbers(what: str, example: str) -> Callable[[Any], Any]:
+    """A reader of comma-separated numbers (server or shard ids) from the environment."""
 
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not p.isdigit()]
+            if bad:
+                raise ValueError(
+                    f"{what} ids are numbers separated by commas{example}, not {bad[0]!r}"
+                )
+            return tuple(int(p) for p in parts)
+        return value
 
-def _shard_ids(value: Any) -> Any:
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        bad = [p for p in parts if not p.isdigit()]
-        if bad:
-            raise ValueError(f"shard ids are numbers separated by commas, like 0,1; not {bad[0]!r}")
-        return tuple(int(p) for p in parts)
-    return value
+    return read
 
 
 SLACK_API_DEFAULT: Final = "https://slack.com/api/"
@@ -69,8 +66,8 @@ SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
-GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
-ShardIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_shard_ids)]
+GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_numbers("server", ""))]
+ShardIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_numbers("shard", " (0,1)"))]
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fakes.spec_check import describe, forget_tracked, tracked
+from postgres import fresh_database
 
 from bot.engine import Engine, new_conversation_id
 from bot.flow import Event, Press, Start, Text
@@ -118,6 +119,17 @@ def requests_keep_to_the_specs() -> Iterator[None]:
     if violations:
         message = "requests the real platform would refuse:\n" + describe(violations)
         pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(params=backends())
+def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database on each backend in turn: a SQLite file, then a fresh PostgreSQL
+    database (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture

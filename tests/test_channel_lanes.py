@@ -7,14 +7,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from conftest import backends
 from fakes.slack import FakeSlack, next_ts
-from postgres import fresh_database
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery
@@ -26,15 +23,6 @@ from bot.storage.sql import SqlStore
 
 INTERVAL = 0.2
 OWNER = UserKey("slack", "T1", "U_ALICE")
-
-
-@pytest.fixture(params=backends())
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'lanes.db'}"
-        return
-    with fresh_database() as found:
-        yield found
 
 
 @pytest.fixture
@@ -79,8 +67,9 @@ async def _burst(deliveries: list[SlackDelivery], per_instance: int) -> list[obj
     )
 
 
-async def test_two_instances_sharing_the_database_take_turns_in_one_channel(url, fake):
+async def test_two_instances_sharing_the_database_take_turns_in_one_channel(fresh_db_url, fake):
     seen = _recording(fake)
+    url = fresh_db_url
     stores = [await SqlStore.open(url), await SqlStore.open(url)]  # one per instance
     try:
         instances = [
@@ -120,8 +109,8 @@ async def test_instances_each_with_their_own_turns_would_post_together(fake):
     assert min(_gaps(seen, "C_JOBS")) < INTERVAL / 2
 
 
-async def test_a_rate_limit_seen_by_one_instance_holds_the_channel_for_the_other(url):
-    store = await SqlStore.open(url)
+async def test_a_rate_limit_seen_by_one_instance_holds_the_channel_for_the_other(fresh_db_url):
+    store = await SqlStore.open(fresh_db_url)
     try:
         lanes = [SqlLanes(store, _now), SqlLanes(store, _now)]
         lane = ("slack", "T1", "C_JOBS")

@@ -5,15 +5,12 @@ the real discord.py client against FakeDiscord."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from conftest import backends
 from discord_harness import Harness
 from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord
-from postgres import fresh_database
 
 from adapters.discord import DiscordDelivery
 from adapters.discord.inbound import user_key
@@ -29,18 +26,9 @@ OPEN_DM = r"/users/@me/channels"
 DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"
 
 
-@pytest.fixture(params=backends())
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dms.db'}"
-        return
-    with fresh_database() as found:
-        yield found
-
-
 @pytest.fixture
-async def sql(url: str) -> AsyncIterator[SqlStore]:
-    opened = await SqlStore.open(url)
+async def sql(fresh_db_url: str) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(fresh_db_url)
     yield opened
     await opened.close()
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Clock, RecordingDelivery, ReminderWorld, backends
-from postgres import fresh_database
+from conftest import Clock, RecordingDelivery, ReminderWorld
 from sqlalchemy import select
 
 from bot.reminders.model import (
@@ -40,14 +37,10 @@ T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 _ids = iter(range(10**6))
 
 
-@pytest.fixture(params=backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture
+def db_url(fresh_db_url: str) -> str:
     """Every test here runs on both databases (conftest's `store` and `world` open this)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'takeorpass.db'}"
-        return
-    with fresh_database() as url:
-        yield url
+    return fresh_db_url
 
 
 @pytest.fixture(autouse=True)
