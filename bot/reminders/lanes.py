@@ -14,11 +14,10 @@ from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Connection, case
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.storage.schema import channel_lanes
 from bot.storage.sql import SqlStore
+from bot.storage.statements import upsert_insert
 
 Lane = tuple[str, str, str]  # platform, workspace, channel
 
@@ -79,10 +78,9 @@ class SqlLanes:
 def _book(conn: Connection, lane: Lane, at: float, interval: float) -> float:
     """Move the lane's next free moment to at least `at`, then on by `interval`; return it."""
     platform, workspace, channel = lane
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     free_at = channel_lanes.c.free_at
     statement = (
-        dialect_insert(channel_lanes)
+        upsert_insert(conn.dialect.name, channel_lanes)
         .values(platform=platform, workspace=workspace, channel=channel, free_at=at + interval)
         .on_conflict_do_update(
             index_elements=["platform", "workspace", "channel"],

@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status, Upcoming
 from bot.reminders.plan import delivery_key
 from bot.state import HistoryEntry, UserKey
 from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
 from bot.storage.sql import SqlStore, history_entry
+from bot.storage.statements import upsert_insert
 
 o, r = occurrences.c, reminders.c
 
@@ -43,8 +42,7 @@ def _owner(table: Any, key: UserKey) -> Any:
 
 def insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING in the connection's dialect."""
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+    return upsert_insert(conn.dialect.name, table).on_conflict_do_nothing()
 
 
 def occurrence_row(reminder_id: str, platform: str, role: Role, at: datetime) -> dict[str, Any]:

@@ -7,13 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.state import UserKey
 from bot.storage.schema import users
 from bot.storage.sql import SqlStore
-from bot.storage.statements import key_filter, key_params, key_row
+from bot.storage.statements import key_filter, key_params, key_row, upsert_insert
 
 _FIND = select(users.c.dm_channel).where(key_filter(users))
 _CLEAR = update(users).where(key_filter(users)).values(dm_channel=None)
@@ -42,9 +40,8 @@ class DmChannelStore:
 
 
 def _upsert(conn: Connection, key: UserKey, channel: str) -> None:
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     row = {**key_row(key), "dm_channel": channel, "created_at": datetime.now(UTC)}
-    statement = dialect_insert(users).values(row)
+    statement = upsert_insert(conn.dialect.name, users).values(row)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=["platform", "workspace", "user_id"],

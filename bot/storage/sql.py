@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import DuplicateDelivery, StaleWrite, StorageError
@@ -46,6 +44,7 @@ from bot.storage.statements import (
     history_row,
     key_params,
     key_row,
+    upsert_insert,
 )
 from bot.storage.worker import BUSY, Busy, FileIdentity, Writer, try_in_place
 
@@ -83,8 +82,7 @@ class SqlStore:
         self._spare_conn: Connection | None = None
         self._driver_error: type[Exception] = engine.dialect.dbapi.Error  # type: ignore[union-attr]
         # INSERT … ON CONFLICT DO NOTHING: one statement where a savepoint would take three.
-        dialect_insert = sqlite_insert if engine.dialect.name == "sqlite" else postgresql_insert
-        self._insert_user = dialect_insert(users).on_conflict_do_nothing()
+        self._insert_user = upsert_insert(engine.dialect.name, users).on_conflict_do_nothing()
 
     # --- where calls run -------------------------------------------------------------------
 

@@ -8,9 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.state import HistoryEntry, UserKey
 from bot.storage.schema import history, occurrences, reminders, seen_events, sessions, users
+
+
+def upsert_insert(dialect: str, table: Any) -> Any:
+    """INSERT in `dialect` (sqlite or postgresql), with its ON CONFLICT clauses."""
+    return (sqlite_insert if dialect == "sqlite" else postgresql_insert)(table)
 
 
 def key_filter(table: Any) -> Any:
