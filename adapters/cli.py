@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot import logs
-from bot.errors import SettingsError, StorageError
-from bot.settings import Settings, load_settings
+from bot.common import logs
+from bot.common.errors import SettingsError, StorageError
+from bot.config.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from adapters.supervise import Backoff
@@ -109,7 +109,7 @@ async def _run(settings: Settings, platforms: tuple[str, ...]) -> int:
 
 async def _console(settings: Settings, store: SqlStore, leave: asyncio.Event) -> int:
     from adapters.console import Console, ConsoleDelivery, run_console
-    from bot.engine import Engine
+    from bot.engine.engine import Engine
 
     schedulers: list[Scheduler] = []
     service = _reminder_service(settings, store, frozenset({"console"}), schedulers)
@@ -133,7 +133,7 @@ async def _platforms(
 ) -> int:
     from adapters.runtime import settle_startup_objects
     from adapters.supervise import supervise
-    from bot.engine import Engine
+    from bot.engine.engine import Engine
     from bot.reminders.clock import DatabaseClock
     from bot.reminders.lanes import SqlLanes
 
@@ -203,7 +203,7 @@ def _reminder_service(
     schedulers: list[Scheduler],
     places: dict[str, Places] | None = None,
 ) -> ReminderService:
-    from bot.engine import new_conversation_id
+    from bot.common.clock import new_conversation_id
     from bot.reminders.service import ReminderConfig, ReminderService
     from bot.reminders.store import ReminderStore
 
@@ -245,7 +245,7 @@ def _scheduler(
     refresh_clock: Callable[[], Awaitable[None]] | None = None,
     batch: int = DEFAULT_BATCH,
 ) -> Scheduler:
-    from bot.engine import utc_now
+    from bot.common.clock import utc_now
     from bot.reminders.queue import DueQueue
     from bot.reminders.scheduler import Scheduler
 

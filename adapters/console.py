@@ -11,13 +11,13 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from bot.engine import Engine
-from bot.errors import TakeOrPassError
-from bot.flow import Event, Press, Start, Text
+from bot.common.errors import TakeOrPassError
+from bot.common.events import Event, Press, Start, Text
+from bot.common.replies import Button, ButtonRole, Reply
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, DeliveryResult, Outgoing, Undeliverable
 from bot.reminders.scheduler import Scheduler
-from bot.replies import Button, ButtonRole, Reply
-from bot.state import UserKey
 
 log = logging.getLogger(__name__)
 

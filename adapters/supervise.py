@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.errors import SettingsError
+from bot.common.errors import SettingsError
 
 log = logging.getLogger(__name__)
 

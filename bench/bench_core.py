@@ -13,9 +13,12 @@ from pathlib import Path
 
 from common import emit, median
 
-from bot.engine import Engine
-from bot.flow import Context, Press, Start, step
-from bot.state import Session, UserKey
+from bot.common.events import Press, Start
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
+from bot.questionnaire.effects import Context
+from bot.questionnaire.flow import step
+from bot.questionnaire.state import Session
 from bot.storage.sql import SqlStore
 
 ANSWERS = (3, 2, 2, 1, 1, 1, 1)

@@ -31,13 +31,13 @@ from sqlalchemy import func, select  # noqa: E402
 
 from adapters.discord import DiscordDelivery  # noqa: E402
 from adapters.slack import SlackDelivery, make_client  # noqa: E402
-from bot.engine import Engine  # noqa: E402
+from bot.common.users import UserKey  # noqa: E402
+from bot.config.settings import load_settings  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
 from bot.reminders.model import Delivery, NewReminder, ReminderKind, Role, Status  # noqa: E402
 from bot.reminders.queue import DueQueue  # noqa: E402
 from bot.reminders.scheduler import Scheduler  # noqa: E402
 from bot.reminders.store import ReminderStore  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.state import UserKey  # noqa: E402
 from bot.storage.schema import occurrences  # noqa: E402
 from bot.storage.sql import SqlStore  # noqa: E402
 

@@ -31,7 +31,7 @@ from common import emit, median, percentile  # noqa: E402
 from fakes.discord_fake import FakeDiscord, dm_message, running  # noqa: E402
 
 from adapters.discord import TakeOrPassClient, minimal_intents  # noqa: E402
-from bot.engine import Engine  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
 from bot.storage.sql import SqlStore  # noqa: E402
 
 ROUNDS = 4

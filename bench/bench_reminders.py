@@ -19,14 +19,14 @@ from common import emit, median, percentile
 from sqlalchemy import Connection, insert, update
 
 from adapters.console import Console, ConsoleDelivery
-from bot.engine import Engine
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, DeliveryResult, NewReminder, Outgoing, ReminderKind, Role
 from bot.reminders.plan import delivery_key
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import parse_when
-from bot.state import UserKey
 from bot.storage.schema import occurrences, reminders
 from bot.storage.sql import SqlStore
 

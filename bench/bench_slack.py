@@ -30,8 +30,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from adapters.slack import build_app, build_web_app  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.config.settings import load_settings  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
 from bot.storage.sql import SqlStore  # noqa: E402
 
 SECRET = "bench-signing-secret"

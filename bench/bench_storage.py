@@ -24,9 +24,9 @@ from common import emit, percentile  # noqa: E402
 from lock_holder import hold_lock  # noqa: E402
 from postgres import fresh_database  # noqa: E402
 
-from bot.engine import Engine  # noqa: E402
-from bot.flow import Press, Start  # noqa: E402
-from bot.state import UserKey  # noqa: E402
+from bot.common.events import Press, Start  # noqa: E402
+from bot.common.users import UserKey  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
 from bot.storage.sql import SqlStore  # noqa: E402
 
 ANSWERS = (3, 2, 2, 1, 1, 1, 1)

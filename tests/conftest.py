@@ -14,15 +14,16 @@ import pytest
 from fakes.spec_check import describe, forget_tracked, tracked
 from postgres import fresh_database
 
-from bot.engine import Engine, new_conversation_id
-from bot.flow import Event, Press, Start, Text
+from bot.common.clock import new_conversation_id
+from bot.common.events import Event, Press, Start, Text
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing, Places
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.reminders.store import ReminderStore
-from bot.replies import Kind, Reply
-from bot.state import UserKey
 from bot.storage.sql import SqlStore
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

@@ -25,7 +25,7 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord import TakeOrPassClient
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 JSON = dict[str, Any]
 CALLBACK = r"/interactions/\d+/[^/]+/callback"

@@ -34,12 +34,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery, SlackPlaces, build_app, build_web_app
 from adapters.slack.serve import Health
-from bot.engine import Engine, new_conversation_id
+from bot.common.clock import new_conversation_id
+from bot.config.settings import Settings, load_settings
+from bot.engine.engine import Engine
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.reminders.store import ReminderStore
-from bot.settings import Settings, load_settings
 from bot.storage.sql import SqlStore
 
 SECRET = "test-signing-secret"

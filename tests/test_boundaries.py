@@ -1,5 +1,16 @@
-"""The core stays platform-free, and imports nothing above it: adapters depend on bot/, never
-the other way round."""
+"""The core's layers import one way, and the core stays platform-free: adapters depend on bot/,
+never the other way round.
+
+bot/ is a house of floors, highest first. A module may import from its own floor and the floors
+below it, never from one above:
+
+    engine          routes each event to a wing; the only part that sees both
+    reminders       the reminders wing
+    storage         the database behind one interface
+    questionnaire   the questionnaire wing; knows nothing of reminders
+    config          settings
+    common          replies, errors, the clock, the user key, events, button ids
+"""
 
 from __future__ import annotations
 
@@ -11,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
+LAYERS = ("engine", "reminders", "storage", "questionnaire", "config", "common")
 PLATFORM_LIBRARIES = {"slack_bolt", "slack_sdk", "discord"}
 ADAPTERS = {"adapters"}
 # Ways to import a module named by a string, which an `import` statement scan would not see.
@@ -42,6 +54,62 @@ def core_imports_of(roots: set[str]) -> list[str]:
         for name in imported_modules(path.read_text(), str(path))
         if name.split(".")[0] in roots
     ]
+
+
+def core_modules() -> list[Path]:
+    """Every module of bot/ but the package's own __init__ and the migrations."""
+    return [
+        p
+        for p in sorted(BOT.rglob("*.py"))
+        if "migrations" not in p.parts and p != BOT / "__init__.py"
+    ]
+
+
+def layer_of(module: str) -> str | None:
+    """The floor of a module of bot/ (`bot.reminders.when` is on `reminders`); None for bot
+    itself."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def upward_imports(path: Path, source: str) -> list[str]:
+    """Every import in `source` (a module of bot/ at `path`) of a floor above its own."""
+    own = LAYERS.index(path.relative_to(BOT).parts[0])
+    found = []
+    for name in imported_modules(source, str(path)):
+        target = layer_of(name) if name.split(".")[0] == "bot" else None
+        if target is not None and target in LAYERS and LAYERS.index(target) < own:
+            found.append(f"{path.relative_to(ROOT)} ({LAYERS[own]}) imports {name} ({target})")
+    return found
+
+
+def test_every_core_module_lives_on_a_floor():
+    loose = [
+        str(p.relative_to(ROOT))
+        for p in core_modules()
+        if len(p.relative_to(BOT).parts) < 2 or p.relative_to(BOT).parts[0] not in LAYERS
+    ]
+    assert loose == []
+
+
+def test_no_core_module_imports_a_floor_above_its_own():
+    found = [line for p in core_modules() for line in upward_imports(p, p.read_text())]
+    assert found == []
+
+
+def test_the_floor_check_catches_an_import_running_back_up():
+    # The questionnaire reaching for a reminder command, as flow.py once did.
+    wrong = "from bot.reminders.commands import is_command\n"
+    path = BOT / "questionnaire" / "flow.py"
+    assert upward_imports(path, wrong) == [
+        "bot/questionnaire/flow.py (questionnaire) imports bot.reminders.commands (reminders)"
+    ]
+    assert upward_imports(BOT / "engine" / "engine.py", wrong) == []
+
+
+def test_no_core_module_re_exports_names_with_all():
+    hubs = [str(p.relative_to(ROOT)) for p in core_modules() if "__all__" in p.read_text()]
+    assert hubs == []
 
 
 def test_nothing_under_bot_imports_a_platform_library():

@@ -15,10 +15,10 @@ from fakes.slack import FakeSlack, next_ts
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
 from bot.reminders.lanes import MemoryLanes, SqlLanes
 from bot.reminders.model import Delivered, Destination, Outgoing
-from bot.replies import Kind, Reply
-from bot.state import UserKey
 from bot.storage.sql import SqlStore
 
 INTERVAL = 0.2

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from adapters.console import GOODBYE, Console, run_console
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 ENTRY = "from adapters.cli import main; raise SystemExit(main())"
 FIRST_QUESTION = "Which company and role is it?"

@@ -14,11 +14,11 @@ import pytest
 from conftest import Clock, ReminderWorld
 from postgres import fresh_database
 
+from bot.common.users import UserKey
 from bot.reminders.clock import DatabaseClock, measure_offset
 from bot.reminders.model import Delivered, DeliveryResult, NewReminder, Outgoing, ReminderKind, Role
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
-from bot.state import UserKey
 from bot.storage.sql import SqlStore
 
 ALICE = UserKey("slack", "T1", "U_ALICE")

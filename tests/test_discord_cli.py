@@ -22,9 +22,9 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord import run_discord
-from bot.engine import Engine
-from bot.errors import SettingsError
-from bot.settings import load_settings
+from bot.common.errors import SettingsError
+from bot.config.settings import load_settings
+from bot.engine.engine import Engine
 
 TOKEN = "fake-discord-token-0123456789"
 

@@ -20,9 +20,9 @@ from fakes.discord_fake import (
 
 from adapters.discord.inbound import user_key
 from adapters.discord.outbound import DMS_CLOSED
-from bot import texts
-from bot.engine import Engine
-from bot.flow import Start, Text
+from bot.common.events import Start, Text
+from bot.engine.engine import Engine
+from bot.questionnaire import texts
 
 ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original"
 

@@ -28,8 +28,8 @@ from fakes.discord_fake import (
 
 from adapters.discord.inbound import user_key
 from adapters.discord.outbound import NOT_SAVED
-from bot import texts
-from bot.engine import Engine
+from bot.engine.engine import Engine
+from bot.questionnaire import texts
 
 SPEC_ID = r"tp:[a-z2-9]{10}:{step}:{value}"
 

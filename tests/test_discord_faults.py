@@ -23,7 +23,7 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord.outbound import NOT_SAVED
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 # Discord's markup, as a user could type it into a company name (at most 120 characters each):
 # a live timestamp, role, user and command mentions, mass mentions; bold, underline,

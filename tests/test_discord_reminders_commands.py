@@ -39,7 +39,8 @@ from adapters.discord import DiscordPlaces
 from adapters.discord.inbound import user_key
 from adapters.discord.interview import FORM_BUTTON
 from adapters.discord.reminders import CANT_SEE
-from bot.flow import Event, Start, Text
+from bot.common.events import Event, Start, Text
+from bot.questionnaire import texts as questionnaire_texts
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
@@ -390,7 +391,7 @@ async def _open_form(bot: Bot) -> tuple[JSON, JSON, JSON]:
 
 async def test_the_interview_prompt_offers_a_form_for_the_time(bot: Bot) -> None:
     prompt, _press, modal = await _open_form(bot)
-    assert texts.ASK_INTERVIEW in prompt["content"]
+    assert questionnaire_texts.ASK_INTERVIEW in prompt["content"]
     assert button_id(prompt, "form").endswith(":when:form")
     assert modal["title"] == "When is the interview?"
     [label] = modal["components"]

@@ -43,7 +43,8 @@ from adapters.discord.reminders import (
     NO_PERMISSION,
     nonce,
 )
-from bot.flow import Start, Text
+from bot.common.events import Start, Text
+from bot.common.replies import Kind, Reply
 from bot.reminders import texts
 from bot.reminders.model import (
     Delivered,
@@ -53,7 +54,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-from bot.replies import Kind, Reply
 from bot.storage.sql import SqlStore
 
 KEY = user_key(int(USER_ID))

@@ -15,9 +15,9 @@ from adapters.discord.outbound import (
     render,
     without_mass_mentions,
 )
-from bot.flow import INTERVIEW_STEP, Text
-from bot.replies import Button, ButtonRole, Item, Kind, Reply
-from bot.views import button_id
+from bot.common.buttons import INTERVIEW_STEP, button_id
+from bot.common.events import Text
+from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
 
 
 def _item(n: int, text: str = "task") -> Item:

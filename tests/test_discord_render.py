@@ -18,11 +18,11 @@ from adapters.discord.outbound import (
     press_outcome,
     render,
 )
-from bot import texts
-from bot.flow import Start, Text
-from bot.replies import Button, ButtonRole, Kind, Reply, Section
-from bot.state import UserKey
-from bot.views import button_id
+from bot.common.buttons import button_id
+from bot.common.events import Start, Text
+from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.common.users import UserKey
+from bot.questionnaire import texts
 
 
 def _question(conv: str = "abcdefgh23", step: str = "rust", notice: str | None = None) -> Reply:

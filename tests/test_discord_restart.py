@@ -9,9 +9,10 @@ from typing import Any
 from discord_harness import CALLBACK, EPHEMERAL, Harness
 from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord, slash_command, subcommand
 
-from bot import texts
-from bot.engine import Engine
-from bot.state import Session, UserKey
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
+from bot.questionnaire import texts
+from bot.questionnaire.state import Session
 from bot.storage.sql import SqlStore
 
 TTL = timedelta(hours=24)

@@ -47,10 +47,10 @@ from adapters.discord import (
 )
 from adapters.discord.inbound import user_key
 from adapters.discord.reminders import CANT_SEE
-from bot.engine import Engine
+from bot.common.replies import Kind, Reply
+from bot.config.settings import load_settings
+from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Destination, Outgoing
-from bot.replies import Kind, Reply
-from bot.settings import load_settings
 
 TOKEN = "fake-discord-token-0123456789"
 SHARDS = 2

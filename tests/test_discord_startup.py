@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from adapters.discord import TakeOrPassClient
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 VOICE_NOTES = (
     "PyNaCl is not installed, voice will NOT be supported",

@@ -14,9 +14,9 @@ from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord
 
 from adapters.discord import DiscordDelivery
 from adapters.discord.inbound import user_key
-from bot.engine import Engine
+from bot.common.replies import Kind, Reply
+from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Destination, Outgoing, RetryLater
-from bot.replies import Kind, Reply
 from bot.storage.dms import DmChannelStore
 from bot.storage.sql import SqlStore
 

@@ -11,11 +11,11 @@ import pytest
 from conftest import Clock, Transcript, make_engine
 
 from adapters.console import FAILED, Console
-from bot import texts
-from bot.errors import StaleWrite, StorageError
-from bot.flow import Press, Text
-from bot.replies import Kind
-from bot.state import UserKey
+from bot.common.errors import StaleWrite, StorageError
+from bot.common.events import Press, Text
+from bot.common.replies import Kind
+from bot.common.users import UserKey
+from bot.questionnaire import texts
 from bot.storage.sql import SqlStore
 
 KEY = UserKey("discord", "", "1001")
@@ -163,7 +163,7 @@ async def test_the_console_answers_a_storage_failure_with_one_line(engine, db_ur
 
 
 def test_conversation_ids_are_ten_characters_of_the_alphabet_and_do_not_repeat():
-    from bot.engine import _ID_ALPHABET, new_conversation_id
+    from bot.common.clock import _ID_ALPHABET, new_conversation_id
 
     ids = [new_conversation_id() for _ in range(5000)]
     assert len(set(ids)) == len(ids)

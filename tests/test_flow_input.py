@@ -10,9 +10,10 @@ import pytest
 from conftest import Transcript, run_takeorpass
 
 from adapters.console import Console
-from bot.flow import MAX_COMPANY_CHARS, Text
-from bot.replies import Kind
-from bot.state import UserKey
+from bot.common.events import Text
+from bot.common.replies import Kind
+from bot.common.users import UserKey
+from bot.questionnaire.reading import MAX_COMPANY_CHARS
 
 KEY = UserKey("slack", "T1", "U_TYPIST")
 
@@ -130,7 +131,7 @@ async def test_resuming_after_a_huge_start_keeps_the_open_questionnaire(engine):
 
 async def test_a_slash_command_start_while_a_questionnaire_is_open_is_cut_too(engine, db_url):
     # `/takeorpass <company>` arrives as a Start event with the raw text.
-    from bot.flow import command_event
+    from bot.engine.router import command_event
 
     user = Transcript(engine, KEY)
     await _mid_questionnaire(user)

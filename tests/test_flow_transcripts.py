@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from conftest import Transcript
 
-from bot import texts
-from bot.flow import Press, Start, Text, command_event
-from bot.questionnaire import QUESTIONS
-from bot.replies import Kind
-from bot.state import UserKey
+from bot.common.events import Press, Start, Text
+from bot.common.replies import Kind
+from bot.common.users import UserKey
+from bot.engine.router import command_event
+from bot.questionnaire import texts
+from bot.questionnaire.rules import QUESTIONS
 
 
 def _verdict(reply) -> str:

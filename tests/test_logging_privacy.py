@@ -1,5 +1,5 @@
-"""Logs at LOG_LEVEL=DEBUG, set up as `takeorpass` sets them up (bot.logs.configure), carry no
-company, answer, user id or response_url, while our own loggers do log at DEBUG."""
+"""Logs at LOG_LEVEL=DEBUG, set up as `takeorpass` sets them up (bot.common.logs.configure),
+carry no company, answer, user id or response_url, while our own loggers do log at DEBUG."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from fakes.discord_fake import USER_ID as DISCORD_USER
 from fakes.slack import FakeSlack
 from slack_harness import SlackUser, serve, slack_settings
 
-from bot.engine import Engine
-from bot.logs import QUIET, configure, failure
+from bot.common.logs import QUIET, configure, failure
+from bot.engine.engine import Engine
 
 COMPANY = "Quixotic Widgets"
 ROLE = "Chief Llama Officer"
@@ -125,7 +125,7 @@ def test_configure_debug_lets_our_loggers_through_and_floors_libraries(
 ) -> None:
     shown = io.StringIO()
     configure("DEBUG", stream=shown)
-    logging.getLogger("bot.engine").debug("ours at debug")
+    logging.getLogger("bot.engine.engine").debug("ours at debug")
     logging.getLogger("adapters.discord.client").debug("adapter at debug")
     logging.getLogger("discord.gateway").debug("gateway payload at debug")
     logging.getLogger("discord.client").info("library at info")
@@ -143,8 +143,8 @@ def test_configure_debug_lets_our_loggers_through_and_floors_libraries(
 def test_configure_quiet_keeps_the_console_free_of_routine_lines(restore_logging: None) -> None:
     shown = io.StringIO()
     configure("INFO", quiet=True, stream=shown)
-    logging.getLogger("bot.engine").info("verdict reached")
-    logging.getLogger("bot.engine").warning("something to know")
+    logging.getLogger("bot.engine.engine").info("verdict reached")
+    logging.getLogger("bot.engine.engine").warning("something to know")
     assert "verdict reached" not in shown.getvalue()
     assert "something to know" in shown.getvalue()
 
@@ -153,7 +153,7 @@ def test_configure_twice_keeps_one_handler(restore_logging: None) -> None:
     first, second = io.StringIO(), io.StringIO()
     configure("INFO", stream=first)
     configure("INFO", stream=second)
-    logging.getLogger("bot.engine").warning("once")
+    logging.getLogger("bot.engine.engine").warning("once")
     assert first.getvalue() == "" and second.getvalue().count("once") == 1
 
 
@@ -181,8 +181,8 @@ async def test_a_delivery_that_raises_is_logged_by_type_and_place_not_by_its_mes
 ) -> None:
     from datetime import UTC, datetime
 
+    from bot.common.users import UserKey
     from bot.reminders.model import DeliveryResult, NewReminder, Outgoing, ReminderKind, Role
-    from bot.state import UserKey
 
     now = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
     world.clock.now = now

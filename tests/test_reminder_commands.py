@@ -9,11 +9,11 @@ import pytest
 from conftest import ReminderWorld, Transcript
 from sqlalchemy import func, select
 
-from bot.flow import Text
+from bot.common.events import Text
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
 from bot.reminders import texts
 from bot.reminders.plan import MAX_PENDING_PER_USER
-from bot.replies import Kind, Reply
-from bot.state import UserKey
 from bot.storage.schema import occurrences, reminders
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # Thu 26 Nov, 09:00 in New York

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ReminderWorld, Transcript
 
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
+from bot.questionnaire import texts as questionnaire_texts
 from bot.reminders import texts
-from bot.replies import Kind, Reply
-from bot.state import UserKey
 
 NY = ZoneInfo("America/New_York")
 # Thursday 26 Nov 2026, 09:00 in New York.
@@ -171,7 +172,7 @@ async def test_cancel_when_asked_for_the_time_sets_nothing(me, world):
     await me.start("Acme")
     verdict = await me.answer_all(*TAKE_IT)
     await me.press(_button(verdict, "Set interview reminders"))
-    assert (await me.say("cancel")).text == texts.INTERVIEW_CANCELLED
+    assert (await me.say("cancel")).text == questionnaire_texts.INTERVIEW_CANCELLED
     assert await world.store.upcoming(me.key) == []
     # The next message is no longer read as a time: out of the blue, it starts a questionnaire.
     assert (await me.say("tomorrow 3pm")).kind is Kind.QUESTION

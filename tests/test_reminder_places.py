@@ -9,11 +9,11 @@ import pytest
 from conftest import ReminderWorld, Transcript
 from sqlalchemy import select
 
-from bot.flow import Press, Text
+from bot.common.events import Press, Text
+from bot.common.replies import Kind
+from bot.common.users import UserKey
 from bot.reminders import texts
 from bot.reminders.model import Deferred, Status
-from bot.replies import Kind
-from bot.state import UserKey
 from bot.storage.schema import occurrences
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday, 10:00 in New York

@@ -14,6 +14,7 @@ import pytest
 from conftest import Clock, RecordingDelivery, ReminderWorld
 from sqlalchemy import select
 
+from bot.common.users import UserKey
 from bot.reminders.model import (
     Delivered,
     DeliveryResult,
@@ -28,7 +29,6 @@ from bot.reminders.model import (
 from bot.reminders.plan import MAX_ATTEMPTS
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
-from bot.state import UserKey
 from bot.storage.schema import occurrences
 from bot.storage.sql import SqlStore
 

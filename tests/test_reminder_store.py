@@ -13,10 +13,10 @@ import pytest
 from conftest import backends
 from sqlalchemy import event, func, select
 
+from bot.common.users import UserKey
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status
 from bot.reminders.queue import DueQueue
 from bot.reminders.store import ReminderStore
-from bot.state import UserKey
 from bot.storage.schema import occurrences, reminders
 from bot.storage.sql import SqlStore
 
@@ -179,8 +179,8 @@ async def test_a_database_from_before_reminders_upgrades_with_its_history_kept(t
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    from bot.state import HistoryEntry, Session
-    from bot.storage.sql import MIGRATIONS
+    from bot.questionnaire.state import HistoryEntry, Session
+    from bot.storage.connect import MIGRATIONS
 
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")

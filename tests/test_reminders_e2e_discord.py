@@ -36,10 +36,11 @@ from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
 from adapters.discord.inbound import user_key
 from adapters.discord.interview import FORM_BUTTON, FORM_TITLE
 from adapters.discord.outbound import escape
+from bot.questionnaire import texts as questionnaire_texts
+from bot.questionnaire.verdict import decide
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
-from bot.verdict import decide
 
 KEY = user_key(int(USER_ID))
 MEMBER = 2248473465835073  # the fake's default member permissions: no Manage Channels
@@ -442,7 +443,7 @@ async def test_interview_time_typed_after_a_take_it_verdict_reminds_and_records_
     verdict = await _take_it_by_typing(bot)
     assert "Set interview reminders" in labels(verdict)
     _, [prompt] = await bot.harness.press(verdict, "set")
-    assert texts.ASK_INTERVIEW in prompt["content"]
+    assert questionnaire_texts.ASK_INTERVIEW in prompt["content"]
     assert labels(prompt) == [FORM_BUTTON]
 
     [confirmation] = await bot.harness.dm("in 5 minutes")

@@ -18,7 +18,7 @@ from slack_harness import slack_settings as settings_for
 from test_slack_reminders_ui import TAKE_IT, posted_after, updates, view_of
 
 from adapters.slack.modal import TEXT_ACTION, TEXT_BLOCK
-from bot.state import UserKey
+from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 
 # A Thursday, 09:00 UTC: 10:00 for Alice, whose Slack profile says Europe/Berlin.

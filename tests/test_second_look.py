@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conftest import Transcript
 
-from bot import texts
-from bot.flow import Press
-from bot.replies import Kind, Reply
+from bot.common.events import Press
+from bot.common.replies import Kind, Reply
+from bot.questionnaire import texts
 
 
 def _button(reply: Reply, label: str) -> str:

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.errors import SettingsError
-from bot.settings import load_settings
+from bot.common.errors import SettingsError
+from bot.config.settings import load_settings
 
 
 def test_defaults_match_the_spec():

@@ -14,11 +14,11 @@ from adapters.slack.blocks import (
     message,
 )
 from adapters.slack.inbound import Place, from_command, from_dm, plain_text, press_origin
-from bot import texts
-from bot.flow import Start, Text
-from bot.replies import Button, ButtonRole, Kind, Reply, Section
-from bot.state import UserKey
-from bot.views import button_id
+from bot.common.buttons import button_id
+from bot.common.events import Start, Text
+from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.common.users import UserKey
+from bot.questionnaire import texts
 
 
 def all_text(blocks: list[dict[str, object]]) -> str:

@@ -21,10 +21,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import run_slack
 from adapters.slack.app import _check_token
-from bot.engine import Engine
-from bot.errors import SettingsError
-from bot.questionnaire import QUESTIONS
-from bot.settings import SLACK_API_DEFAULT, Settings, load_settings
+from bot.common.errors import SettingsError
+from bot.config.settings import SLACK_API_DEFAULT, Settings, load_settings
+from bot.engine.engine import Engine
+from bot.questionnaire.rules import QUESTIONS
 
 MAIN = "from adapters.cli import main; raise SystemExit(main({argv!r}))"
 REPO = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from fakes.slack import FakeSlack, app_home_opened_event, event_body
 from slack_harness import SlackReminders, SlackUser, serve, slack_settings
 
 from adapters.slack.blocks import escape
-from bot.engine import Engine
+from bot.engine.engine import Engine
 from bot.storage.sql import SqlStore
 
 RAW = "<!channel> & <@U1>"

@@ -34,9 +34,9 @@ from slack_harness import SECRET, SlackUser, button, serve, slack_settings
 
 from adapters.slack import build_app, build_web_app, run_slack
 from adapters.slack.serve import run_http
-from bot.engine import Engine
-from bot.errors import SettingsError
-from bot.settings import Settings
+from bot.common.errors import SettingsError
+from bot.config.settings import Settings
+from bot.engine.engine import Engine
 from bot.storage.sql import SqlStore
 
 

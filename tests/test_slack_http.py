@@ -30,9 +30,9 @@ from slack_harness import (
     slack_settings,
 )
 
-from bot.engine import Engine
-from bot.questionnaire import QUESTIONS
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.engine.engine import Engine
+from bot.questionnaire.rules import QUESTIONS
 from bot.storage.sql import SqlStore
 
 BUTTON_ID = re.compile(r"^tp:[a-z0-9]+:([a-z_]+):([a-z_]+)$")

@@ -29,11 +29,11 @@ from slack_harness import (
 
 from adapters.slack.blocks import MAX_HOME_BLOCKS, MAX_MESSAGE_BLOCKS, home_view, message
 from adapters.slack.inbound import from_command, from_press
-from bot.events import Press, Text
-from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
-from bot.state import UserKey
+from bot.common.buttons import button_id
+from bot.common.events import Press, Text
+from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
+from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
-from bot.views import button_id
 
 T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")  # a Thursday; 10:00 in Berlin
 JOB_HUNT = "C0123JH"

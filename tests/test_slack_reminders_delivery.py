@@ -14,6 +14,8 @@ from fakes.slack import FakeSlack, next_ts, pings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -22,8 +24,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-from bot.replies import Kind, Reply
-from bot.state import UserKey
 
 ALICE_KEY = UserKey("slack", "T0001", "U0001")
 

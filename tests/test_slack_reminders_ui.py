@@ -32,7 +32,7 @@ from adapters.slack.modal import (
     TEXT_ACTION,
     TEXT_BLOCK,
 )
-from bot.state import UserKey
+from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 
 T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")  # a Thursday; 10:00 in Berlin

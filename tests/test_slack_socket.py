@@ -17,7 +17,7 @@ from fakes.slack import (
 from slack_harness import button, shown_text, slack_settings
 
 from adapters.slack import run_slack
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 
 @pytest.fixture

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import backends
 
-from bot.errors import DuplicateDelivery, StaleWrite
-from bot.state import Conversation, HistoryEntry, Session, Stage, UserKey
-from bot.storage.sql import SCHEMA_HEAD, SqlStore
+from bot.common.errors import DuplicateDelivery, StaleWrite
+from bot.common.users import UserKey
+from bot.questionnaire.state import Conversation, HistoryEntry, Session, Stage
+from bot.storage.connect import SCHEMA_HEAD
+from bot.storage.sql import SqlStore
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("discord", "", "42")
@@ -157,7 +159,7 @@ def test_schema_head_matches_the_newest_migration():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from bot.storage.sql import MIGRATIONS
+    from bot.storage.connect import MIGRATIONS
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -18,8 +18,9 @@ import pytest
 from conftest import run_takeorpass
 from lock_holder import hold_lock
 
-from bot.errors import StaleWrite, StorageError
-from bot.state import Session, UserKey
+from bot.common.errors import StaleWrite, StorageError
+from bot.common.users import UserKey
+from bot.questionnaire.state import Session
 from bot.storage.connect import SCHEMA_HEAD
 from bot.storage.sql import SqlStore
 from bot.storage.worker import BUSY, GONE, WATCH_EVERY
@@ -152,8 +153,8 @@ async def test_a_replaced_database_file_is_reported(tmp_path):
 
 
 async def test_forget_me_leaves_the_company_in_neither_the_file_nor_the_log(tmp_path):
-    from bot.engine import Engine
-    from bot.events import Text
+    from bot.common.events import Text
+    from bot.engine.engine import Engine
 
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}")

@@ -22,8 +22,8 @@ from test_slack_cli import environment, free_port
 
 from adapters.cli import _platforms
 from adapters.supervise import Backoff, supervise
-from bot.errors import SettingsError
-from bot.settings import load_settings
+from bot.common.errors import SettingsError
+from bot.config.settings import load_settings
 from bot.storage.sql import SqlStore
 
 DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"

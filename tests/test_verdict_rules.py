@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from bot.questionnaire import QUESTIONS, RULES, Reason, Verdict
-from bot.verdict import decide
+from bot.questionnaire.rules import QUESTIONS, RULES, Reason, Verdict
+from bot.questionnaire.verdict import decide
 
 # Answers that score exactly 1: doubtful (+1) and nothing else for or against.
 BASELINE = {
@@ -169,7 +169,7 @@ def test_all_972_answer_sets_match_an_independent_count():
 
 
 def test_choice_words_never_collide_within_a_question():
-    from bot.flow import CHOICE_TABLES, normalize
+    from bot.questionnaire.reading import CHOICE_TABLES, normalize
 
     for question in QUESTIONS:
         seen: dict[str, str] = {}

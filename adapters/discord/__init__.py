@@ -12,9 +12,9 @@ from discord.gateway import DiscordWebSocket
 
 from adapters.discord.client import ShardedTakeOrPassClient, TakeOrPassClient, minimal_intents
 from adapters.discord.reminders import DiscordDelivery, DiscordPlaces, DmChannels
-from bot.engine import Engine
-from bot.errors import SettingsError
-from bot.settings import DISCORD_API_DEFAULT, Settings
+from bot.common.errors import SettingsError
+from bot.config.settings import DISCORD_API_DEFAULT, Settings
+from bot.engine.engine import Engine
 from bot.storage.dms import DmChannelStore
 
 __all__ = [

@@ -49,11 +49,11 @@ from adapters.discord.sending import (
     reply_once,
 )
 from adapters.runtime import settle_startup_objects
-from bot.engine import Engine
-from bot.errors import PlatformError
-from bot.flow import Event, Text
-from bot.replies import Reply
-from bot.state import UserKey
+from bot.common.errors import PlatformError
+from bot.common.events import Event, Text
+from bot.common.replies import Reply
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from adapters.discord.inbound import (
     reminder_event,
     reminder_words,
 )
-from bot.flow import Event, Text
+from bot.common.events import Event, Text
 
 MAX_CHOICES: Final = 25  # Discord shows at most 25 autocomplete choices
 MAX_WHEN: Final = 100

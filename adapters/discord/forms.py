@@ -18,8 +18,8 @@ from adapters.discord.sending import (
     platform_error,
     reply_once,
 )
-from bot.errors import PlatformError
-from bot.replies import Kind, Reply
+from bot.common.errors import PlatformError
+from bot.common.replies import Kind, Reply
 
 log = logging.getLogger(__name__)
 

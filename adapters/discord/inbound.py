@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.flow import Event, Press, Start, Text, command_event
-from bot.state import UserKey
+from bot.common.events import Event, Press, Start, Text
+from bot.common.users import UserKey
+from bot.engine.router import command_event
 
 PLATFORM: Final = "discord"
 COMMAND: Final = "takeorpass"

@@ -14,10 +14,8 @@ from typing import Final
 from discord.utils import escape_markdown
 
 from adapters.discord.interview import FORM_BUTTON, form_id
-from bot.flow import INTERVIEW_STEP
-from bot.reminders.commands import STEPS as REMINDER_STEPS
-from bot.replies import Button, ButtonRole, Item, Kind, Reply
-from bot.views import parse_button
+from bot.common.buttons import INTERVIEW_STEP, REMINDER_STEPS, parse_button
+from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
 MAX_CHARS: Final = 2000

@@ -19,7 +19,8 @@ from adapters.discord.components import to_view
 from adapters.discord.inbound import user_key
 from adapters.discord.outbound import render, without_mass_mentions
 from adapters.discord.sending import log_failure
-from bot.errors import StorageError
+from bot.common.errors import StorageError
+from bot.common.users import UserKey
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -28,7 +29,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-from bot.state import UserKey
 from bot.storage.dms import DmChannelStore
 
 log = logging.getLogger(__name__)

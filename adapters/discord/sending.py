@@ -16,7 +16,7 @@ from discord.http import handle_message_parameters
 
 from adapters.discord.components import components, to_view
 from adapters.discord.outbound import OutMessage
-from bot.errors import PlatformError, TakeOrPassError
+from bot.common.errors import PlatformError, TakeOrPassError
 
 log = logging.getLogger(__name__)
 

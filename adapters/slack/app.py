@@ -49,15 +49,15 @@ from adapters.slack.reminder_listeners import ReminderListeners
 from adapters.slack.reminders import SlackPlaces
 from adapters.slack.serve import run_http, run_socket_mode
 from adapters.slack.startup import _check_token
-from bot.engine import Engine
-from bot.errors import PlatformError
-from bot.events import Press
-from bot.flow import INTERVIEW_STEP
-from bot.logs import failure
-from bot.replies import Button, ButtonRole, Kind, Reply
-from bot.settings import Settings
-from bot.state import UserKey
-from bot.views import USER_SCOPE, button_id, history_reply, parse_button
+from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, button_id, parse_button
+from bot.common.errors import PlatformError
+from bot.common.events import Press
+from bot.common.logs import failure
+from bot.common.replies import Button, ButtonRole, Kind, Reply
+from bot.common.users import UserKey
+from bot.config.settings import Settings
+from bot.engine.engine import Engine
+from bot.questionnaire.views import history_reply
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
-from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
-from bot.views import button_id
+from bot.common.buttons import button_id
+from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
 
 Block = dict[str, Any]
 

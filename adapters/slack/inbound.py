@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.flow import Event, Press, Text, command_event
-from bot.state import UserKey
+from bot.common.events import Event, Press, Text
+from bot.common.users import UserKey
+from bot.engine.router import command_event
 
 PLATFORM = "slack"
 

@@ -1,7 +1,7 @@
 """The loggers we hand to the Slack libraries: WARNING and up only, whatever LOG_LEVEL says,
 and each record cut to its first few words. Below WARNING, or in full, they would write
 request bodies, response_urls (which let anyone post as the app) and what users typed. Our
-own failures are traced with `bot.logs.failure`: by file and line, never by their message."""
+own failures are traced with `bot.common.logs.failure`: by file and line, never by their message."""
 
 from __future__ import annotations
 

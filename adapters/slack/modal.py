@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
-from bot.flow import INTERVIEW_STEP
-from bot.replies import Button, ButtonRole, Reply
-from bot.views import button_id
+from bot.common.buttons import INTERVIEW_STEP, button_id
+from bot.common.replies import Button, ButtonRole, Reply
 
 # The modal's callback id, and its inputs' block and action ids. None of the action ids look
 # like a button's (`tp_<n>`), so the button listener never sees them.

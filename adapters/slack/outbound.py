@@ -19,8 +19,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import Message
 from adapters.slack.logs import quiet_logger
-from bot.errors import PlatformError
-from bot.settings import Settings
+from bot.common.errors import PlatformError
+from bot.config.settings import Settings
 
 # Seconds a reply may take to reach Slack (response_url or Web API), retries and rate-limit
 # waits included; the clients also apply it to each request of a session they make themselves.

@@ -31,16 +31,14 @@ from adapters.slack.outbound import (
     platform_error,
 )
 from adapters.slack.reminders import SlackPlaces
-from bot.engine import Engine
-from bot.errors import PlatformError
-from bot.events import Text
-from bot.flow import INTERVIEW_STEP
-from bot.logs import failure
-from bot.reminders.commands import STEPS
-from bot.reminders.model import OUTCOMES
-from bot.replies import Kind, Reply
-from bot.state import UserKey
-from bot.views import parse_button
+from bot.common.buttons import INTERVIEW_STEP, REMINDER_STEPS, parse_button
+from bot.common.errors import PlatformError
+from bot.common.events import Text
+from bot.common.logs import failure
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
+from bot.engine.engine import Engine
+from bot.questionnaire.state import OUTCOMES
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +110,7 @@ class ReminderListeners:
         if parsed is None:
             return False
         _scope, step, value = parsed
-        if step in STEPS or (step, value) == (FORM_STEP, FORM_VALUE):
+        if step in REMINDER_STEPS or (step, value) == (FORM_STEP, FORM_VALUE):
             return True
         return (step, value) == (INTERVIEW_STEP, "set") and origin.place is Place.EPHEMERAL
 

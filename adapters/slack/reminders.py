@@ -17,8 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.logs import quiet_logger
 from adapters.slack.outbound import SLACK_FAILURES, TIMEOUT, bounded, error_code
-from bot.errors import StorageError
-from bot.logs import failure
+from bot.common.errors import StorageError
+from bot.common.logs import failure
+from bot.common.users import UserKey
 from bot.reminders.lanes import Lane, Lanes, MemoryLanes
 from bot.reminders.model import (
     Deferred,
@@ -28,7 +29,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-from bot.state import UserKey
 
 log = logging.getLogger(__name__)
 

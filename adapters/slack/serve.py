@@ -20,8 +20,8 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.guard import BadBody, Refusals, read_body, signature_problem
 from adapters.slack.outbound import error_code
-from bot.errors import SettingsError
-from bot.settings import Settings
+from bot.common.errors import SettingsError
+from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.outbound import error_code
-from bot.errors import SettingsError
-from bot.settings import SLACK_API_DEFAULT, Settings
+from bot.common.errors import SettingsError
+from bot.config.settings import SLACK_API_DEFAULT, Settings
 
 AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
 
-from bot.engine import utc_now
+from bot.common.clock import utc_now
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)

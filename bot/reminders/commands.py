@@ -7,10 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-# Button steps that belong to reminders: a series (undo, stop), one occurrence (cancel,
-# snooze) and the follow-up's outcomes.
-STEPS: Final = frozenset({"rem", "occ", "out"})
-
 # Channel references as both chat platforms write them in message text: <#C0123|name>, <#123>.
 _CHANNEL_REF = re.compile(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>")
 _LOOSE_CHANNEL = re.compile(r"#[\w-]+")

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.durations import format_duration
-from bot.questionnaire import Verdict
+from bot.common.buttons import button_id
+from bot.common.durations import format_duration
+from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
+from bot.questionnaire.rules import Verdict
+from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
-from bot.reminders.model import OUTCOMES, Due, Role, Upcoming
+from bot.reminders.model import Due, Role, Upcoming
 from bot.reminders.when import format_when
-from bot.replies import Button, ButtonRole, Item, Kind, Reply, Section
-from bot.state import HistoryEntry
-from bot.views import button_id
 
 _DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
 _DAYS |= {"SA": "Saturday", "SU": "Sunday"}

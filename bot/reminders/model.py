@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
-from bot.replies import Reply
-from bot.state import UserKey
+from bot.common.replies import Reply
+from bot.common.users import UserKey
 
 
 class ReminderKind(StrEnum):
@@ -40,16 +39,6 @@ class Status(StrEnum):
     MISSED = "missed"
     FAILED = "failed"
     CANCELLED = "cancelled"
-
-
-# The follow-up's answers, in the order its buttons show them.
-OUTCOMES: Mapping[str, str] = {
-    "offer": "Offer",
-    "next": "Next round",
-    "waiting": "Waiting to hear",
-    "rejected": "Not this time",
-    "skipped": "Didn't go",
-}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.errors import TakeOrPassError
-from bot.logs import failure
+from bot.common.errors import TakeOrPassError
+from bot.common.logs import failure
 from bot.reminders import messages, plan
 from bot.reminders.model import (
     Deferred,

@@ -11,16 +11,19 @@ from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.flow import INTERVIEW_STEP, InterviewTime, Press, Text
+from bot.common.buttons import INTERVIEW_STEP
+from bot.common.events import Press, Text
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
+from bot.questionnaire.effects import InterviewTime
+from bot.questionnaire.state import OUTCOMES, Pending, PendingKind
+from bot.questionnaire.verdict import decide
+from bot.questionnaire.views import describe_company
 from bot.reminders import commands, messages, plan, texts
-from bot.reminders.model import OUTCOMES, NewReminder, Places, ReminderKind, Role
+from bot.reminders.model import NewReminder, Places, ReminderKind, Role
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
-from bot.replies import Kind, Reply
-from bot.state import Pending, PendingKind, UserKey
 from bot.storage.sql import SqlStore
-from bot.verdict import decide
-from bot.views import describe_company, parse_button
 
 log = logging.getLogger(__name__)
 
@@ -352,10 +355,9 @@ class ReminderService:
         )
 
     async def _press(self, key: UserKey, press: Press, now: datetime) -> Handled:
-        parsed = parse_button(press.button_id)
-        if parsed is None:
+        if press.button is None:
             return _refused(texts.GONE)
-        scope, step, value = parsed
+        scope, step, value = press.button
         if step == "occ" and scope.isdigit():
             return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)

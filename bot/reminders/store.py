@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, func, insert, select, text, update
 
+from bot.common.users import UserKey
+from bot.questionnaire.state import HistoryEntry
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status, Upcoming
 from bot.reminders.plan import delivery_key
-from bot.state import HistoryEntry, UserKey
 from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
-from bot.storage.sql import SqlStore, history_entry
-from bot.storage.statements import upsert_insert
+from bot.storage.sql import SqlStore
+from bot.storage.statements import history_entry, upsert_insert
 
 o, r = occurrences.c, reminders.c
 

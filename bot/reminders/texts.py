@@ -1,9 +1,5 @@
 """The bot's words about reminders. Never write the verdict words in capitals here."""
 
-ASK_INTERVIEW = (
-    "When is the interview? Type the day and time, for example: tomorrow 3pm, "
-    "next tuesday 10:30, dec 8 14:00. Type cancel to skip."
-)
 ASK_NEXT_ROUND = (
     "Good luck with the next round! When is it? Type the day and time, for example: "
     "next tuesday 10:30. Type cancel to skip."
@@ -12,7 +8,6 @@ INTERVIEW_SET = "Interview reminders set for {about}, {when}."
 INTERVIEW_TIMES = "When you'll hear from me"
 INTERVIEW_NOTHING_BEFORE = "It's too soon for a reminder before it; I'll still ask how it went."
 INTERVIEW_UNKNOWN = "I can't find that questionnaire any more, so I can't set its reminders."
-INTERVIEW_CANCELLED = "No interview reminders set."
 BEFORE_LINE = "{when}: a reminder, {ahead} before"
 FOLLOWUP_LINE = "{when}: I'll ask how it went"
 THE_INTERVIEW = "the interview"

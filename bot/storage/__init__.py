@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Protocol
 
-from bot.state import HistoryEntry, Session, UserKey
+from bot.common.users import UserKey
+from bot.questionnaire.state import HistoryEntry, Session
 
 if TYPE_CHECKING:
     from bot.storage.sql import SqlStore

@@ -15,12 +15,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot.endpoints import database_url_problem
-from bot.errors import SettingsError, StorageError
+from bot.common.errors import SettingsError, StorageError
+from bot.config.endpoints import database_url_problem
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
 # start-up compares it with the database so that Alembic is imported only when there is work.
 SCHEMA_HEAD = "0003"
@@ -32,7 +32,7 @@ _DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 
 def driver_url(url: str) -> str:
     """Map `sqlite:///…` / `postgresql://…` to the driver SQLAlchemy should use. The URL is
-    checked as the settings check it (bot.endpoints), for callers that skip the settings."""
+    checked as the settings check it (bot.config.endpoints), for callers that skip the settings."""
     if problem := database_url_problem(url):
         raise SettingsError([f"DATABASE_URL: {problem}"])
     parsed = make_url(url)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
 
-from bot.state import UserKey
+from bot.common.users import UserKey
 from bot.storage.schema import users
 from bot.storage.sql import SqlStore
 from bot.storage.statements import key_filter, key_params, key_row, upsert_insert

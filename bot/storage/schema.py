@@ -1,4 +1,4 @@
-"""The tables, in SQLAlchemy Core; migrations in bot/migrations create them."""
+"""The tables, in SQLAlchemy Core; migrations in bot/storage/migrations create them."""
 
 from __future__ import annotations
 

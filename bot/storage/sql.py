@@ -18,13 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.errors import DuplicateDelivery, StaleWrite, StorageError
-from bot.state import HistoryEntry, Session, UserKey, session_from_json, session_to_json
+from bot.common.errors import DuplicateDelivery, StaleWrite, StorageError
+from bot.common.users import UserKey
+from bot.questionnaire.state import HistoryEntry, Session, session_from_json, session_to_json
 from bot.storage.connect import (
-    MIGRATIONS,
-    SCHEMA_HEAD,
     build_engine,
-    driver_url,
     migrate,
     open_failure,
 )
@@ -47,8 +45,6 @@ from bot.storage.statements import (
     upsert_insert,
 )
 from bot.storage.worker import BUSY, Busy, FileIdentity, Writer, try_in_place
-
-__all__ = ["MIGRATIONS", "SCHEMA_HEAD", "SqlStore", "driver_url", "history_entry"]
 
 T = TypeVar("T")
 # Platforms re-deliver within minutes (Slack: 1 and 5 minutes); a day of ids is plenty.

@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.state import HistoryEntry, UserKey
+from bot.common.users import UserKey
+from bot.questionnaire.state import HistoryEntry
 from bot.storage.schema import history, occurrences, reminders, seen_events, sessions, users
 
 

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
 
-from bot.errors import StorageError
+from bot.common.errors import StorageError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

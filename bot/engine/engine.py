@@ -1,53 +1,42 @@
-"""Runs the pure flow against storage: one event at a time per user, state loaded under a lock."""
+"""Runs the core against storage: one event at a time per user, state loaded under a lock. Each
+event goes to the wing the router names; the questionnaire's effects are carried out here."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot import texts
-from bot.errors import DuplicateDelivery, ImpossibleState, StaleWrite
-from bot.events import (
+from bot.common.clock import new_conversation_id, utc_now
+from bot.common.errors import DuplicateDelivery, ImpossibleState, StaleWrite
+from bot.common.events import Event, Press, Text
+from bot.common.replies import Kind, Reply
+from bot.common.users import UserKey
+from bot.engine.router import Wing, route
+from bot.questionnaire import texts
+from bot.questionnaire.effects import (
     Context,
-    Delegate,
-    Event,
     ForgetUser,
+    InterviewTime,
     Recall,
     RecordVerdict,
     ShowHistory,
 )
-from bot.flow import step
+from bot.questionnaire.flow import step
+from bot.questionnaire.state import HistoryEntry, Pending, Session
+from bot.questionnaire.views import history_reply
 from bot.reminders.service import Keep, ReminderService
 from bot.reminders.texts import NOT_HERE
-from bot.replies import Kind, Reply
-from bot.state import HistoryEntry, Pending, Session, UserKey
 from bot.storage import Store
-from bot.views import history_reply
 
 log = logging.getLogger(__name__)
 
 # A save refused because another process wrote first is retried with fresh state this often.
 MAX_ATTEMPTS = 8
-_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
-# Each random byte picks one of the 32 characters (256 is 8 × 32, so none is likelier): one
-# call for ten bytes, where secrets.choice made ten.
-_BYTE_TO_ID = bytes.maketrans(bytes(range(256)), (_ID_ALPHABET * 8).encode())
-
-
-def new_conversation_id() -> str:
-    """A short random id: it travels in every button id, which Discord caps at 100 characters."""
-    return secrets.token_bytes(10).translate(_BYTE_TO_ID).decode()
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 def _claim_id(platform: str, delivery_id: str) -> str:
@@ -109,6 +98,8 @@ class Engine:
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
+            if isinstance(event, Text | Press) and route(event) is Wing.REMINDERS:
+                return await self._delegate(key, event, claim, self._clock())
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = await self.store.load(key)
                 session = stored or Session()
@@ -125,9 +116,9 @@ class Engine:
                     result = step(session, event, recalled)
                     if any(isinstance(e, Recall) for e in result.effects):
                         raise ImpossibleState("a step asked for history it was given")
-                delegated = next((e for e in result.effects if isinstance(e, Delegate)), None)
-                if delegated is not None:
-                    return await self._delegate(key, delegated, claim, now)
+                interview = next((e for e in result.effects if isinstance(e, InterviewTime)), None)
+                if interview is not None:
+                    return await self._delegate(key, interview, claim, now)
                 replies = list(result.replies)
                 try:
                     if any(isinstance(e, ForgetUser) for e in result.effects):
@@ -161,11 +152,11 @@ class Engine:
         raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
 
     async def _delegate(
-        self, key: UserKey, delegated: Delegate, claim: str | None, now: datetime
+        self, key: UserKey, action: Text | Press | InterviewTime, claim: str | None, now: datetime
     ) -> list[Reply]:
-        """Reminder commands and presses, carried out by the reminder service. The delivery is
-        claimed first: a repeat must never create a second reminder, and if the service fails
-        the user is told and can simply ask again."""
+        """Reminder commands and presses, and interview times, carried out by the reminders
+        wing. The delivery is claimed first: a repeat must never create a second reminder, and
+        if the service fails the user is told and can simply ask again."""
         if self.reminders is None:
             return [Reply(kind=Kind.INFO, text=NOT_HERE)]
         if claim is not None:
@@ -173,7 +164,7 @@ class Engine:
                 await self.store.claim(claim)
             except DuplicateDelivery:
                 return []
-        handled = await self.reminders.handle(key, delegated.action, now=now)
+        handled = await self.reminders.handle(key, action, now=now)
         if not isinstance(handled.pending, Keep):
             await self._set_pending(key, handled.pending)
         return list(handled.replies)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.questionnaire import QUESTIONS, Question
+from bot.questionnaire.rules import QUESTIONS, Question
 
 MAX_COMPANY_CHARS: Final = 120
 

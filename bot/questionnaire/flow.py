@@ -5,77 +5,40 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Final
 
-from bot import texts
-from bot.durations import format_duration
-from bot.events import (
+from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, button_id
+from bot.common.durations import format_duration
+from bot.common.events import Event, Press, Start, Text
+from bot.common.replies import Button, ButtonRole, Kind, Reply
+from bot.questionnaire import texts
+from bot.questionnaire.effects import (
     Context,
-    Delegate,
-    Effect,
-    Event,
     ForgetUser,
     InterviewTime,
-    Press,
-    Recall,
-    RecordVerdict,
     ShowHistory,
-    Start,
     Step,
-    Text,
 )
-from bot.questionnaire import QUESTIONS
-from bot.reading import (
-    CHOICE_TABLES,
-    MAX_COMPANY_CHARS,
+from bot.questionnaire.reading import (
     after_start,
     clean_company,
     match_choice,
     normalize,
     split_company,
 )
-from bot.reminders import commands as reminder_commands
-from bot.reminders import texts as reminder_texts
-from bot.replies import Button, ButtonRole, Kind, Reply
-from bot.revise import STEPS as SECOND_LOOK_STEPS
-from bot.revise import answer, second_look, typed
-from bot.state import Conversation, Pending, PendingKind, Session, Stage
-from bot.views import (
+from bot.questionnaire.revise import STEPS as SECOND_LOOK_STEPS
+from bot.questionnaire.revise import answer, second_look, typed
+from bot.questionnaire.rules import QUESTIONS
+from bot.questionnaire.state import Conversation, Pending, PendingKind, Session, Stage
+from bot.questionnaire.views import (
     TOTAL,
-    USER_SCOPE,
-    button_id,
     controls,
     describe_company,
     help_reply,
     info,
     join,
-    parse_button,
     question_reply,
     refused,
     start_button,
 )
-
-__all__ = [
-    "CHOICE_TABLES",
-    "INTERVIEW_STEP",
-    "MAX_COMPANY_CHARS",
-    "Context",
-    "Delegate",
-    "Effect",
-    "Event",
-    "ForgetUser",
-    "InterviewTime",
-    "Press",
-    "Recall",
-    "RecordVerdict",
-    "ShowHistory",
-    "Start",
-    "Step",
-    "Text",
-    "command_event",
-    "match_choice",
-    "normalize",
-    "split_company",
-    "step",
-]
 
 CONTROL_WORDS: Final = ("back", "restart", "cancel", "why", "help")
 MISSES_BEFORE_BUTTONS: Final = 3
@@ -88,24 +51,7 @@ _RESUME_WORDS: Final = {"resume", "1", "continue", "go on", "carry on"}
 _OVER_WORDS: Final = {"start over", "over", "2", "new", "start again", "fresh"}
 _YES_WORDS: Final = {"yes", "y", "1", "delete", "yes delete everything", "confirm"}
 _NO_WORDS: Final = {"no", "n", "2", "keep", "no keep it"}
-_FORGET_WORDS: Final = {"forget me", "forget", "delete me", "delete my data"}
-
-
-_COMMAND_WORDS: Final = {"help", "history", "start", "forget", "cancel", "restart", "back", "why"}
-
-
-def command_event(text: str) -> Event:
-    """The event for a slash command's text: nothing starts, a command word runs the command,
-    anything else starts a questionnaire about that "Company — Role"."""
-    stripped = text.strip()
-    if not stripped:
-        return Start()
-    first = normalize(stripped).split(" ", 1)[0]
-    if first in _COMMAND_WORDS or normalize(stripped) in _FORGET_WORDS:
-        return Text(stripped)
-    if reminder_commands.is_command(stripped):
-        return Text(stripped)
-    return Start(stripped)
+FORGET_WORDS: Final = {"forget me", "forget", "delete me", "delete my data"}
 
 
 # --- the state machine -----------------------------------------------------------------------
@@ -204,12 +150,10 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if event.interview is not None:
         if session.pending is not None and session.pending.kind is PendingKind.INTERVIEW:
             session = replace(session, pending=None)
-        return Step(session, (), (Delegate(InterviewTime(event.interview, raw)),))
-    if reminder_commands.is_command(raw):
-        return Step(session, (), (Delegate(event),))
+        return Step(session, (), (InterviewTime(event.interview, raw),))
     if word == "history":
         return Step(session, (), (ShowHistory(),))
-    if word in _FORGET_WORDS:
+    if word in FORGET_WORDS:
         return _ask_forget(session)
     if (looked := typed(session, word, ctx)) is not None:
         return looked
@@ -220,7 +164,7 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
     if word == "start" or word.startswith("start "):
         return _start(session, after_start(raw), True, ctx)
     if pending is not None and pending.kind is PendingKind.INTERVIEW and pending.ref:
-        return Step(session, (), (Delegate(InterviewTime(pending.ref, raw)),))
+        return Step(session, (), (InterviewTime(pending.ref, raw),))
     if resuming:
         if word.isdigit():
             return Step(session, (info(texts.RESUME_RETRY),))
@@ -289,7 +233,7 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
         return Step(session, (help_reply(conv),))
     if word == "cancel":
         if session.pending is not None and session.pending.kind is PendingKind.INTERVIEW:
-            return Step(replace(session, pending=None), (info(reminder_texts.INTERVIEW_CANCELLED),))
+            return Step(replace(session, pending=None), (info(texts.INTERVIEW_CANCELLED),))
         if conv is None and session.pending is None:
             return Step(session, (info(texts.NOTHING_TO_CANCEL),))
         if conv is not None and conv.editing is not None:
@@ -320,25 +264,16 @@ def _control(session: Session, word: str, ctx: Context) -> Step:
     return Step(Session(conv), (question_reply(conv),))
 
 
-# The step of "Set interview reminders" (`tp:<conversation>:interview:set`), which also marks
-# the "When is it?" prompt it brings.
-INTERVIEW_STEP = "interview"
-
-
 def _press(session: Session, event: Press, ctx: Context) -> Step:
-    raw = event.button_id
-    parsed = parse_button(raw)
-    if parsed is None:
+    if event.button is None:
         return Step(session, (refused(texts.UNKNOWN_BUTTON, Kind.ERROR),))
-    scope, step_id, value = parsed
-    if step_id in reminder_commands.STEPS:
-        return Step(session, (), (Delegate(event),))
+    scope, step_id, value = event.button
     if step_id in SECOND_LOOK_STEPS and scope != USER_SCOPE:
         return second_look(session, scope, step_id, value, ctx)
-    if (step_id, value) == ("interview", "set"):
+    if (step_id, value) == (INTERVIEW_STEP, "set"):
         asking = Pending(PendingKind.INTERVIEW, ref=scope)
         # Marked with the questionnaire and step, so an adapter can offer a form for the time.
-        ask = info(reminder_texts.ASK_INTERVIEW)
+        ask = info(texts.ASK_INTERVIEW)
         ask = ask._replace(conversation_id=scope, step_id=INTERVIEW_STEP)
         return Step(replace(session, pending=asking), (ask,))
     if scope == USER_SCOPE:

@@ -1,11 +1,11 @@
-"""Turns answers into a verdict, using the rules in `bot.questionnaire`."""
+"""Turns answers into a verdict, using the rules in `bot.questionnaire.rules`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.questionnaire import (
+from bot.questionnaire.rules import (
     CERTAIN_SUMMARY,
     DECLINE_NOTE,
     LEAN_AT,

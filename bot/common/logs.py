@@ -64,7 +64,7 @@ def configure(level: str | int, *, quiet: bool = False, stream: TextIO | None = 
 def failure(exc: BaseException) -> str:
     """An exception as its type and where it was raised, by file and line, with no message:
     messages can quote what a user sent (a company, an answer, a payload). For example
-    `KeyError at bot/flow.py:120 in _text < adapters/discord/client.py:88 in on_message`."""
+    `KeyError at questionnaire/flow.py:120 in _text < discord/client.py:88 in on_message`."""
     frames = traceback.extract_tb(exc.__traceback__)[-FRAMES:]
     where = " < ".join(
         f"{'/'.join(PurePath(f.filename).parts[-2:])}:{f.lineno} in {f.name}"

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.errors import ImpossibleState
-from bot.questionnaire import QUESTION_IDS
+from bot.common.errors import ImpossibleState
+from bot.questionnaire.rules import QUESTION_IDS
 
-
-@dataclass(frozen=True, order=True)
-class UserKey:
-    """Whose conversation this is: one per user per Slack workspace, one per Discord user."""
-
-    platform: str
-    workspace: str
-    user: str
+# How an interview went, as the follow-up's buttons offer it, in their order: kept on the
+# questionnaire's history entry and shown with it.
+OUTCOMES: Mapping[str, str] = {
+    "offer": "Offer",
+    "next": "Next round",
+    "waiting": "Waiting to hear",
+    "rejected": "Not this time",
+    "skipped": "Didn't go",
+}
 
 
 class Stage(StrEnum):
@@ -96,7 +98,7 @@ class HistoryEntry:
     finished_at: datetime
     company: str | None = None
     role: str | None = None
-    # How it went, reported at the follow-up (bot.reminders.model.OUTCOMES).
+    # How it went, reported at the follow-up (OUTCOMES).
     outcome: str | None = None
 
     def as_conversation(self, now: datetime) -> Conversation:

@@ -1,20 +1,18 @@
 """How the questionnaire looks, as plain replies: questions, the verdict, history and help, and
-the button ids every press carries. Pure; adapters render the replies their own way."""
+the buttons each carries. Pure; adapters render the replies their own way."""
 
 from __future__ import annotations
 
 from datetime import UTC, tzinfo
 from typing import Final
 
-from bot import texts
-from bot.questionnaire import QUESTION_BY_ID, QUESTIONS, REASON_NAMES, Reason, Verdict
-from bot.reminders.model import OUTCOMES
-from bot.replies import Button, ButtonRole, Kind, Reply, Section
-from bot.state import Conversation, HistoryEntry, Stage
-from bot.verdict import Outcome
+from bot.common.buttons import PREFIX, USER_SCOPE, button_id
+from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.questionnaire import texts
+from bot.questionnaire.rules import QUESTION_BY_ID, QUESTIONS, REASON_NAMES, Reason, Verdict
+from bot.questionnaire.state import OUTCOMES, Conversation, HistoryEntry, Stage
+from bot.questionnaire.verdict import Outcome
 
-PREFIX: Final = "tp"
-USER_SCOPE: Final = "-"
 TOTAL: Final = len(QUESTIONS)
 GOING_REASONS: Final = (Reason.WANT, Reason.PRACTICE, Reason.PEOPLE, Reason.LEVERAGE)
 
@@ -24,22 +22,6 @@ def describe_company(company: str | None, role: str | None) -> str | None:
     if company and role:
         return f"{company} — {role}"
     return company or role
-
-
-# --- button ids ------------------------------------------------------------------------------
-
-
-def button_id(scope: str, step_id: str, value: str) -> str:
-    """`tp:<conversation id or ->:<question id or step>:<value>`."""
-    return f"{PREFIX}:{scope}:{step_id}:{value}"
-
-
-def parse_button(raw: str) -> tuple[str, str, str] | None:
-    """Split a button id into (scope, step, value); None if it isn't one of ours."""
-    parts = raw.split(":")
-    if len(parts) != 4 or parts[0] != PREFIX or not all(parts[1:]):
-        return None
-    return parts[1], parts[2], parts[3]
 
 
 # --- rendering -------------------------------------------------------------------------------

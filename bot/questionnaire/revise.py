@@ -6,13 +6,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Final
 
-from bot import texts
-from bot.events import Context, Recall, RecordVerdict, Step
-from bot.questionnaire import PASS_OVERRIDE, QUESTION_BY_ID
-from bot.replies import Kind
-from bot.state import Conversation, HistoryEntry, Session
-from bot.verdict import decide, is_certain_pass
-from bot.views import TOTAL, change_reply, info, question_reply, refused, verdict_reply
+from bot.common.replies import Kind
+from bot.questionnaire import texts
+from bot.questionnaire.effects import Context, Recall, RecordVerdict, Step
+from bot.questionnaire.rules import PASS_OVERRIDE, QUESTION_BY_ID
+from bot.questionnaire.state import Conversation, HistoryEntry, Session
+from bot.questionnaire.verdict import decide, is_certain_pass
+from bot.questionnaire.views import (
+    TOTAL,
+    change_reply,
+    info,
+    question_reply,
+    refused,
+    verdict_reply,
+)
 
 # Button steps of the second look: `tp:<conversation id>:<step>:<value>`.
 STEPS: Final = frozenset({"uncertain", "change", "verdict"})

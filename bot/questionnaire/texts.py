@@ -71,6 +71,12 @@ HELP_COMMANDS = (
     "not certain, stats, remind <when> <what>, reminders, timezone <zone>, channel, "
     "forget me, help."
 )
+# "Set interview reminders", pressed: the next text typed is the interview's time.
+ASK_INTERVIEW = (
+    "When is the interview? Type the day and time, for example: tomorrow 3pm, "
+    "next tuesday 10:30, dec 8 14:00. Type cancel to skip."
+)
+INTERVIEW_CANCELLED = "No interview reminders set."
 SET_REMINDERS = "Set interview reminders"
 VERDICT_WHY = "Why"
 VERDICT_ANSWERS = "Your answers"

@@ -20,9 +20,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.durations import compact_duration, parse_duration
-from bot.endpoints import database_url_problem, mask_url, valid_host
-from bot.errors import SettingsError
+from bot.common.durations import compact_duration, parse_duration
+from bot.common.errors import SettingsError
+from bot.config.endpoints import database_url_problem, mask_url, valid_host
 
 
 def _duration(value: Any) -> Any:
