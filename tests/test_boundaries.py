@@ -98,7 +98,7 @@ def test_no_core_module_imports_a_floor_above_its_own():
 
 
 def test_the_floor_check_catches_an_import_running_back_up():
-    # The questionnaire reaching for a reminder command, as flow.py once did.
+    # The questionnaire reaching up for a reminder command.
     wrong = "from bot.reminders.commands import is_command\n"
     path = BOT / "questionnaire" / "flow.py"
     assert upward_imports(path, wrong) == [
