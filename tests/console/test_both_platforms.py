@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
+from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
-from slack_harness import SECRET, shown_text
-from test_slack_cli import environment, free_port, wait_healthy
+from support.processes import free_port, wait_healthy
+from support.slack_harness import SECRET, environment, shown_text
 
 
 async def test_one_process_answers_on_slack_and_discord(tmp_path: Path) -> None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import run_takeorpass as _run
+from support.processes import run_takeorpass as _run
 
 from adapters.console import GOODBYE
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_piped_console_reaches_take_it_and_exits_zero(tmp_path):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from discord_harness import Harness
-from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
+from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
-from slack_harness import SECRET, shown_text
-from test_slack_cli import environment, free_port
+from support.discord_harness import Harness
+from support.processes import free_port
+from support.slack_harness import SECRET, environment, shown_text
 
 from adapters.cli import _platforms
 from adapters.supervise import Backoff, supervise

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from discord_harness import CALLBACK, EPHEMERAL, Harness, labels
-from fakes.discord_fake import (
+from fakes.discord import (
     APP_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
@@ -17,6 +16,7 @@ from fakes.discord_fake import (
     slash_command,
     subcommand,
 )
+from support.discord_harness import CALLBACK, EPHEMERAL, Harness, labels
 
 from adapters.discord.inbound import user_key
 from adapters.discord.outbound import DMS_CLOSED

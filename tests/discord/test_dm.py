@@ -7,7 +7,15 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from discord_harness import (
+from fakes.discord import (
+    DIRECT_MESSAGES,
+    GUILDS,
+    MESSAGE_CONTENT,
+    USER_ID,
+    slash_command,
+    subcommand,
+)
+from support.discord_harness import (
     CALLBACK,
     EPHEMERAL,
     Harness,
@@ -16,14 +24,6 @@ from discord_harness import (
     labels,
     sent_message_bodies,
     settle,
-)
-from fakes.discord_fake import (
-    DIRECT_MESSAGES,
-    GUILDS,
-    MESSAGE_CONTENT,
-    USER_ID,
-    slash_command,
-    subcommand,
 )
 
 from adapters.discord.inbound import user_key

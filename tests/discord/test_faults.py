@@ -11,8 +11,7 @@ from typing import Any
 
 import discord
 import pytest
-from discord_harness import CALLBACK, Harness, dm_posts, settle
-from fakes.discord_fake import (
+from fakes.discord import (
     DM_CHANNEL_ID,
     USER_ID,
     button_press,
@@ -21,6 +20,7 @@ from fakes.discord_fake import (
     snowflake,
     subcommand,
 )
+from support.discord_harness import CALLBACK, Harness, dm_posts, settle
 
 from adapters.discord.outbound import NOT_SAVED
 from bot.engine.engine import Engine

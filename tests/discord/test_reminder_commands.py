@@ -7,8 +7,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import Clock, ReminderWorld
-from discord_harness import (
+from fakes.discord import (
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    GUILD_ID,
+    JSON,
+    USER_ID,
+    RecordedRequest,
+    button_press,
+    option,
+    slash_command,
+    subcommand,
+)
+from fakes.discord import guilds as rules
+from support.discord_harness import (
     CALLBACK,
     EPHEMERAL,
     HIDDEN_ID,
@@ -21,19 +33,8 @@ from discord_harness import (
     labels,
     reminder_servers,
 )
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
-    CHANNEL_ID,
-    DM_CHANNEL_ID,
-    GUILD_ID,
-    JSON,
-    USER_ID,
-    RecordedRequest,
-    button_press,
-    option,
-    slash_command,
-    subcommand,
-)
+from support.harness import Clock
+from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordPlaces
 from adapters.discord.inbound import user_key

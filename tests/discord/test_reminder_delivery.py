@@ -9,19 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from conftest import Clock, ReminderWorld
-from discord_harness import (
-    CALLBACK,
-    EPHEMERAL,
-    HIDDEN_ID,
-    LOCKED_ID,
-    Harness,
-    buttons,
-    labels,
-    reminder_servers,
-)
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
+from fakes.discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
     GUILD_ID,
@@ -33,6 +21,19 @@ from fakes.discord_fake import (
     slash_command,
     subcommand,
 )
+from fakes.discord import guilds as rules
+from support.discord_harness import (
+    CALLBACK,
+    EPHEMERAL,
+    HIDDEN_ID,
+    LOCKED_ID,
+    Harness,
+    buttons,
+    labels,
+    reminder_servers,
+)
+from support.harness import Clock
+from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
 from adapters.discord.inbound import user_key

@@ -16,10 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import T0, Clock, ReminderWorld
-from discord_harness import CALLBACK, EPHEMERAL, Harness, buttons, labels
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
+from fakes.discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
     GUILD_ID,
@@ -31,6 +28,10 @@ from fakes.discord_fake import (
     slash_command,
     subcommand,
 )
+from fakes.discord import guilds as rules
+from support.discord_harness import CALLBACK, EPHEMERAL, Harness, buttons, labels
+from support.harness import T0, Clock
+from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
 from adapters.discord.inbound import user_key

@@ -6,8 +6,8 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from discord_harness import CALLBACK, EPHEMERAL, Harness
-from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord, slash_command, subcommand
+from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, slash_command, subcommand
+from support.discord_harness import CALLBACK, EPHEMERAL, Harness
 
 from bot.common.users import UserKey
 from bot.engine.engine import Engine

@@ -12,7 +12,7 @@ from pathlib import Path
 import discord
 import pytest
 from discord.gateway import DiscordWebSocket
-from fakes.discord_fake import (
+from fakes.discord import (
     DIRECT_MESSAGES,
     DM_CHANNEL_ID,
     GUILDS,

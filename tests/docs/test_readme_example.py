@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_takeorpass
-
-ROOT = Path(__file__).resolve().parent.parent
+from support.processes import REPO as ROOT
+from support.processes import run_takeorpass
 
 
 def _readme_input() -> str:

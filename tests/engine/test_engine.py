@@ -8,7 +8,7 @@ import logging
 import sqlite3
 
 import pytest
-from conftest import Clock, Transcript, make_engine
+from support.harness import Clock, Transcript, make_engine
 
 from adapters.console import FAILED, Console
 from bot.common.errors import StaleWrite, StorageError

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import aiohttp
-from conftest import Clock, make_engine
-from discord_harness import CALLBACK, Harness
 from fakes.slack import FakeSlack, slash_command_body
-from slack_harness import SlackUser, choice_buttons, serve, slack_settings
-from test_storage_faults import lock_held
+from support.discord_harness import CALLBACK, Harness
+from support.harness import Clock, make_engine
+from support.lock_holder import lock_held
+from support.slack_harness import SlackUser, choice_buttons, serve, slack_settings
 
 from bot.storage.sql import SqlStore
 

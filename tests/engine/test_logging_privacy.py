@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
-from discord_harness import Harness
-from fakes.discord_fake import USER_ID as DISCORD_USER
+from fakes.discord import USER_ID as DISCORD_USER
 from fakes.slack import FakeSlack
-from slack_harness import SlackUser, serve, slack_settings
+from support.discord_harness import Harness
+from support.slack_harness import SlackUser, serve, slack_settings
 
 from bot.common.logs import QUIET, configure, failure
 from bot.engine.engine import Engine
@@ -170,7 +170,7 @@ def test_failure_names_the_type_and_the_code_but_not_the_message() -> None:
             raise RuntimeError(f"while handling {COMPANY}") from exc
     except RuntimeError as exc:
         described = failure(exc)
-    assert described.startswith("RuntimeError at tests/test_logging_privacy.py:")
+    assert described.startswith("RuntimeError at engine/test_logging_privacy.py:")
     assert "(from KeyError)" in described
     assert "quixotic" not in described.lower()
     assert "test_failure_names_the_type_and_the_code_but_not_the_message" in described
@@ -209,5 +209,5 @@ async def test_a_delivery_that_raises_is_logged_by_type_and_place_not_by_its_mes
     [record] = [r for r in scheduler if r.levelno >= logging.ERROR]
     assert record.exc_info is None
     line = record.getMessage()
-    assert "RuntimeError at tests/test_logging_privacy.py:" in line
+    assert "RuntimeError at engine/test_logging_privacy.py:" in line
     assert not any(n in line.lower() for n in NEEDLES)

@@ -9,7 +9,8 @@ from typing import Any
 import discord
 import pytest
 from discord import app_commands
-from fakes.discord_fake import (
+
+from fakes.discord import (
     DIRECT_MESSAGES,
     DM_CHANNEL_ID,
     GUILD_ID,

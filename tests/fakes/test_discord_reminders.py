@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
+
+from fakes.discord import (
     BOT_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
@@ -16,6 +16,7 @@ from fakes.discord_fake import (
     slash_command,
     subcommand,
 )
+from fakes.discord import guilds as rules
 
 BOT_ROLE = "1210000000000000001"
 

@@ -7,6 +7,12 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
 from fakes.slack import (
     FakeSlack,
     app_home_opened_event,
@@ -17,11 +23,6 @@ from fakes.slack import (
     slash_command_body,
     slash_command_payload,
 )
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.web.async_client import AsyncWebClient
 
 SECRET = "test-signing-secret"
 

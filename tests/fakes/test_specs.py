@@ -10,7 +10,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from fakes.discord_fake import CHANNEL_ID, FakeDiscord
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from fakes.discord import CHANNEL_ID, FakeDiscord
 from fakes.slack import FakeSlack
 from fakes.spec_check import SPECS, tracked
 from fakes.spec_discord import discord_problems, discord_refusal
@@ -20,8 +23,6 @@ from fakes.spec_slack import (
     slack_problems,
     view_problems,
 )
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 JSON = dict[str, Any]
 MESSAGES = f"/channels/{CHANNEL_ID}/messages"

@@ -17,9 +17,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from drain import add_reminders, channels, occurrence_states, shards, shown, spread, until
-from fakes.discord_fake import FakeDiscord
-from postgres import fresh_database
+from fakes.discord import FakeDiscord
+from support.drain import add_reminders, channels, occurrence_states, shards, shown, spread, until
+from support.postgres import fresh_database
 
 from bot.storage.sql import SqlStore
 

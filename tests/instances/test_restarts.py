@@ -18,15 +18,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
-from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
+from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
 from fakes.slack import USER_ID as SLACK_USER
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
-from slack_harness import SECRET, shown_text
-from test_slack_cli import free_port, wait_healthy
+from support.processes import REPO, free_port, wait_healthy
+from support.slack_harness import SECRET, shown_text
 
 from bot.reminders import texts
 
-REPO = Path(__file__).resolve().parent.parent
 TOKEN = "fake-discord-token-0123456789"
 # A running scheduler posts on time; marked late is only what is over 10 s late.
 LATE_BY = 12.0

@@ -18,9 +18,7 @@ from pathlib import Path
 import aiohttp
 import discord
 import pytest
-from discord_harness import Harness
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
+from fakes.discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
     GUILD_ID,
@@ -34,9 +32,11 @@ from fakes.discord_fake import (
     slash_command,
     subcommand,
 )
-from fakes.discord_shards import INVALID_SHARD, guild_id_on, shard_of
-from instances import Instance, environment
-from postgres import fresh_database
+from fakes.discord import guilds as rules
+from fakes.discord.shards import INVALID_SHARD, guild_id_on, shard_of
+from support.discord_harness import Harness
+from support.instances import Instance, environment
+from support.postgres import fresh_database
 
 from adapters.discord import (
     DiscordDelivery,

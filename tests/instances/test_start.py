@@ -17,11 +17,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fakes.slack import FakeSlack
-from instances import Instance, environment
-from postgres import fresh_database
-from slack_harness import SECRET
 from sqlalchemy import create_engine, text
-from test_slack_cli import free_port
+from support.instances import Instance, environment
+from support.postgres import fresh_database
+from support.processes import free_port
+from support.slack_harness import SECRET
 
 from bot.storage.connect import SCHEMA_HEAD, driver_url
 

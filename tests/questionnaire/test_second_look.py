@@ -3,7 +3,7 @@ answer" (the new verdict replaces the old in history), and opening a past verdic
 
 from __future__ import annotations
 
-from conftest import Transcript
+from support.harness import Transcript
 
 from bot.common.events import Press
 from bot.common.replies import Kind, Reply

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import Transcript
+from support.harness import Transcript
 
 from bot.common.events import Press, Start, Text
 from bot.common.replies import Kind

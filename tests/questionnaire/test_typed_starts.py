@@ -7,7 +7,8 @@ import io
 import sqlite3
 
 import pytest
-from conftest import Transcript, run_takeorpass
+from support.harness import Transcript
+from support.processes import run_takeorpass
 
 from adapters.console import Console
 from bot.common.events import Text

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Clock, ReminderWorld
-from postgres import fresh_database
+from support.harness import Clock
+from support.postgres import fresh_database
+from support.reminders import ReminderWorld
 
 from bot.common.users import UserKey
 from bot.reminders.clock import DatabaseClock, measure_offset

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ReminderWorld, Transcript
+from support.harness import Transcript
+from support.reminders import ReminderWorld
 
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ReminderWorld, Transcript
 from sqlalchemy import select
+from support.harness import Transcript
+from support.reminders import ReminderWorld
 
 from bot.common.events import Press, Text
 from bot.common.replies import Kind

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Clock, RecordingDelivery, ReminderWorld
 from sqlalchemy import select
+from support.harness import Clock
+from support.reminders import RecordingDelivery, ReminderWorld
 
 from bot.common.users import UserKey
 from bot.reminders.model import (

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import backends
 from sqlalchemy import event, func, select
+from support.postgres import backends
 
 from bot.common.users import UserKey
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import Clock
 from fakes.slack import FakeSlack, app_home_opened_event, event_body
-from slack_harness import SlackReminders, SlackUser, serve, slack_settings
+from support.harness import Clock
+from support.slack_harness import SlackReminders, SlackUser, serve, slack_settings
 
 from adapters.slack.blocks import escape
 from bot.engine.engine import Engine

@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from aiohttp import web
-from conftest import Clock, make_engine
 from fakes.slack import (
     USER_ID,
     FakeSlack,
@@ -30,7 +29,8 @@ from fakes.slack import (
     signed_headers,
     slash_command_body,
 )
-from slack_harness import SECRET, SlackUser, button, serve, slack_settings
+from support.harness import Clock, make_engine
+from support.slack_harness import SECRET, SlackUser, button, serve, slack_settings
 
 from adapters.slack import build_app, build_web_app, run_slack
 from adapters.slack.serve import run_http

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from conftest import TTL, Clock
 from fakes.slack import (
     FakeSlack,
     app_home_opened_event,
@@ -18,7 +17,8 @@ from fakes.slack import (
     signed_headers,
     slash_command_body,
 )
-from slack_harness import (
+from support.harness import TTL, Clock
+from support.slack_harness import (
     SECRET,
     SlackUser,
     button,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from fakes.spec_check import spec_file
+from support.processes import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "slack-manifest.yml"
 ADAPTER = ROOT / "adapters" / "slack"
 SPEC = spec_file("slack_web_openapi_v2_without_examples.json")

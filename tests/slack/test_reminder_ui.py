@@ -11,17 +11,21 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import Clock
 from fakes.slack import FakeSlack, app_home_opened_event, pings
-from slack_harness import (
+from support.harness import Clock
+from support.slack_harness import (
+    TAKE_IT,
     SlackReminders,
     SlackUser,
     button,
     buttons,
     home_press_body,
+    posted_after,
     serve,
     shown_text,
     slack_settings,
+    updates,
+    view_of,
 )
 
 from adapters.slack.blocks import MAX_HOME_BLOCKS
@@ -39,7 +43,6 @@ T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")  # a Thursday; 10:00 in
 JOB_HUNT = "C0123JH"
 BOB = "U0002"
 ALICE_KEY = UserKey("slack", "T0001", "U0001")
-TAKE_IT = ("maybe", "paper", "while", "yes", "recruiter", "late", "free")
 Params = dict[str, Any]
 
 
@@ -75,20 +78,6 @@ def alice(http: aiohttp.ClientSession, url: str, fake: FakeSlack) -> SlackUser:
 @pytest.fixture
 def bob(http: aiohttp.ClientSession, url: str, fake: FakeSlack) -> SlackUser:
     return SlackUser(http, url, fake, user_id=BOB)
-
-
-async def posted_after(fake: FakeSlack, count: int) -> Params:
-    """The chat.postMessage parameters once `count` posts were made (the newest)."""
-    return (await fake.wait_for_calls("chat.postMessage", count))[count - 1].params
-
-
-async def updates(fake: FakeSlack, count: int) -> list[Params]:
-    return [c.params for c in await fake.wait_for_calls("chat.update", count)]
-
-
-def view_of(call_params: Params) -> Params:
-    view = call_params["view"]
-    return json.loads(view) if isinstance(view, str) else dict(view)
 
 
 # --- presses on reminder posts -------------------------------------------------------------

@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 
 import aiohttp
 import pytest
-from conftest import Clock
 from fakes.slack import (
     CHANNEL_ID,
     FakeSlack,
     pings,
     user_change_event,
 )
-from slack_harness import (
+from support.harness import Clock
+from support.slack_harness import (
     SlackReminders,
     SlackUser,
     buttons,

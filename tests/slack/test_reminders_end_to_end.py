@@ -11,11 +11,21 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import Clock
 from fakes.slack import FakeSlack, pings
-from slack_harness import SlackReminders, SlackUser, button, buttons, serve, shown_text
-from slack_harness import slack_settings as settings_for
-from test_slack_reminders_ui import TAKE_IT, posted_after, updates, view_of
+from support.harness import Clock
+from support.slack_harness import (
+    TAKE_IT,
+    SlackReminders,
+    SlackUser,
+    button,
+    buttons,
+    posted_after,
+    serve,
+    shown_text,
+    updates,
+    view_of,
+)
+from support.slack_harness import slack_settings as settings_for
 
 from adapters.slack.modal import TEXT_ACTION, TEXT_BLOCK
 from bot.common.users import UserKey

@@ -1,13 +1,9 @@
 """Starting Slack: `takeorpass slack` as a real process against FakeSlack, and start-up errors."""
 
-# ruff: noqa: ASYNC109
-
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,8 +12,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
-from slack_harness import SECRET, choice_buttons, shown_text, slack_settings
 from slack_sdk.web.async_client import AsyncWebClient
+from support.processes import free_port, wait_healthy
+from support.slack_harness import SECRET, choice_buttons, environment, shown_text, slack_settings
 
 from adapters.slack import run_slack
 from adapters.slack.app import _check_token
@@ -27,35 +24,12 @@ from bot.engine.engine import Engine
 from bot.questionnaire.rules import QUESTIONS
 
 MAIN = "from adapters.cli import main; raise SystemExit(main({argv!r}))"
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as slack:
         yield slack
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def environment(fake: FakeSlack, tmp_path: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "SLACK_HOST": "127.0.0.1",
-        "SLACK_PORT": str(port),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "LOG_LEVEL": "INFO",
-        "PYTHONPATH": str(REPO),
-    }
-    return env
 
 
 async def start(
@@ -70,21 +44,6 @@ async def start(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-
-
-async def wait_healthy(
-    http: aiohttp.ClientSession, url: str, proc: asyncio.subprocess.Process, timeout: float = 20
-) -> None:
-    async with asyncio.timeout(timeout):
-        while True:
-            assert proc.returncode is None, "takeorpass slack exited early"
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
 
 
 async def test_takeorpass_slack_answers_a_signed_command_with_the_first_question(

@@ -14,7 +14,7 @@ from fakes.slack import (
     message_im_event,
     slash_command_payload,
 )
-from slack_harness import button, shown_text, slack_settings
+from support.slack_harness import button, shown_text, slack_settings
 
 from adapters.slack import run_slack
 from bot.engine.engine import Engine

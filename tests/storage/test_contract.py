@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import backends
+from support.postgres import backends
 
 from bot.common.errors import DuplicateDelivery, StaleWrite
 from bot.common.users import UserKey

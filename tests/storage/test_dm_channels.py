@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from discord_harness import Harness
-from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord
+from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord
+from support.discord_harness import Harness
 
 from adapters.discord import DiscordDelivery
 from adapters.discord.inbound import user_key

@@ -7,16 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import run_takeorpass
-from lock_holder import hold_lock
+from support.lock_holder import lock_held
+from support.processes import run_takeorpass
 
 from bot.common.errors import StaleWrite, StorageError
 from bot.common.users import UserKey
@@ -29,16 +28,6 @@ ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("slack", "T1", "U_BOB")
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL is not set")
-
-
-@contextmanager
-def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """Another process holds the database's write lock for `seconds` from when this yields."""
-    holder = hold_lock(path, seconds)
-    try:
-        yield holder
-    finally:
-        holder.wait(timeout=seconds + 10)
 
 
 class LoopLag:

@@ -12,8 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-from fakes import discord_guilds as rules
-from fakes.discord_fake import (
+from fakes.discord import (
     BOT_ID,
     DM_CHANNEL_ID,
     USER_ID,
@@ -23,6 +22,7 @@ from fakes.discord_fake import (
     dm_message,
     running,
 )
+from fakes.discord import guilds as rules
 
 from adapters.discord import TakeOrPassClient
 from bot.engine.engine import Engine

@@ -16,15 +16,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fakes import discord_guilds as rules
-from fakes.discord_fake import FakeDiscord
-from instances import Instance, environment
+from fakes.discord import FakeDiscord
+from fakes.discord import guilds as rules
 from sqlalchemy import Connection, insert, select
 
 from bot.reminders.model import ReminderKind, Role, Status
 from bot.reminders.plan import delivery_key
 from bot.storage.schema import occurrences, reminders
 from bot.storage.sql import SqlStore
+from support.instances import Instance, environment
 
 TOKEN = "fake-discord-token-0123456789"
 PREFIX = "drain "

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support.processes import REPO
 
 # The child imports everything first, then waits for the moment, so that instances meant to
 # start together reach the database within a millisecond or two of one another.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _HOLD = """
@@ -24,3 +26,13 @@ def hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     return holder
+
+
+@contextmanager
+def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the database's write lock for `seconds` from when this yields."""
+    holder = hold_lock(path, seconds)
+    try:
+        yield holder
+    finally:
+        holder.wait(timeout=seconds + 10)

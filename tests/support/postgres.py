@@ -48,3 +48,12 @@ def fresh_database() -> Iterator[str]:
     finally:
         with _admin(base) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def backends() -> list[object]:
+    """SQLite always; PostgreSQL where TEST_POSTGRES_URL names one (required in CI)."""
+    postgres = os.environ.get("TEST_POSTGRES_URL")
+    if os.environ.get("REQUIRE_POSTGRES") and not postgres:
+        raise RuntimeError("REQUIRE_POSTGRES is set (as in CI) but TEST_POSTGRES_URL is not")
+    skip = pytest.mark.skipif(not postgres, reason="TEST_POSTGRES_URL is not set")
+    return ["sqlite", pytest.param("postgresql", marks=skip)]

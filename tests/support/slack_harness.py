@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
-from conftest import TTL, Clock
 from fakes.slack import (
     CHANNEL_ID,
     TEAM_ID,
@@ -42,9 +43,13 @@ from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderConfig, ReminderService
 from bot.reminders.store import ReminderStore
 from bot.storage.sql import SqlStore
+from support.harness import TTL, Clock
+from support.processes import REPO
 
 SECRET = "test-signing-secret"
 Params = dict[str, Any]
+# A run of answers, by button value, whose verdict is "take it".
+TAKE_IT = ("maybe", "paper", "while", "yes", "recruiter", "late", "free")
 
 
 def slack_settings(fake: FakeSlack, **env: str) -> Settings:
@@ -340,3 +345,32 @@ class SlackReminders:
             for c in self.fake.calls_to("chat.postMessage")
             if channel is None or c.params.get("channel") == channel
         ]
+
+
+def environment(fake: FakeSlack, tmp_path: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "SLACK_HOST": "127.0.0.1",
+        "SLACK_PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(REPO),
+    }
+    return env
+
+
+async def posted_after(fake: FakeSlack, count: int) -> Params:
+    """The chat.postMessage parameters once `count` posts were made (the newest)."""
+    return (await fake.wait_for_calls("chat.postMessage", count))[count - 1].params
+
+
+async def updates(fake: FakeSlack, count: int) -> list[Params]:
+    return [c.params for c in await fake.wait_for_calls("chat.update", count)]
+
+
+def view_of(call_params: Params) -> Params:
+    view = call_params["view"]
+    return json.loads(view) if isinstance(view, str) else dict(view)

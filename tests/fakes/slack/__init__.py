@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from aiohttp import web
+import aiohttp.web
 
 from ..spec_check import SpecViolation, track
 from .payloads import (
@@ -101,23 +101,23 @@ class FakeSlack(WebApi, SocketMode):
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: dict[str, float] = {}
         self._seen: dict[str, int] = {}  # how many items each wait_for* query handed out
-        self._sockets: list[web.WebSocketResponse] = []
+        self._sockets: list[aiohttp.web.WebSocketResponse] = []
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
+        self._runner: aiohttp.web.AppRunner | None = None
         self.url = ""
 
     # lifecycle
 
     async def start(self) -> None:
         """Start listening on a free port of 127.0.0.1."""
-        app = web.Application()
+        app = aiohttp.web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/link/", self._socket)
         # A short shutdown timeout: a test's stop must not wait 60 s for lingering handlers.
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        self._runner = aiohttp.web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = aiohttp.web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
