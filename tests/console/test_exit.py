@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.processes import ENTRY
 
 from adapters.console import GOODBYE, Console, run_console
 from bot.engine.engine import Engine
 
-ENTRY = "from adapters.cli import main; raise SystemExit(main())"
 FIRST_QUESTION = "Which company and role is it?"
 PROMPT = "> "
 # How long leaving may take, from the key press to the process having exited.

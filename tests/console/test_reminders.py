@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ENTRY = "from adapters.cli import main; raise SystemExit(main())"
+from support.processes import ENTRY
 
 
 class Running:

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
-from support.discord_harness import Harness
+from support.discord_harness import DM_POSTS, Harness
 from support.processes import free_port
 from support.slack_harness import SECRET, environment, shown_text
 
@@ -26,7 +26,6 @@ from bot.common.errors import SettingsError
 from bot.config.settings import load_settings
 from bot.storage.sql import SqlStore
 
-DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"
 SHARDING_REQUIRED = 4011  # a close code after which Discord lets no session resume
 
 

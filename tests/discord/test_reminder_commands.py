@@ -20,11 +20,14 @@ from fakes.discord import (
     subcommand,
 )
 from fakes.discord import guilds as rules
+from support.discord_harness import ALICE_KEY as KEY
 from support.discord_harness import (
     CALLBACK,
     EPHEMERAL,
     HIDDEN_ID,
     LOCKED_ID,
+    MANAGER,
+    MEMBER,
     OTHER_CHANNEL_ID,
     VOICE_ID,
     Harness,
@@ -37,7 +40,6 @@ from support.harness import Clock
 from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordPlaces
-from adapters.discord.inbound import user_key
 from adapters.discord.interview import FORM_BUTTON
 from adapters.discord.reminders import CANT_SEE
 from bot.common.events import Event, Start, Text
@@ -45,10 +47,6 @@ from bot.questionnaire import texts as questionnaire_texts
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
-
-MEMBER = 2248473465835073  # the fake's default member permissions: no Manage Channels
-MANAGER = MEMBER | rules.MANAGE_CHANNELS
-KEY = user_key(int(USER_ID))
 
 
 class Bot:

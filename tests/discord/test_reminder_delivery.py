@@ -22,11 +22,15 @@ from fakes.discord import (
     subcommand,
 )
 from fakes.discord import guilds as rules
+from support.discord_harness import ALICE_KEY as KEY
 from support.discord_harness import (
     CALLBACK,
     EPHEMERAL,
     HIDDEN_ID,
     LOCKED_ID,
+    MANAGER,
+    MEMBER,
+    OPEN_DM,
     Harness,
     buttons,
     labels,
@@ -36,7 +40,6 @@ from support.harness import Clock
 from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.inbound import user_key
 from adapters.discord.reminders import (
     CHANNEL_GONE,
     DMS_CLOSED,
@@ -57,11 +60,7 @@ from bot.reminders.model import (
 )
 from bot.storage.sql import SqlStore
 
-KEY = user_key(int(USER_ID))
 OTHER_USER = "1400000000000000002"
-MEMBER = 2248473465835073
-MANAGER = MEMBER | rules.MANAGE_CHANNELS
-OPEN_DM = r"/users/@me/channels"
 WEBHOOK = r"/webhooks/\d+/[^/]+"
 
 

@@ -29,12 +29,12 @@ from fakes.discord import (
     subcommand,
 )
 from fakes.discord import guilds as rules
-from support.discord_harness import CALLBACK, EPHEMERAL, Harness, buttons, labels
+from support.discord_harness import ALICE_KEY as KEY
+from support.discord_harness import CALLBACK, EPHEMERAL, MEMBER, OPEN_DM, Harness, buttons, labels
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.inbound import user_key
 from adapters.discord.interview import FORM_BUTTON, FORM_TITLE
 from adapters.discord.outbound import escape
 from bot.questionnaire import texts as questionnaire_texts
@@ -43,10 +43,7 @@ from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
 
-KEY = user_key(int(USER_ID))
-MEMBER = 2248473465835073  # the fake's default member permissions: no Manage Channels
 SECOND = timedelta(seconds=1)
-OPEN_DM = r"/users/@me/channels"
 SUCCESS, SECONDARY = 3, 2  # button styles
 COMPANY = "Acme — Data Analyst"
 # Everything that could ping someone on Slack or Discord, and another member of the server.

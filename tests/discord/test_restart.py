@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, slash_command, subcommand
 from support.discord_harness import CALLBACK, EPHEMERAL, Harness
+from support.harness import TTL
 
 from bot.common.users import UserKey
 from bot.engine.engine import Engine
 from bot.questionnaire import texts
 from bot.questionnaire.state import Session
 from bot.storage.sql import SqlStore
-
-TTL = timedelta(hours=24)
 
 
 async def test_a_press_on_a_message_from_before_a_restart_resumes(db_url: str) -> None:

@@ -20,13 +20,12 @@ from fakes.discord import (
     FakeDiscord,
     dm_message,
 )
+from support.discord_harness import TOKEN
 
 from adapters.discord import run_discord
 from bot.common.errors import SettingsError
 from bot.config.settings import load_settings
 from bot.engine.engine import Engine
-
-TOKEN = "fake-discord-token-0123456789"
 
 
 def _environment(fake: FakeDiscord, database: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 import discord
 import pytest
 from discord import app_commands
+from support.discord_harness import CALLBACK
 
 from fakes.discord import (
     DIRECT_MESSAGES,
@@ -27,7 +28,6 @@ from fakes.discord import (
 )
 
 MESSAGES = r"/channels/\d+/messages"
-CALLBACK = r"/interactions/\d+/[^/]+/callback"
 
 
 def make_client() -> discord.Client:

@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from support.slack_harness import SECRET
 
 from fakes.slack import (
     FakeSlack,
@@ -23,8 +24,6 @@ from fakes.slack import (
     slash_command_body,
     slash_command_payload,
 )
-
-SECRET = "test-signing-secret"
 
 
 @pytest.fixture

@@ -21,16 +21,15 @@ import aiohttp
 from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, dm_message
 from fakes.slack import USER_ID as SLACK_USER
 from fakes.slack import FakeSlack, signed_headers, slash_command_body
+from support.discord_harness import DM_POSTS, TOKEN
 from support.processes import REPO, free_port, wait_healthy
 from support.slack_harness import SECRET, shown_text
 
 from bot.reminders import texts
 
-TOKEN = "fake-discord-token-0123456789"
 # A running scheduler posts on time; marked late is only what is over 10 s late.
 LATE_BY = 12.0
 LEASE = 2.0
-DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"
 
 
 def _environment(database: Path, **settings: str) -> dict[str, str]:

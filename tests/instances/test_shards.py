@@ -34,7 +34,7 @@ from fakes.discord import (
 )
 from fakes.discord import guilds as rules
 from fakes.discord.shards import INVALID_SHARD, guild_id_on, shard_of
-from support.discord_harness import Harness
+from support.discord_harness import EPHEMERAL, MEMBER, TOKEN, Harness
 from support.instances import Instance, environment
 from support.postgres import fresh_database
 
@@ -52,10 +52,8 @@ from bot.config.settings import load_settings
 from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Destination, Outgoing
 
-TOKEN = "fake-discord-token-0123456789"
 SHARDS = 2
 LEASE = 2.0
-MEMBER = 2248473465835073  # the fake's default member permissions
 # The fake's own server lands on shard 1; a second server, created a millisecond later, on 0.
 GUILD_1, CHANNEL_1 = GUILD_ID, CHANNEL_ID
 GUILD_0 = guild_id_on(0, SHARDS, near=GUILD_ID)
@@ -63,7 +61,6 @@ CHANNEL_0 = "1300000000000000010"  # "standups", in GUILD_0
 POSTS_0 = rf"/channels/{CHANNEL_0}/messages"
 COMMANDS = r"/applications/\d+(/guilds/\d+)?/commands"
 CALLBACK = r"/interactions/{id}/[^/]+/callback"
-EPHEMERAL = 64
 OWNER = user_key(int(USER_ID))
 START_TIMEOUT = 30.0  # two cold Python start-ups on a busy machine
 

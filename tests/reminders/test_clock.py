@@ -11,18 +11,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support.harness import Clock
+from support.harness import ALICE, Clock
 from support.postgres import fresh_database
 from support.reminders import ReminderWorld
 
-from bot.common.users import UserKey
 from bot.reminders.clock import DatabaseClock, measure_offset
 from bot.reminders.model import Delivered, DeliveryResult, NewReminder, Outgoing, ReminderKind, Role
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.storage.sql import SqlStore
 
-ALICE = UserKey("slack", "T1", "U_ALICE")
 FAST = timedelta(minutes=5)
 
 

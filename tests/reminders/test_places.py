@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from support.harness import Transcript
+from support.harness import ALICE, BOB, Transcript
 from support.reminders import ReminderWorld
 
 from bot.common.events import Press, Text
@@ -18,8 +18,6 @@ from bot.reminders.model import Deferred, Status
 from bot.storage.schema import occurrences
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday, 10:00 in New York
-ALICE = UserKey("slack", "T1", "U_ALICE")
-BOB = UserKey("slack", "T1", "U_BOB")
 
 
 class FakePlaces:

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from support.harness import Clock
+from support.harness import ALICE, Clock
 from support.reminders import RecordingDelivery, ReminderWorld
 
-from bot.common.users import UserKey
 from bot.reminders.model import (
     Delivered,
     DeliveryResult,
@@ -33,7 +32,6 @@ from bot.reminders.scheduler import Scheduler
 from bot.storage.schema import occurrences
 from bot.storage.sql import SqlStore
 
-ALICE = UserKey("slack", "T1", "U_ALICE")
 T0 = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 _ids = iter(range(10**6))
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from fakes.slack import FakeSlack, next_ts, pings
 from slack_sdk.web.async_client import AsyncWebClient
+from support.slack_harness import ALICE_KEY
 
 from adapters.slack import SlackDelivery
 from bot.common.replies import Kind, Reply
-from bot.common.users import UserKey
 from bot.reminders.model import (
     Deferred,
     Delivered,
@@ -24,8 +24,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-
-ALICE_KEY = UserKey("slack", "T0001", "U0001")
 
 
 @pytest.fixture

@@ -12,8 +12,11 @@ from typing import Any
 import aiohttp
 import pytest
 from fakes.slack import FakeSlack, app_home_opened_event, pings
-from support.harness import Clock
+from support.harness import T0, Clock
 from support.slack_harness import (
+    ALICE_KEY,
+    BOB,
+    JOB_HUNT,
     TAKE_IT,
     SlackReminders,
     SlackUser,
@@ -36,13 +39,8 @@ from adapters.slack.modal import (
     TEXT_ACTION,
     TEXT_BLOCK,
 )
-from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 
-T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")  # a Thursday; 10:00 in Berlin
-JOB_HUNT = "C0123JH"
-BOB = "U0002"
-ALICE_KEY = UserKey("slack", "T0001", "U0001")
 Params = dict[str, Any]
 
 

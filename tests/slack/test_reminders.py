@@ -17,8 +17,11 @@ from fakes.slack import (
     pings,
     user_change_event,
 )
-from support.harness import Clock
+from support.harness import T0, Clock
 from support.slack_harness import (
+    ALICE_KEY,
+    BOB,
+    JOB_HUNT,
     SlackReminders,
     SlackUser,
     buttons,
@@ -32,13 +35,7 @@ from adapters.slack.inbound import from_command, from_press
 from bot.common.buttons import button_id
 from bot.common.events import Press, Text
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
-from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
-
-T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")  # a Thursday; 10:00 in Berlin
-JOB_HUNT = "C0123JH"
-BOB = "U0002"
-ALICE_KEY = UserKey("slack", "T0001", "U0001")
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ from typing import Any
 import aiohttp
 import pytest
 from fakes.slack import FakeSlack, pings
-from support.harness import Clock
+from support.harness import T0, Clock
+from support.slack_harness import ALICE_KEY as ALICE
 from support.slack_harness import (
+    JOB_HUNT,
     TAKE_IT,
     SlackReminders,
     SlackUser,
@@ -28,13 +30,8 @@ from support.slack_harness import (
 from support.slack_harness import slack_settings as settings_for
 
 from adapters.slack.modal import TEXT_ACTION, TEXT_BLOCK
-from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 
-# A Thursday, 09:00 UTC: 10:00 for Alice, whose Slack profile says Europe/Berlin.
-T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")
-JOB_HUNT = "C0123JH"
-ALICE = UserKey("slack", "T0001", "U0001")
 Params = dict[str, Any]
 
 

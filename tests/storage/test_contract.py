@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.harness import ALICE
 from support.postgres import backends
 
 from bot.common.errors import DuplicateDelivery, StaleWrite
@@ -20,7 +21,6 @@ from bot.questionnaire.state import Conversation, HistoryEntry, Session, Stage
 from bot.storage.connect import SCHEMA_HEAD
 from bot.storage.sql import SqlStore
 
-ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("discord", "", "42")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -6,24 +6,19 @@ the real discord.py client against FakeDiscord."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord
-from support.discord_harness import Harness
+from support.discord_harness import ALICE_KEY as KEY
+from support.discord_harness import DM_POSTS, OPEN_DM, Harness
+from support.harness import TTL
 
 from adapters.discord import DiscordDelivery
-from adapters.discord.inbound import user_key
 from bot.common.replies import Kind, Reply
 from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Destination, Outgoing, RetryLater
 from bot.storage.dms import DmChannelStore
 from bot.storage.sql import SqlStore
-
-KEY = user_key(int(USER_ID))
-TTL = timedelta(hours=24)
-OPEN_DM = r"/users/@me/channels"
-DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from support.harness import ALICE, BOB
 from support.lock_holder import lock_held
 from support.processes import run_takeorpass
 
@@ -24,8 +25,6 @@ from bot.storage.connect import SCHEMA_HEAD
 from bot.storage.sql import SqlStore
 from bot.storage.worker import BUSY, GONE, WATCH_EVERY
 
-ALICE = UserKey("slack", "T1", "U_ALICE")
-BOB = UserKey("slack", "T1", "U_BOB")
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL is not set")
 

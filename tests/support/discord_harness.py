@@ -25,11 +25,18 @@ from fakes.discord import (
 from fakes.discord import guilds as rules
 
 from adapters.discord import TakeOrPassClient
+from adapters.discord.inbound import user_key
 from bot.engine.engine import Engine
 
 JSON = dict[str, Any]
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
+OPEN_DM = r"/users/@me/channels"
+DM_POSTS = rf"/channels/{DM_CHANNEL_ID}/messages"
+TOKEN = "fake-discord-token-0123456789"  # for `takeorpass discord` processes
+ALICE_KEY = user_key(int(USER_ID))  # the fake's member "alice"
+MEMBER = 2248473465835073  # the fake's default member permissions: no Manage Channels
+MANAGER = MEMBER | rules.MANAGE_CHANNELS
 
 
 def dm_posts(channel: str = DM_CHANNEL_ID) -> str:

@@ -24,9 +24,9 @@ from bot.reminders.model import ReminderKind, Role, Status
 from bot.reminders.plan import delivery_key
 from bot.storage.schema import occurrences, reminders
 from bot.storage.sql import SqlStore
+from support.discord_harness import TOKEN
 from support.instances import Instance, environment
 
-TOKEN = "fake-discord-token-0123456789"
 PREFIX = "drain "
 CHUNK = 500
 

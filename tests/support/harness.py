@@ -11,7 +11,8 @@ from bot.common.users import UserKey
 from bot.engine.engine import Engine
 from bot.storage.sql import SqlStore
 
-T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; 10:00 in Berlin
+# A Thursday, 09:00 UTC: 10:00 for Alice, whose Slack profile says Europe/Berlin.
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TTL = timedelta(hours=24)
 
 ALICE = UserKey("slack", "T1", "U_ALICE")

@@ -36,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import SlackDelivery, SlackPlaces, build_app, build_web_app
 from adapters.slack.serve import Health
 from bot.common.clock import new_conversation_id
+from bot.common.users import UserKey
 from bot.config.settings import Settings, load_settings
 from bot.engine.engine import Engine
 from bot.reminders.queue import DueQueue
@@ -47,6 +48,9 @@ from support.harness import TTL, Clock
 from support.processes import REPO
 
 SECRET = "test-signing-secret"
+JOB_HUNT = "C0123JH"  # a channel the reminder tests post to
+ALICE_KEY = UserKey("slack", TEAM_ID, USER_ID)  # the fake's default user
+BOB = "U0002"
 Params = dict[str, Any]
 # A run of answers, by button value, whose verdict is "take it".
 TAKE_IT = ("maybe", "paper", "while", "yes", "recruiter", "late", "free")
