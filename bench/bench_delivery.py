@@ -25,9 +25,9 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from aiohttp import web  # noqa: E402
 from common import emit  # noqa: E402
-from discord_harness import Harness  # noqa: E402
 from fakes.slack import FakeSlack  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from support.discord_harness import Harness  # noqa: E402
 
 from adapters.discord import DiscordDelivery  # noqa: E402
 from adapters.slack import SlackDelivery, make_client  # noqa: E402

@@ -28,7 +28,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 import discord  # noqa: E402
 from aiohttp import web  # noqa: E402
 from common import emit, median, percentile  # noqa: E402
-from fakes.discord_fake import FakeDiscord, dm_message, running  # noqa: E402
+from fakes.discord import FakeDiscord, dm_message, running  # noqa: E402
 
 from adapters.discord import TakeOrPassClient, minimal_intents  # noqa: E402
 from bot.engine.engine import Engine  # noqa: E402

@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from common import emit  # noqa: E402
-from drain import add_reminders, channels, shards, shown, until  # noqa: E402
-from fakes.discord_fake import FakeDiscord  # noqa: E402
-from postgres import fresh_database  # noqa: E402
+from fakes.discord import FakeDiscord  # noqa: E402
+from support.drain import add_reminders, channels, shards, shown, until  # noqa: E402
+from support.postgres import fresh_database  # noqa: E402
 
 from bot.storage.sql import SqlStore  # noqa: E402
 

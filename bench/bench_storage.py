@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from common import emit, percentile  # noqa: E402
-from lock_holder import hold_lock  # noqa: E402
-from postgres import fresh_database  # noqa: E402
+from support.lock_holder import hold_lock  # noqa: E402
+from support.postgres import fresh_database  # noqa: E402
 
 from bot.common.events import Press, Start  # noqa: E402
 from bot.common.users import UserKey  # noqa: E402

@@ -1,0 +1,549 @@
+"""Reminders end to end on Discord, as a user meets them: set by a DM, by `/takeorpass remind`
+in a server, and from an interview questionnaire's verdict; posted by the real scheduler (on a
+hand-moved clock) through `DiscordDelivery`; listed, cancelled, snoozed and answered by button.
+Every input is a Discord payload (MESSAGE_CREATE in the DM, INTERACTION_CREATE slash commands,
+button presses and modal submits) into the real `TakeOrPassClient`, against FakeDiscord.
+
+"On time" means: nothing is posted with the clock one second before the due time, and the post
+is made on the scheduler's tick at the due time."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fakes.discord import (
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    GUILD_ID,
+    JSON,
+    USER_ID,
+    RecordedRequest,
+    button_press,
+    option,
+    slash_command,
+    subcommand,
+)
+from fakes.discord import guilds as rules
+from support.discord_harness import ALICE_KEY as KEY
+from support.discord_harness import CALLBACK, EPHEMERAL, MEMBER, OPEN_DM, Harness, buttons, labels
+from support.harness import T0, Clock
+from support.reminders import ReminderWorld
+
+from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
+from adapters.discord.interview import FORM_BUTTON, FORM_TITLE
+from adapters.discord.outbound import escape
+from bot.questionnaire import texts as questionnaire_texts
+from bot.questionnaire.verdict import decide
+from bot.reminders import texts
+from bot.reminders.model import Places
+from bot.storage.sql import SqlStore
+
+SECOND = timedelta(seconds=1)
+SUCCESS, SECONDARY = 3, 2  # button styles
+COMPANY = "Acme — Data Analyst"
+# Everything that could ping someone on Slack or Discord, and another member of the server.
+MENTIONS = "@everyone <!channel> <!here> <@U1> <@&123> <@1400000000000000002>"
+OUTCOME_LABELS = ["Offer", "Next round", "Waiting to hear", "Not this time", "Didn't go"]
+
+
+def _posts(channel: str) -> str:
+    return rf"/channels/{channel}/messages"
+
+
+class Bot:
+    """The harness (client + fake) and the reminder world (engine, service, scheduler) behind
+    it, on one clock."""
+
+    def __init__(self, harness: Harness, world: ReminderWorld) -> None:
+        self.harness = harness
+        self.fake = harness.fake
+        self.world = world
+        self.scheduled: list[RecordedRequest] = []
+
+    @property
+    def client(self) -> TakeOrPassClient:
+        assert self.harness.client is not None
+        return self.harness.client
+
+    # what the user does
+
+    def command(self, name: str, *options: JSON, channel: str | None = None) -> JSON:
+        """`/takeorpass <name> …` run by the user in the server's #job-hunt; `channel` fills the
+        CHANNEL option, with the channel in `resolved` as Discord sends it."""
+        resolved = None
+        listed = list(options)
+        if channel is not None:
+            picked = rules.resolved_channel(self.fake.channels[channel], MEMBER)
+            resolved = {"channels": {channel: picked}}
+            listed.append(rules.channel_option("channel", channel))
+        payload = slash_command(
+            "takeorpass",
+            [subcommand(name, listed)],
+            guild_id=GUILD_ID,
+            channel_id=CHANNEL_ID,
+            command_id=self.fake.command_id("takeorpass"),
+            resolved=resolved,
+        )
+        return rules.with_member_permissions(payload, MEMBER)
+
+    async def run(self, payload: JSON) -> RecordedRequest:
+        """Dispatch an interaction; return the bot's callback to it."""
+        answered = len(self.harness.callbacks())
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        return await self.fake.wait_for("POST", CALLBACK, count=answered + 1)
+
+    async def in_server(self, name: str, *options: JSON, channel: str | None = None) -> JSON:
+        """Run a reminder subcommand in the server; return its answer, checked private."""
+        callback = await self.run(self.command(name, *options, channel=channel))
+        assert callback.json["type"] == 4
+        data: JSON = callback.json["data"]
+        assert data["flags"] & EPHEMERAL
+        return data
+
+    async def press_label(self, message: JSON, label: str) -> tuple[RecordedRequest, list[JSON]]:
+        """Press the button labelled `label` on a DM message; return the callback and the one
+        message that follows it."""
+        current = self.fake.messages.get(message["id"], message)
+        [custom_id] = [b["custom_id"] for b in buttons(current) if b["label"] == label]
+        before = len(self.harness.visible())
+        answered = len(self.harness.callbacks())
+        await self.fake.dispatch(
+            "INTERACTION_CREATE", button_press(custom_id, USER_ID, DM_CHANNEL_ID, current)
+        )
+        callback = await self.fake.wait_for("POST", CALLBACK, count=answered + 1)
+        await self.harness.until(lambda: len(self.harness.visible()) >= before + 1)
+        return callback, self.harness.visible()[before:]
+
+    # what the scheduler posts
+
+    async def tick(self, moment: datetime) -> list[RecordedRequest]:
+        """Move the clock to `moment` and let the scheduler deliver; return the messages posted
+        meanwhile (nothing else talks to Discord then)."""
+        start = len(self.fake.requests)
+        await self.world.run_until(moment)
+        posted = [
+            r
+            for r in self.fake.requests[start:]
+            if r.method == "POST" and re.fullmatch(_posts(r"\d+"), r.path)
+        ]
+        self.scheduled += posted
+        return posted
+
+    def reminder_posts(self, channel: str) -> list[RecordedRequest]:
+        """Every post the scheduler made to `channel` so far."""
+        return [r for r in self.scheduled if r.path == _posts(channel)]
+
+    async def on_time(
+        self, due: datetime, channel: str = DM_CHANNEL_ID
+    ) -> tuple[RecordedRequest, JSON]:
+        """Check that nothing is posted one second before `due`, and that one reminder is
+        posted, to `channel`, on the tick at `due`; return the request and its message."""
+        assert await self.tick(due - SECOND) == [], f"something posted before {due}"
+        posted = await self.tick(due)
+        assert [(r.path, r.status) for r in posted] == [(_posts(channel), 200)], (
+            f"not one post to {channel} at {due}"
+        )
+        return posted[0], self.posted(posted[0])
+
+    def posted(self, request: RecordedRequest) -> JSON:
+        """The message a reminder post created (found by its nonce), as it was posted."""
+        channel = request.path.split("/")[2]
+        nonce = request.json["nonce"]
+        [message] = [m for m in self.harness.visible(channel) if m.get("nonce") == nonce]
+        return copy.deepcopy(message)  # the fake's own copy changes when a press edits it
+
+
+@pytest.fixture
+async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[Bot]:
+    places: dict[str, Places] = {}  # the service keeps this dict: filled once the client exists
+    world = ReminderWorld(
+        store,
+        clock,
+        places=places,
+        offsets=(timedelta(minutes=2), timedelta(minutes=1)),
+        followup=timedelta(minutes=3),
+    )
+    async with Harness.started(world.engine) as harness:
+        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
+        tested = Bot(harness, world)
+        places["discord"] = DiscordPlaces(tested.client)
+        world.scheduler = world.make_scheduler(DiscordDelivery(tested.client))
+        yield tested
+        assert harness.fake.spec_violations == []
+
+
+def _reminder_id(confirmation: JSON) -> str:
+    """The reminder a confirmation is about, from its Undo button (`tp:<id>:rem:undo`)."""
+    [undo] = [b["custom_id"] for b in buttons(confirmation) if b["label"] == texts.UNDO]
+    return undo.split(":")[1]
+
+
+def _key(reminder_id: str, due: datetime) -> str:
+    """The delivery key of an occurrence: the series and its time, in hex seconds."""
+    return f"{reminder_id}.{int(due.timestamp()):x}"
+
+
+def _closed(callback: RecordedRequest, content: str, label: str) -> None:
+    """The press edited its message in place: the choice shown, every button grey and
+    disabled but the pressed one, green."""
+    assert callback.json["type"] == 7
+    data = callback.json["data"]
+    assert data["content"] == f"{content}\n→ **{label}**"
+    pressed = [b for row in data["components"] for b in row["components"]]
+    assert all(b["disabled"] for b in pressed)
+    assert [b["style"] for b in pressed] == [
+        SUCCESS if b["label"] == label else SECONDARY for b in pressed
+    ]
+
+
+# --- 1. typed in the DM -----------------------------------------------------------------------
+
+
+async def test_remind_typed_in_the_dm_arrives_in_the_dm_on_time_pinging_only_its_owner(
+    bot: Bot,
+) -> None:
+    [confirmation] = await bot.harness.dm("remind in 90 seconds drink water")
+    assert "Reminder set for Thu 26 Nov, 04:01 EST: drink water" in confirmation["content"]
+    due = T0 + timedelta(seconds=90)
+
+    request, post = await bot.on_time(due)
+
+    assert request.json["nonce"] == _key(_reminder_id(confirmation), due)
+    assert request.json["enforce_nonce"] is True
+    assert request.json["allowed_mentions"] == {"parse": [], "users": [int(USER_ID)]}
+    assert post["content"] == "Reminder: drink water"
+    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day"]
+    assert bot.fake.requests_to("POST", OPEN_DM) == []  # the DM was known from the typed message
+    assert await bot.world.store.upcoming(KEY, limit=5) == []
+
+
+# --- 2. a slash command in a server -----------------------------------------------------------
+
+
+async def test_remind_slash_command_in_a_server_arrives_in_the_named_channel_on_time(
+    bot: Bot,
+) -> None:
+    answer = await bot.in_server(
+        "remind", option("when", "in 90 seconds"), option("text", "mock interview"),
+        channel=CHANNEL_ID,
+    )  # fmt: skip
+    assert (
+        f"Reminder set for Thu 26 Nov, 04:01 EST in <#{CHANNEL_ID}>: mock interview"
+        in answer["content"]
+    )
+    assert bot.harness.visible(CHANNEL_ID) == []  # the confirmation was for the user alone
+    due = T0 + timedelta(seconds=90)
+
+    request, post = await bot.on_time(due, CHANNEL_ID)
+
+    assert request.json["nonce"] == _key(_reminder_id(answer), due)
+    assert request.json["enforce_nonce"] is True
+    assert request.json["allowed_mentions"] == {"parse": []}
+    assert post["content"] == "Reminder: mock interview"
+    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day"]
+    assert bot.reminder_posts(DM_CHANNEL_ID) == []
+
+
+# --- 3. every day, in the user's zone ---------------------------------------------------------
+
+
+async def test_every_day_in_the_users_zone_arrives_on_time_and_lists_the_next_day(
+    bot: Bot,
+) -> None:
+    zone = await bot.in_server("timezone", option("name", "Asia/Kolkata"))
+    assert zone["content"] == "Your timezone is now Asia/Kolkata. It's Thu 26 Nov, 14:30 IST there."
+    due = T0 + timedelta(minutes=1)
+    at = f"{due.astimezone(ZoneInfo('Asia/Kolkata')):%H:%M}"
+    assert at == "14:31"  # 09:01 UTC; in New York (the default zone) it would be 19:31 UTC
+
+    answer = await bot.in_server(
+        "remind", option("when", f"every day at {at}"), option("text", "stand-up"),
+        channel=CHANNEL_ID,
+    )  # fmt: skip
+    assert answer["content"] == (
+        f"Recurring reminder set in <#{CHANNEL_ID}>, every day at 14:31, "
+        "starting Thu 26 Nov, 14:31 IST: stand-up"
+    )
+
+    request, post = await bot.on_time(due, CHANNEL_ID)
+    assert request.json["allowed_mentions"] == {"parse": []}
+    assert post["content"] == "Reminder: stand-up\nThis repeats every day at 14:31."
+    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day", "Stop"]
+
+    listed = await bot.in_server("reminders")
+    assert listed["content"].split("\n") == [
+        texts.LIST_TITLE,
+        "",
+        f"1. Fri 27 Nov, 14:31 IST: stand-up (every day at 14:31) in <#{CHANNEL_ID}>",
+    ]
+    assert labels(listed) == ["1 · Stop", "1 · Snooze 1 hour", "1 · Snooze 1 day"]
+    # And it does come then.
+    again, _ = await bot.on_time(due + timedelta(days=1), CHANNEL_ID)
+    assert again.json["nonce"] != request.json["nonce"]
+
+
+# --- 4. mentions ------------------------------------------------------------------------------
+
+
+async def test_a_reminder_full_of_mentions_pings_no_one_in_a_channel_and_only_its_owner_in_a_dm(
+    bot: Bot,
+) -> None:
+    await bot.in_server(
+        "remind", option("when", "in 90 seconds"), option("text", MENTIONS), channel=CHANNEL_ID
+    )
+    await bot.harness.dm(f"remind in 90 seconds {MENTIONS}")
+    await bot.harness.dm(f"remind in 90 seconds {MENTIONS} <@{USER_ID}>")
+    due = T0 + timedelta(seconds=90)
+    # Shown as written, as plain text (a zero-width space after each "<"): no mention renders.
+    shown = (
+        "Reminder: @\u200beveryone <\u200b!channel> <\u200b!here> <\u200b@U1> <\u200b@&123> "
+        "<\u200b@1400000000000000002>"
+    )
+
+    assert await bot.tick(due - SECOND) == []
+    assert len(await bot.tick(due)) == 3
+
+    [in_channel] = bot.reminder_posts(CHANNEL_ID)
+    channel_post = bot.posted(in_channel)
+    assert channel_post["content"] == shown
+    assert in_channel.json["allowed_mentions"] == {"parse": []}
+    assert bot.fake.pings(channel_post) == set()
+    # Both guards hold on their own: as text, it would ping nobody even with Discord's
+    # default allowed_mentions; the words as typed would have pinged the role and the member.
+    assert rules.pings(channel_post["content"], None, in_guild=True) == set()
+    assert rules.pings(MENTIONS, None, in_guild=True) == {
+        "everyone",
+        "role:123",
+        "user:1400000000000000002",
+    }
+
+    in_dm = bot.reminder_posts(DM_CHANNEL_ID)
+    assert [r.json["allowed_mentions"] for r in in_dm] == [
+        {"parse": [], "users": [int(USER_ID)]}
+    ] * 2
+    by_content = {post["content"]: post for post in map(bot.posted, in_dm)}
+    same, naming_owner = by_content[shown], by_content[f"{shown} <\u200b@{USER_ID}>"]
+    assert bot.fake.pings(same) == set()
+    # Even the owner's own mention is only text; the DM itself notifies its owner.
+    assert bot.fake.pings(naming_owner) == set()
+
+
+# --- 5. cancel and snooze ---------------------------------------------------------------------
+
+
+async def test_cancel_from_the_list_removes_one_and_snooze_on_a_post_moves_it_an_hour(
+    bot: Bot,
+) -> None:
+    await bot.harness.dm("remind in 10 minutes water the plants")
+    await bot.harness.dm("remind in 20 minutes call Sam")
+    [listing] = copy.deepcopy(await bot.harness.dm("reminders"))
+    assert listing["content"].split("\n") == [
+        texts.LIST_TITLE,
+        "",
+        "1. Thu 26 Nov, 04:10 EST: water the plants",
+        "2. Thu 26 Nov, 04:20 EST: call Sam",
+    ]
+    assert [[b["label"] for b in row["components"]] for row in listing["components"]] == [
+        [f"{n} · Cancel", f"{n} · Snooze 1 hour", f"{n} · Snooze 1 day"] for n in (1, 2)
+    ]
+
+    # Cancel the first: its row closes, the other stays usable, and nothing comes at 04:10.
+    callback, [note] = await bot.press_label(listing, "1 · Cancel")
+    assert callback.json["type"] == 7
+    data = callback.json["data"]
+    assert data["content"] == listing["content"] + "\n→ **1 · Cancel**"
+    rows = [row["components"] for row in data["components"]]
+    assert [b["disabled"] for b in rows[0]] == [True] * 3
+    assert [b.get("disabled", False) for b in rows[1]] == [False] * 3
+    assert note["content"] == "Cancelled: Thu 26 Nov, 04:10 EST: water the plants"
+    assert await bot.tick(T0 + timedelta(minutes=10, seconds=1)) == []
+
+    # The second comes on time; Snooze 1 hour on the post closes it and brings it back at 05:20.
+    due = T0 + timedelta(minutes=20)
+    first, post = await bot.on_time(due)
+    assert post["content"] == "Reminder: call Sam"
+    callback, [snoozed] = await bot.harness.press(post, "snooze1h")
+    _closed(callback, "Reminder: call Sam", "Snooze 1 hour")
+    shown = bot.fake.messages[post["id"]]  # as the user now sees the post
+    assert shown["content"] == "Reminder: call Sam\n→ **Snooze 1 hour**"
+    assert [(b["label"], b["disabled"]) for b in buttons(shown)] == [
+        ("Snooze 1 hour", True),
+        ("Snooze 1 day", True),
+    ]
+    assert snoozed["content"] == "Snoozed until Thu 26 Nov, 05:20 EST: call Sam"
+
+    again, repost = await bot.on_time(due + timedelta(hours=1))
+    assert repost["content"] == "Reminder: call Sam"
+    assert repost["id"] != post["id"] and again.json["nonce"] != first.json["nonce"]
+    assert len(bot.reminder_posts(DM_CHANNEL_ID)) == 2
+
+
+# --- 6. the interview -------------------------------------------------------------------------
+
+TAKE_IT_TYPED = ("3", "2", "2", "1", "1", "1", "3")  # maybe, paper, while, yes, recruiter, late…
+LEAN_TAKE = ("doubtful", "well", "recent", "no", "team", "no", "some")
+
+
+async def _take_it_by_typing(bot: Bot) -> JSON:
+    """A whole questionnaire typed in the DM; the verdict message."""
+    [first] = await bot.harness.dm(f"start {COMPANY}")
+    assert "Question 1 of 7" in first["content"]
+    for typed in TAKE_IT_TYPED[:-1]:
+        await bot.harness.dm(typed)
+    [verdict] = await bot.harness.dm(TAKE_IT_TYPED[-1])
+    assert verdict["content"].startswith("TAKE IT")
+    return verdict
+
+
+async def _lean_take_by_buttons(bot: Bot) -> JSON:
+    """A whole questionnaire answered by button in the DM; the verdict message."""
+    [message] = await bot.harness.dm(f"start {COMPANY}")
+    for value in LEAN_TAKE:
+        _, [message] = await bot.harness.press(message, value)
+    assert message["content"].startswith("LEAN TAKE")
+    return message
+
+
+def _prep_tips(answers: dict[str, str]) -> str:
+    tips = decide(answers, company="Acme", role="Data Analyst").tips
+    assert tips
+    return "**To prepare**\n" + "\n".join(f"• {escape(tip)}" for tip in tips)
+
+
+async def _interview_reminders_come(bot: Bot, event: datetime, answers: dict[str, str]) -> JSON:
+    """The two reminders before the interview, with prep tips, and the follow-up after it,
+    each on time in the DM; the follow-up."""
+    tips = _prep_tips(answers)
+    _, two = await bot.on_time(event - timedelta(minutes=2))
+    assert two["content"] == (
+        f"Your interview at {COMPANY} is in 2 minutes: Thu 26 Nov, 04:05 EST.\n\n{tips}"
+    )
+    assert buttons(two) == []
+    _, one = await bot.on_time(event - timedelta(minutes=1))
+    assert one["content"] == (
+        f"Your interview at {COMPANY} is in 1 minute: Thu 26 Nov, 04:05 EST.\n\n{tips}"
+    )
+    _, followup = await bot.on_time(event + timedelta(minutes=3))
+    assert followup["content"] == f"How did the interview at {COMPANY} go?"
+    assert labels(followup) == OUTCOME_LABELS
+    assert bot.reminder_posts(CHANNEL_ID) == []  # they name a company: DM only
+    return followup
+
+
+async def test_interview_time_typed_after_a_take_it_verdict_reminds_and_records_the_offer(
+    bot: Bot,
+) -> None:
+    verdict = await _take_it_by_typing(bot)
+    assert "Set interview reminders" in labels(verdict)
+    _, [prompt] = await bot.harness.press(verdict, "set")
+    assert questionnaire_texts.ASK_INTERVIEW in prompt["content"]
+    assert labels(prompt) == [FORM_BUTTON]
+
+    [confirmation] = await bot.harness.dm("in 5 minutes")
+    event = T0 + timedelta(minutes=5)
+    set_for = f"Interview reminders set for {COMPANY}, Thu 26 Nov, 04:05 EST."
+    assert set_for in confirmation["content"]
+    assert confirmation["content"].endswith(
+        "**When you'll hear from me**\n"
+        "• Thu 26 Nov, 04:03 EST: a reminder, 2 minutes before\n"
+        "• Thu 26 Nov, 04:04 EST: a reminder, 1 minute before\n"
+        "• Thu 26 Nov, 04:08 EST: I'll ask how it went"
+    )
+    [entry] = await bot.world.sql.history(KEY)
+    assert (entry.verdict, entry.outcome) == ("TAKE IT", None)
+    followup = await _interview_reminders_come(bot, event, dict(entry.answers))
+
+    callback, [answer] = await bot.harness.press(followup, "offer")
+    _closed(callback, followup["content"], "Offer")
+    # They were waiting on a company they prefer: the offer is leverage.
+    assert answer["content"].startswith(f"*Noted: Offer.*\n\n{escape(texts.OFFER_LEVERAGE)}")
+    [entry] = await bot.world.sql.history(KEY)
+    assert entry.outcome == "offer"
+    [listing] = await bot.harness.dm("history")
+    assert f"• 1. 26 Nov 2026: Take it ({COMPANY}). Outcome: Offer" in listing["content"]
+
+
+async def test_interview_time_entered_in_the_form_after_a_lean_take_reminds_and_records(
+    bot: Bot,
+) -> None:
+    verdict = await _lean_take_by_buttons(bot)
+    _, [prompt] = await bot.harness.press(verdict, "set")
+    press = bot.harness.press_payload(prompt, "form")
+    opened = await bot.run(press)
+    assert opened.json["type"] == 9
+    modal = opened.json["data"]
+    assert modal["title"] == FORM_TITLE
+    field = modal["components"][0]["component"]["custom_id"]
+
+    current = bot.fake.messages[prompt["id"]]
+    submitted = await bot.run(
+        rules.modal_submit(modal, {field: "today 4:05am"}, source=press, message=current)
+    )
+    assert submitted.json["type"] == 7  # the prompt shows the time, its button closed
+    assert submitted.json["data"]["content"].endswith("→ **today 4:05am**")
+    assert [(b["label"], b["disabled"]) for b in buttons(submitted.json["data"])] == [
+        (FORM_BUTTON, True)
+    ]
+    confirmation = await bot.fake.wait_for("POST", r"/webhooks/\d+/[^/]+")
+    set_for = f"Interview reminders set for {COMPANY}, Thu 26 Nov, 04:05 EST."
+    assert set_for in confirmation.json["content"]
+    assert not confirmation.json.get("flags", 0) & EPHEMERAL
+
+    event = T0 + timedelta(minutes=5)
+    [entry] = await bot.world.sql.history(KEY)
+    assert (entry.verdict, entry.outcome) == ("LEAN TAKE", None)
+    followup = await _interview_reminders_come(bot, event, dict(entry.answers))
+
+    callback, [answer] = await bot.harness.press(followup, "rejected")
+    _closed(callback, followup["content"], "Not this time")
+    assert answer["content"].startswith(f"*Noted: Not this time.*\n\n{texts.NOT_THIS_TIME}")
+    [entry] = await bot.world.sql.history(KEY)
+    assert entry.outcome == "rejected"
+    [listing] = await bot.harness.dm("history")
+    shown = f"• 1. 26 Nov 2026: Lean take ({COMPANY}). Outcome: Not this time"
+    assert shown in listing["content"]
+
+
+@pytest.mark.parametrize(
+    ("refusal", "to_channel", "reason"),
+    [
+        (rules.UNKNOWN_CHANNEL, True, "the channel no longer exists"),
+        (rules.MISSING_ACCESS, True, "I can't see that channel any more"),
+        (rules.MISSING_PERMISSIONS, True, "I'm not allowed to post in that channel"),
+        (None, False, "they don't accept direct messages from me"),
+    ],
+    ids=["channel gone", "not in the channel", "no permission", "DMs closed"],
+)
+async def test_a_post_that_can_never_work_is_recorded_and_the_user_told(
+    bot: Bot, refusal: tuple[int, int, str] | None, to_channel: bool, reason: str
+) -> None:
+    where = f"<#{CHANNEL_ID}> " if to_channel else ""
+    await bot.harness.dm(f"remind {where}in 90 seconds water the plants")
+    # What changed on Discord meanwhile.
+    if refusal is not None:
+        bot.fake.refuse_posts(CHANNEL_ID, refusal)
+    else:
+        bot.fake.close_dms(USER_ID)
+    due = bot.world.clock.now + timedelta(seconds=90)
+    tried = await bot.tick(due)
+    later = await bot.tick(due + timedelta(minutes=30))  # a permanent failure isn't retried
+    if to_channel:
+        refused, told = tried
+        assert refusal is not None
+        assert (refused.path, refused.status) == (_posts(CHANNEL_ID), refusal[0])
+        assert told.path == _posts(DM_CHANNEL_ID) and told.status == 200
+        assert reason in told.json["content"] and "water the plants" in told.json["content"]
+    else:
+        [refused] = tried  # the DM itself is closed: `reminders` tells instead
+        assert refused.status == 403
+    assert later == []
+    bot.fake.closed_dms.clear()
+    [listed] = await bot.harness.dm("reminders")
+    assert texts.LIST_MISSED in listed["content"]
+    assert "water the plants" in listed["content"]
+    assert await bot.world.store.upcoming(KEY) == []
