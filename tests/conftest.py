@@ -3,7 +3,9 @@ alice's transcript and the reminders world (their classes live in tests/support/
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,15 @@ from support.reminders import ReminderWorld
 
 from bot.engine.engine import Engine
 from bot.storage.sql import SqlStore
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run in parallel (pytest-xdist), each worker gets a PostgreSQL database of its own, so
+    the tests that share TEST_POSTGRES_URL's database never meet another worker's rows."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TEST_POSTGRES_URL"):
+        own = ExitStack()
+        os.environ["TEST_POSTGRES_URL"] = own.enter_context(fresh_database())
+        config.add_cleanup(own.close)
 
 
 @pytest.fixture(autouse=True)
