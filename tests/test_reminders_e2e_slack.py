@@ -17,7 +17,7 @@ from slack_harness import SlackReminders, SlackUser, button, buttons, serve, sho
 from slack_harness import slack_settings as settings_for
 from test_slack_reminders_ui import TAKE_IT, posted_after, updates, view_of
 
-from adapters.slack.modal import TEXT_ACTION, TEXT_BLOCK
+from adapters.slack.forms import TEXT_ACTION, TEXT_BLOCK
 from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 

@@ -24,14 +24,14 @@ from slack_harness import (
     slack_settings,
 )
 
-from adapters.slack.blocks import MAX_HOME_BLOCKS
-from adapters.slack.modal import (
+from adapters.slack.forms import (
     INTERVIEW_CALLBACK,
     PICK_ACTION,
     PICK_BLOCK,
     TEXT_ACTION,
     TEXT_BLOCK,
 )
+from adapters.slack.rendering import MAX_HOME_BLOCKS
 from bot.common.users import UserKey
 from bot.storage.sql import SqlStore
 

@@ -13,15 +13,9 @@ import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import (
-    ACTION_ID_PATTERN,
-    COPY_STEP,
-    Message,
-    home_view,
-    message,
-    notice,
-)
-from adapters.slack.inbound import (
+from adapters.slack.forms import INTERVIEW_CALLBACK, with_form_button
+from adapters.slack.logs import quiet_logger
+from adapters.slack.receiving import (
     Inbound,
     Origin,
     Place,
@@ -31,9 +25,17 @@ from adapters.slack.inbound import (
     home_user,
     press_origin,
 )
-from adapters.slack.logs import quiet_logger
-from adapters.slack.modal import INTERVIEW_CALLBACK, with_form_button
-from adapters.slack.outbound import (
+from adapters.slack.reminder_listeners import ReminderListeners
+from adapters.slack.reminders import SlackPlaces
+from adapters.slack.rendering import (
+    ACTION_ID_PATTERN,
+    COPY_STEP,
+    Message,
+    home_view,
+    message,
+    notice,
+)
+from adapters.slack.sending import (
     SLACK_FAILURES,
     TIMEOUT,
     DmOutlet,
@@ -45,8 +47,6 @@ from adapters.slack.outbound import (
     platform_error,
     retry_handlers,
 )
-from adapters.slack.reminder_listeners import ReminderListeners
-from adapters.slack.reminders import SlackPlaces
 from adapters.slack.serve import run_http, run_socket_mode
 from adapters.slack.startup import _check_token
 from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, button_id, parse_button

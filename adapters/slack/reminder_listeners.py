@@ -10,9 +10,7 @@ from typing import Any, Final
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import ITEM_BLOCK, Block, Message, context, escape, message, notice
-from adapters.slack.inbound import Inbound, Origin, Place, press_team
-from adapters.slack.modal import (
+from adapters.slack.forms import (
     FORM_STEP,
     FORM_VALUE,
     NOTHING_GIVEN,
@@ -21,7 +19,10 @@ from adapters.slack.modal import (
     interview_modal,
     submitted,
 )
-from adapters.slack.outbound import (
+from adapters.slack.receiving import Inbound, Origin, Place, press_team
+from adapters.slack.reminders import SlackPlaces
+from adapters.slack.rendering import ITEM_BLOCK, Block, Message, context, escape, message, notice
+from adapters.slack.sending import (
     SLACK_FAILURES,
     TIMEOUT,
     DmOutlet,
@@ -30,7 +31,6 @@ from adapters.slack.outbound import (
     bounded,
     platform_error,
 )
-from adapters.slack.reminders import SlackPlaces
 from bot.common.buttons import INTERVIEW_STEP, REMINDER_STEPS, parse_button
 from bot.common.errors import PlatformError
 from bot.common.events import Text

@@ -19,7 +19,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.guard import BadBody, Refusals, read_body, signature_problem
-from adapters.slack.outbound import error_code
+from adapters.slack.sending import error_code
 from bot.common.errors import SettingsError
 from bot.config.settings import Settings
 

@@ -8,7 +8,7 @@ from typing import Final
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.outbound import error_code
+from adapters.slack.sending import error_code
 from bot.common.errors import SettingsError
 from bot.config.settings import SLACK_API_DEFAULT, Settings
 

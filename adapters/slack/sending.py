@@ -17,8 +17,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import Message
 from adapters.slack.logs import quiet_logger
+from adapters.slack.rendering import Message
 from bot.common.errors import PlatformError
 from bot.config.settings import Settings
 
