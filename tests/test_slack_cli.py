@@ -20,7 +20,7 @@ from slack_harness import SECRET, choice_buttons, shown_text, slack_settings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import run_slack
-from adapters.slack.app import _check_token
+from adapters.slack.run import _check_token
 from bot.common.errors import SettingsError
 from bot.config.settings import SLACK_API_DEFAULT, Settings, load_settings
 from bot.engine.engine import Engine

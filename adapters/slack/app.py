@@ -1,5 +1,5 @@
-"""The bolt app: listeners that hand Slack payloads to the engine and show its replies, and
-`run_slack`, which checks the token and serves the app (serve.py: HTTP or Socket Mode).
+"""The bolt app: listeners that hand Slack payloads to the engine and show its replies
+(`run.run_slack` checks the token and serves it, over HTTP or Socket Mode).
 Reminder presses, the interview form and profile changes are in reminder_listeners.py."""
 
 from __future__ import annotations
@@ -47,8 +47,6 @@ from adapters.slack.sending import (
     platform_error,
     retry_handlers,
 )
-from adapters.slack.serve import run_http, run_socket_mode
-from adapters.slack.startup import _check_token
 from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, button_id, parse_button
 from bot.common.errors import PlatformError
 from bot.common.events import Press
@@ -368,23 +366,3 @@ def build_app(
     app.event("app_home_opened")(listeners.on_home_opened)
     app.event("user_change")(listeners.reminders.on_user_change)
     return app
-
-
-async def run_slack(
-    settings: Settings,
-    engine: Engine,
-    *,
-    client: AsyncWebClient | None = None,
-    places: SlackPlaces | None = None,
-) -> None:
-    """Run the Slack adapter until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else an
-    HTTP server on SLACK_HOST:SLACK_PORT. Pass the `client` the reminder delivery uses, and
-    its `places`, so that all share one client and profile changes reach the cache."""
-    client = client or make_client(settings)
-    await _check_token(client, settings)
-    async with aiohttp.ClientSession() as http:
-        app = build_app(settings, engine, client=client, http=http, places=places)
-        if settings.slack_mode == "socket":
-            await run_socket_mode(settings, app)
-        else:
-            await run_http(settings, app, health=engine.store.health)
