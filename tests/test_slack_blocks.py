@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from adapters.slack.app import replaces_pressed
 from adapters.slack.receiving import Place, from_command, from_dm, plain_text, press_origin
 from adapters.slack.rendering import (
     MAX_ACTIONS,
@@ -13,6 +12,7 @@ from adapters.slack.rendering import (
     escape,
     home_view,
     message,
+    replaces_pressed,
 )
 from bot.common.buttons import button_id
 from bot.common.events import Start, Text
