@@ -36,8 +36,8 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord import DiscordPlaces
-from adapters.discord.inbound import user_key
-from adapters.discord.interview import FORM_BUTTON
+from adapters.discord.forms import FORM_BUTTON
+from adapters.discord.receiving import user_key
 from adapters.discord.reminders import CANT_SEE
 from bot.common.events import Event, Start, Text
 from bot.questionnaire import texts as questionnaire_texts

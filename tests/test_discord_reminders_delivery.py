@@ -35,7 +35,7 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.inbound import user_key
+from adapters.discord.receiving import user_key
 from adapters.discord.reminders import (
     CHANNEL_GONE,
     DMS_CLOSED,

@@ -13,7 +13,7 @@ from discord_harness import Harness
 from fakes.discord_fake import DM_CHANNEL_ID, USER_ID, FakeDiscord
 
 from adapters.discord import DiscordDelivery
-from adapters.discord.inbound import user_key
+from adapters.discord.receiving import user_key
 from bot.common.replies import Kind, Reply
 from bot.engine.engine import Engine
 from bot.reminders.model import Delivered, Destination, Outgoing, RetryLater

@@ -33,9 +33,9 @@ from fakes.discord_fake import (
 )
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.inbound import user_key
-from adapters.discord.interview import FORM_BUTTON, FORM_TITLE
-from adapters.discord.outbound import escape
+from adapters.discord.forms import FORM_BUTTON, FORM_TITLE
+from adapters.discord.receiving import user_key
+from adapters.discord.rendering import escape
 from bot.questionnaire import texts as questionnaire_texts
 from bot.questionnaire.verdict import decide
 from bot.reminders import texts

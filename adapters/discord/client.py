@@ -13,10 +13,12 @@ from discord import app_commands
 
 from adapters.discord.commands import TakeOrPassCommands
 from adapters.discord.components import AnswerButton, rows_of
-from adapters.discord.forms import answer_form, open_form
-from adapters.discord.inbound import COMMAND, press_event, typed_event, user_key
-from adapters.discord.interview import form_conversation
-from adapters.discord.outbound import (
+from adapters.discord.forms import form_conversation
+from adapters.discord.logs import NO_VOICE_WARNINGS
+from adapters.discord.parsers import guard_parsers
+from adapters.discord.receiving import COMMAND, press_event, typed_event, user_key
+from adapters.discord.reminders import DmChannels
+from adapters.discord.rendering import (
     CONTINUING_IN_DM,
     DMS_CLOSED,
     NOT_DELIVERED,
@@ -28,13 +30,11 @@ from adapters.discord.outbound import (
     press_outcome,
     render_all,
 )
-from adapters.discord.parsers import guard_parsers
-from adapters.discord.quiet import NO_VOICE_WARNINGS
-from adapters.discord.reminders import DmChannels
 from adapters.discord.sending import (
     NO_PINGS,
     DirectMessagesClosed,
     acknowledge,
+    answer_form,
     answer_in_place,
     cut_off,
     discord_errors,
@@ -43,6 +43,7 @@ from adapters.discord.sending import (
     follow_up,
     log_cut_off,
     log_failure,
+    open_form,
     platform_error,
     post_all,
     post_quietly,

@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 import discord
 from discord import app_commands
 
-from adapters.discord.inbound import (
+from adapters.discord.receiving import (
     COMMAND,
     SUBCOMMANDS,
     command_event_for,

@@ -13,7 +13,7 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from adapters.discord.interview import FORM_BUTTON, form_id
+from adapters.discord.forms import FORM_BUTTON, form_id
 from bot.common.buttons import INTERVIEW_STEP, REMINDER_STEPS, parse_button
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
 
