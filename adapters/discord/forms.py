@@ -9,11 +9,16 @@ from typing import Any, Final
 
 import discord
 
+from adapters.discord.receiving import pressed_button
+from bot.common.buttons import button_id
+from bot.common.events import Press
+
 # `tp:<conversation>:when:form`: a `tp:` id, so the persistent button template matches it,
 # but the adapter answers it itself (with the form); the core never sees it.
 FORM_STEP: Final = "when"
 FORM_VALUE: Final = "form"
-_FORM_ID = re.compile(rf"tp:(?P<cid>[^:\s]{{1,80}}):{FORM_STEP}:{FORM_VALUE}")
+# The questionnaire's id in it: what the core makes, never whitespace or longer than this.
+_FORM_SCOPE = re.compile(r"[^:\s]{1,80}")
 
 FORM_BUTTON: Final = "Enter the date and time"
 FORM_TITLE: Final = "When is the interview?"
@@ -29,13 +34,15 @@ Submitted = Callable[[discord.Interaction[Any], str, str], Awaitable[None]]
 
 def form_id(conversation_id: str) -> str:
     """The custom id of the button that opens the form for this questionnaire."""
-    return f"tp:{conversation_id}:{FORM_STEP}:{FORM_VALUE}"
+    return button_id(conversation_id, FORM_STEP, FORM_VALUE)
 
 
-def form_conversation(custom_id: str) -> str | None:
-    """The questionnaire a form button is for, or None if `custom_id` is not one."""
-    match = _FORM_ID.fullmatch(custom_id)
-    return match["cid"] if match else None
+def form_conversation(pressed: Press | str) -> str | None:
+    """The questionnaire a pressed form button is for, or None if `pressed` is not one."""
+    button = pressed_button(pressed)
+    if button is None or (button.step, button.value) != (FORM_STEP, FORM_VALUE):
+        return None
+    return button.scope if _FORM_SCOPE.fullmatch(button.scope) else None
 
 
 class InterviewTimeForm(discord.ui.Modal):
