@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
+from adapters.slack.receiving import pressed_button
 from bot.common.buttons import INTERVIEW_STEP, button_id
 from bot.common.events import Press
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
@@ -325,7 +326,7 @@ def replaces_pressed(pressed: Press | str, replies: Sequence[Reply]) -> bool:
     unknown press leaves it alone and adds a note below, and "start another" or "set interview
     reminders" under a verdict open a new message, so the verdict and its decline note stay
     readable. `pressed` is the press (a raw id is made one)."""
-    button = (pressed if isinstance(pressed, Press) else Press(pressed)).button
+    button = pressed_button(pressed)
     if button is None or not replies or replies[0].refused:
         return False
     if button.step in ("start", "history", INTERVIEW_STEP):
