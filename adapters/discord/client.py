@@ -11,12 +11,14 @@ from typing import Any, Final
 import discord
 from discord import app_commands
 
-from adapters.discord.commands import TakeOrPassCommands
+from adapters.discord.commands import TakeOrPassCommands, sync_commands
 from adapters.discord.components import AnswerButton, rows_of
-from adapters.discord.forms import answer_form, open_form
-from adapters.discord.inbound import COMMAND, press_event, typed_event, user_key
-from adapters.discord.interview import form_conversation
-from adapters.discord.outbound import (
+from adapters.discord.forms import form_conversation
+from adapters.discord.logs import NO_VOICE_WARNINGS
+from adapters.discord.parsers import guard_parsers
+from adapters.discord.receiving import COMMAND, press_event, typed_event, user_key
+from adapters.discord.reminders import DmChannels
+from adapters.discord.rendering import (
     CONTINUING_IN_DM,
     DMS_CLOSED,
     NOT_DELIVERED,
@@ -28,13 +30,11 @@ from adapters.discord.outbound import (
     press_outcome,
     render_all,
 )
-from adapters.discord.parsers import guard_parsers
-from adapters.discord.quiet import NO_VOICE_WARNINGS
-from adapters.discord.reminders import DmChannels
 from adapters.discord.sending import (
     NO_PINGS,
     DirectMessagesClosed,
     acknowledge,
+    answer_form,
     answer_in_place,
     cut_off,
     discord_errors,
@@ -43,7 +43,7 @@ from adapters.discord.sending import (
     follow_up,
     log_cut_off,
     log_failure,
-    platform_error,
+    open_form,
     post_all,
     post_quietly,
     reply_once,
@@ -52,7 +52,6 @@ from adapters.runtime import settle_startup_objects
 from bot.common.errors import PlatformError
 from bot.common.events import Event, Text
 from bot.common.replies import Reply
-from bot.common.users import UserKey
 from bot.engine.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -62,14 +61,6 @@ log = logging.getLogger(__name__)
 DEFER_AFTER: Final = 1.0
 _USER_MESSAGES: Final = (discord.MessageType.default, discord.MessageType.reply)
 
-__all__ = [
-    "DirectMessagesClosed",
-    "ShardedTakeOrPassClient",
-    "TakeOrPassClient",
-    "minimal_intents",
-    "platform_error",
-]
-
 
 def minimal_intents() -> discord.Intents:
     """Only what the bot uses; none is privileged (DM content needs no message content
@@ -78,16 +69,6 @@ def minimal_intents() -> discord.Intents:
     intents.guilds = True  # the servers the bot is in, for /takeorpass
     intents.dm_messages = True  # messages in the bot's DMs, with their content
     return intents
-
-
-def _log_sync_failure(where: str, exc: discord.HTTPException) -> None:
-    log.warning(
-        "discord: could not register /%s %s (%s); was the bot invited with the "
-        "applications.commands scope?",
-        COMMAND,
-        where,
-        platform_error(exc),
-    )
 
 
 class TakeOrPassClient(discord.Client):
@@ -140,31 +121,10 @@ class TakeOrPassClient(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnswerButton)
         if self.runs_first_shard:
-            await self.sync_commands()
+            await sync_commands(self.tree, self.guild_ids)
         else:
             log.info("discord: the instance running shard 0 registers /%s, not this one", COMMAND)
         settle_startup_objects()
-
-    async def sync_commands(self) -> None:
-        """Register `/takeorpass` globally, or at once in the servers of DISCORD_GUILD_IDS.
-        A refusal is logged, not raised: DMs and buttons work without the command."""
-        if not self.guild_ids:
-            try:
-                synced = await self.tree.sync()
-            except discord.HTTPException as exc:
-                _log_sync_failure("globally", exc)
-            else:
-                log.info("discord: synced %d command(s) globally", len(synced))
-            return
-        for guild_id in self.guild_ids:
-            guild = discord.Object(guild_id)
-            self.tree.copy_global_to(guild=guild)
-            try:
-                synced = await self.tree.sync(guild=guild)
-            except discord.HTTPException as exc:
-                _log_sync_failure(f"in server {guild_id}", exc)
-            else:
-                log.info("discord: synced %d command(s) in server %d", len(synced), guild_id)
 
     async def on_ready(self) -> None:
         log.info(
@@ -232,14 +192,8 @@ class TakeOrPassClient(discord.Client):
     async def _answer_in_place(
         self, interaction: discord.Interaction[Any], event: Event, *, ephemeral: bool
     ) -> None:
-        key = user_key(interaction.user.id)
-        try:
-            replies = await self._handle_in_time(
-                interaction, key, event, thinking=True, ephemeral=ephemeral
-            )
-        except Exception as exc:
-            log_failure("a command", exc)
-            await reply_once(interaction, NOT_SAVED)
+        replies = await self._ask(interaction, event, "a command", ephemeral=ephemeral)
+        if replies is None:
             return
         messages = render_all(replies)
         if not messages:
@@ -264,14 +218,7 @@ class TakeOrPassClient(discord.Client):
             log.warning("discord: could not open a DM: %s", exc)
             await reply_once(interaction, NOT_DELIVERED)
             return
-        try:
-            replies = await self.engine.handle(
-                user_key(interaction.user.id), event, delivery_id=str(interaction.id)
-            )
-        except Exception as exc:
-            log_failure("a command", exc)
-            await reply_once(interaction, NOT_SAVED)
-            return
+        replies = await self._ask(interaction, event, "a command", acknowledged=True)
         if not replies:
             return
         try:
@@ -309,26 +256,21 @@ class TakeOrPassClient(discord.Client):
     async def _handle_press(
         self, interaction: discord.Interaction[Any], custom_id: str, label: str
     ) -> None:
-        conversation = form_conversation(custom_id)
-        if conversation is not None:
-            await self._open_form(interaction, conversation)
-            return
-        key = user_key(interaction.user.id)
+        # The press is parsed once, here; what follows reads its `button`.
         in_server = interaction.guild_id is not None
-        event = press_event(
+        press = press_event(
             custom_id,
             interaction.channel_id if in_server else None,
             manage=in_server and interaction.permissions.manage_channels,
         )
-        try:
-            replies = await self._handle_in_time(interaction, key, event, thinking=False)
-        except Exception as exc:
-            log_failure("a button press", exc)
-            await reply_once(interaction, NOT_SAVED)
+        conversation = form_conversation(press)
+        if conversation is not None:
+            await open_form(interaction, conversation, submitted=self._interview_time)
             return
+        replies = await self._ask(interaction, press, "a button press", thinking=False)
         if not replies:
-            return  # a delivery already answered
-        outcome = press_outcome(custom_id, replies)
+            return  # failed, or a delivery already answered
+        outcome = press_outcome(press, replies)
         if outcome is PressOutcome.REFUSED:
             await reply_once(interaction, plain(replies))
             return
@@ -337,7 +279,7 @@ class TakeOrPassClient(discord.Client):
             pressed, messages = messages[0], messages[1:]
         else:
             content = interaction.message.content if interaction.message else ""
-            pressed = closed(content, rows_of(interaction.message), custom_id, label)
+            pressed = closed(content, rows_of(interaction.message), press, label)
         try:
             await edit_pressed(interaction, pressed)
         except PlatformError as exc:
@@ -363,43 +305,46 @@ class TakeOrPassClient(discord.Client):
 
     # the interview's time, by form
 
-    async def _open_form(self, interaction: discord.Interaction[Any], conversation: str) -> None:
-        await open_form(interaction, conversation, submitted=self._interview_time)
-
     async def _interview_time(
         self, interaction: discord.Interaction[Any], conversation: str, typed: str
     ) -> None:
         event = Text(typed, interview=conversation)
-        key = user_key(interaction.user.id)
-        try:
-            replies = await self._handle_in_time(interaction, key, event, thinking=True)
-        except Exception as exc:
-            log_failure("an interview time", exc)
-            await reply_once(interaction, NOT_SAVED)
+        replies = await self._ask(interaction, event, "an interview time")
+        if replies is None:
             return
         with ends_on_shutdown(self, "an interview time"):
             await answer_form(interaction, replies, typed)
 
     # helpers
 
-    async def _handle_in_time(
+    async def _ask(
         self,
         interaction: discord.Interaction[Any],
-        key: UserKey,
         event: Event,
+        what: str,
         *,
-        thinking: bool,
+        thinking: bool = True,
         ephemeral: bool = False,
-    ) -> list[Reply]:
-        """Run the event; if storage is slow, acknowledge the interaction before the 3 s are
-        up and let the answer follow."""
+        acknowledged: bool = False,
+    ) -> list[Reply] | None:
+        """The engine's replies to `event`, or None when it failed: the failure is logged
+        (`log_failure`: never what the user typed) and the user told nothing was changed.
+        If storage is slow, the interaction is acknowledged before the 3 s are up, unless it
+        was already, and the answer follows."""
+        key = user_key(interaction.user.id)
         work = asyncio.ensure_future(
             self.engine.handle(key, event, delivery_id=str(interaction.id))
         )
-        done, _pending = await asyncio.wait({work}, timeout=self.defer_after)
-        if not done:
-            await acknowledge(interaction, thinking=thinking, ephemeral=ephemeral)
-        return await work
+        try:
+            if not acknowledged:
+                done, _pending = await asyncio.wait({work}, timeout=self.defer_after)
+                if not done:
+                    await acknowledge(interaction, thinking=thinking, ephemeral=ephemeral)
+            return await work
+        except Exception as exc:
+            log_failure(what, exc)
+            await reply_once(interaction, NOT_SAVED)
+            return None
 
     async def _open_dm(self, user: discord.User | discord.Member) -> discord.DMChannel:
         with discord_errors(self):

@@ -1,8 +1,10 @@
 """`/takeorpass` and its subcommands with typed options; each becomes the event the same words
-typed in the DM would be."""
+typed in the DM would be. `sync_commands` registers them with Discord."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Final, Protocol
 from zoneinfo import available_timezones
@@ -10,14 +12,17 @@ from zoneinfo import available_timezones
 import discord
 from discord import app_commands
 
-from adapters.discord.inbound import (
+from adapters.discord.receiving import (
     COMMAND,
     SUBCOMMANDS,
     command_event_for,
     reminder_event,
     reminder_words,
 )
+from adapters.discord.sending import platform_error
 from bot.common.events import Event, Text
+
+log = logging.getLogger(__name__)
 
 MAX_CHOICES: Final = 25  # Discord shows at most 25 autocomplete choices
 MAX_WHEN: Final = 100
@@ -160,3 +165,35 @@ class TakeOrPassCommands(app_commands.Group):
     @app_commands.command(name="stats", description=SUBCOMMANDS["stats"])
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         await self._reminder(interaction, reminder_words("stats"))
+
+
+def _log_sync_failure(where: str, exc: discord.HTTPException) -> None:
+    log.warning(
+        "discord: could not register /%s %s (%s); was the bot invited with the "
+        "applications.commands scope?",
+        COMMAND,
+        where,
+        platform_error(exc),
+    )
+
+
+async def sync_commands(tree: app_commands.CommandTree[Any], guild_ids: Sequence[int]) -> None:
+    """Register `/takeorpass` globally, or at once in the servers of `guild_ids`
+    (DISCORD_GUILD_IDS). A refusal is logged, not raised: DMs and buttons work without it."""
+    if not guild_ids:
+        try:
+            synced = await tree.sync()
+        except discord.HTTPException as exc:
+            _log_sync_failure("globally", exc)
+        else:
+            log.info("discord: synced %d command(s) globally", len(synced))
+        return
+    for guild_id in guild_ids:
+        guild = discord.Object(guild_id)
+        tree.copy_global_to(guild=guild)
+        try:
+            synced = await tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            _log_sync_failure(f"in server {guild_id}", exc)
+        else:
+            log.info("discord: synced %d command(s) in server %d", len(synced), guild_id)

@@ -8,8 +8,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import discord
 
-from adapters.discord.inbound import BUTTON_TEMPLATE
-from adapters.discord.outbound import ButtonSpec, OutMessage, Style
+from adapters.discord.receiving import BUTTON_TEMPLATE
+from adapters.discord.rendering import ButtonSpec, OutMessage, Style
 
 _STYLES = {
     Style.PRIMARY: discord.ButtonStyle.primary,

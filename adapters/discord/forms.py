@@ -1,59 +1,66 @@
-"""The interview-time form on the wire: opening it on a press, and answering what was typed."""
+"""The interview's time by form: the core's "When is the interview?" prompt gets a button that
+opens a modal, and what is typed there goes to the core as that questionnaire's time."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from typing import Any
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
 
 import discord
 
-from adapters.discord.components import rows_of
-from adapters.discord.interview import InterviewTimeForm, Submitted
-from adapters.discord.outbound import NOT_DELIVERED, closed, render_all
-from adapters.discord.sending import (
-    answer_in_place,
-    edit_pressed,
-    follow_up,
-    platform_error,
-    reply_once,
-)
-from bot.common.errors import PlatformError
-from bot.common.replies import Kind, Reply
+from adapters.discord.receiving import pressed_button
+from bot.common.buttons import button_id
+from bot.common.events import Press
 
-log = logging.getLogger(__name__)
+# `tp:<conversation>:when:form`: a `tp:` id, so the persistent button template matches it,
+# but the adapter answers it itself (with the form); the core never sees it.
+FORM_STEP: Final = "when"
+FORM_VALUE: Final = "form"
+# The questionnaire's id in it: what the core makes, never whitespace or longer than this.
+_FORM_SCOPE = re.compile(r"[^:\s]{1,80}")
 
+FORM_BUTTON: Final = "Enter the date and time"
+FORM_TITLE: Final = "When is the interview?"
+FORM_LABEL: Final = "Date and time"
+FORM_HINT: Final = "In your timezone; tomorrow 3pm, next tuesday 10:30 or dec 8 14:00 all work."
+FORM_PLACEHOLDER: Final = "tomorrow 3pm"
+MAX_TYPED: Final = 100
+# A form left open longer than this is forgotten; the prompt's button opens a fresh one.
+FORM_TIMEOUT: Final = 30 * 60.0
 
-async def open_form(
-    interaction: discord.Interaction[Any], conversation: str, *, submitted: Submitted
-) -> None:
-    """Answer a press on "Enter the date and time" with the form."""
-    form = InterviewTimeForm(conversation, key=str(interaction.id), submitted=submitted)
-    try:
-        await interaction.response.send_modal(form)
-    except discord.HTTPException as exc:
-        form.stop()
-        log.warning("discord: could not open a form: %s", platform_error(exc))
+Submitted = Callable[[discord.Interaction[Any], str, str], Awaitable[None]]
 
 
-async def answer_form(
-    interaction: discord.Interaction[Any], replies: Sequence[Reply], typed: str
-) -> None:
-    """The core's answer to a submitted form. Accepted: the prompt shows the time and its
-    button closes, and the confirmation follows. Refused (a time it can't read): the answer
-    alone, and the prompt keeps its button, to press again or to type."""
-    messages = render_all(replies)
-    if not messages:
-        return  # a delivery already answered
-    prompt = interaction.message
-    accepted = replies[0].kind is not Kind.ERROR and not replies[0].refused
-    try:
-        if accepted and prompt is not None and not interaction.response.is_done():
-            shown = closed(prompt.content, rows_of(prompt), "", " ".join(typed.split()))
-            await edit_pressed(interaction, shown)
-            await follow_up(interaction, messages, ephemeral=False)
-        else:
-            await answer_in_place(interaction, messages, ephemeral=False)
-    except PlatformError as exc:
-        log.warning("discord: could not answer a form: %s", exc)
-        await reply_once(interaction, NOT_DELIVERED)
+def form_id(conversation_id: str) -> str:
+    """The custom id of the button that opens the form for this questionnaire."""
+    return button_id(conversation_id, FORM_STEP, FORM_VALUE)
+
+
+def form_conversation(pressed: Press | str) -> str | None:
+    """The questionnaire a pressed form button is for, or None if `pressed` is not one."""
+    button = pressed_button(pressed)
+    if button is None or (button.step, button.value) != (FORM_STEP, FORM_VALUE):
+        return None
+    return button.scope if _FORM_SCOPE.fullmatch(button.scope) else None
+
+
+class InterviewTimeForm(discord.ui.Modal):
+    """One text field: the interview's day and time, handed to `submitted` with the
+    questionnaire's id."""
+
+    def __init__(self, conversation_id: str, *, key: str, submitted: Submitted) -> None:
+        # Modals are looked up by custom id alone: make it unique per opening.
+        super().__init__(
+            title=FORM_TITLE, timeout=FORM_TIMEOUT, custom_id=f"tp-when:{conversation_id}:{key}"
+        )
+        self.conversation_id = conversation_id
+        self._submitted = submitted
+        self.when: discord.ui.TextInput[InterviewTimeForm] = discord.ui.TextInput(
+            placeholder=FORM_PLACEHOLDER, max_length=MAX_TYPED, required=True
+        )
+        self.add_item(discord.ui.Label(text=FORM_LABEL, description=FORM_HINT, component=self.when))
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        self.stop()
+        await self._submitted(interaction, self.conversation_id, self.when.value)

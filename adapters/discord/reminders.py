@@ -16,8 +16,8 @@ import aiohttp
 import discord
 
 from adapters.discord.components import to_view
-from adapters.discord.inbound import user_key
-from adapters.discord.outbound import render, without_mass_mentions
+from adapters.discord.receiving import user_key
+from adapters.discord.rendering import render, without_mass_mentions
 from adapters.discord.sending import log_failure
 from bot.common.errors import StorageError
 from bot.common.users import UserKey

@@ -1,4 +1,5 @@
-"""Sending to Discord: messages to a channel, and answers to an interaction however far it got.
+"""Sending to Discord: messages to a channel, answers to an interaction however far it got, and
+the interview-time form (opening it, answering what was typed).
 Each helper turns discord.py's errors into ours: `PlatformError` for a refusal, `CutOffByShutdown`
 for a request the client's own shutdown ended."""
 
@@ -14,9 +15,11 @@ import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
-from adapters.discord.components import components, to_view
-from adapters.discord.outbound import OutMessage
+from adapters.discord.components import components, rows_of, to_view
+from adapters.discord.forms import InterviewTimeForm, Submitted
+from adapters.discord.rendering import NOT_DELIVERED, OutMessage, closed, render_all
 from bot.common.errors import PlatformError, TakeOrPassError
+from bot.common.replies import Kind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -251,3 +254,41 @@ async def acknowledge(
         return
     except PlatformError as exc:
         log.warning("discord: could not defer an interaction: %s", exc)
+
+
+# --- the interview-time form ----------------------------------------------------------------
+
+
+async def open_form(
+    interaction: discord.Interaction[Any], conversation: str, *, submitted: Submitted
+) -> None:
+    """Answer a press on "Enter the date and time" with the form."""
+    form = InterviewTimeForm(conversation, key=str(interaction.id), submitted=submitted)
+    try:
+        await interaction.response.send_modal(form)
+    except discord.HTTPException as exc:
+        form.stop()
+        log.warning("discord: could not open a form: %s", platform_error(exc))
+
+
+async def answer_form(
+    interaction: discord.Interaction[Any], replies: Sequence[Reply], typed: str
+) -> None:
+    """The core's answer to a submitted form. Accepted: the prompt shows the time and its
+    button closes, and the confirmation follows. Refused (a time it can't read): the answer
+    alone, and the prompt keeps its button, to press again or to type."""
+    messages = render_all(replies)
+    if not messages:
+        return  # a delivery already answered
+    prompt = interaction.message
+    accepted = replies[0].kind is not Kind.ERROR and not replies[0].refused
+    try:
+        if accepted and prompt is not None and not interaction.response.is_done():
+            shown = closed(prompt.content, rows_of(prompt), "", " ".join(typed.split()))
+            await edit_pressed(interaction, shown)
+            await follow_up(interaction, messages, ephemeral=False)
+        else:
+            await answer_in_place(interaction, messages, ephemeral=False)
+    except PlatformError as exc:
+        log.warning("discord: could not answer a form: %s", exc)
+        await reply_once(interaction, NOT_DELIVERED)

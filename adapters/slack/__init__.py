@@ -1,9 +1,9 @@
 """The Slack adapter: `/takeorpass` anywhere, the questionnaire in private, App Home, reminders."""
 
-from adapters.slack.app import build_app, run_slack
-from adapters.slack.outbound import make_client
+from adapters.slack.app import build_app
 from adapters.slack.reminders import SlackDelivery, SlackPlaces
-from adapters.slack.serve import build_web_app
+from adapters.slack.run import build_web_app, run_slack
+from adapters.slack.sending import make_client
 
 __all__ = [
     "SlackDelivery",

@@ -14,9 +14,9 @@ from typing import Any, Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import message
 from adapters.slack.logs import quiet_logger
-from adapters.slack.outbound import SLACK_FAILURES, TIMEOUT, bounded, error_code
+from adapters.slack.rendering import message
+from adapters.slack.sending import SLACK_FAILURES, TIMEOUT, bounded, error_code
 from bot.common.errors import StorageError
 from bot.common.logs import failure
 from bot.common.users import UserKey

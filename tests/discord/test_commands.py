@@ -18,8 +18,8 @@ from fakes.discord import (
 )
 from support.discord_harness import CALLBACK, EPHEMERAL, Harness, labels
 
-from adapters.discord.inbound import user_key
-from adapters.discord.outbound import DMS_CLOSED
+from adapters.discord.receiving import user_key
+from adapters.discord.rendering import DMS_CLOSED
 from bot.common.events import Start, Text
 from bot.engine.engine import Engine
 from bot.questionnaire import texts

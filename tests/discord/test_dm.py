@@ -26,8 +26,8 @@ from support.discord_harness import (
     settle,
 )
 
-from adapters.discord.inbound import user_key
-from adapters.discord.outbound import NOT_SAVED
+from adapters.discord.receiving import user_key
+from adapters.discord.rendering import NOT_SAVED
 from bot.engine.engine import Engine
 from bot.questionnaire import texts
 

@@ -22,7 +22,7 @@ from fakes.discord import (
 )
 from support.discord_harness import CALLBACK, Harness, dm_posts, settle
 
-from adapters.discord.outbound import NOT_SAVED
+from adapters.discord.rendering import NOT_SAVED
 from bot.engine.engine import Engine
 
 # Discord's markup, as a user could type it into a company name (at most 120 characters each):

@@ -40,7 +40,7 @@ from support.harness import Clock
 from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordPlaces
-from adapters.discord.interview import FORM_BUTTON
+from adapters.discord.forms import FORM_BUTTON
 from adapters.discord.reminders import CANT_SEE
 from bot.common.events import Event, Start, Text
 from bot.questionnaire import texts as questionnaire_texts

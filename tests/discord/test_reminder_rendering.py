@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from adapters.discord.commands import zone_choices
-from adapters.discord.inbound import reminder_event, reminder_words
-from adapters.discord.interview import FORM_BUTTON, form_conversation, form_id
-from adapters.discord.outbound import (
+from adapters.discord.forms import FORM_BUTTON, form_conversation, form_id
+from adapters.discord.receiving import reminder_event, reminder_words
+from adapters.discord.rendering import (
     MAX_CHARS,
     ButtonSpec,
     PressOutcome,

@@ -35,8 +35,8 @@ from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.interview import FORM_BUTTON, FORM_TITLE
-from adapters.discord.outbound import escape
+from adapters.discord.forms import FORM_BUTTON, FORM_TITLE
+from adapters.discord.rendering import escape
 from bot.questionnaire import texts as questionnaire_texts
 from bot.questionnaire.verdict import decide
 from bot.reminders import texts

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from adapters.discord.components import to_view
-from adapters.discord.inbound import BUTTON_TEMPLATE, command_event_for, typed_event, user_key
-from adapters.discord.outbound import (
+from adapters.discord.receiving import BUTTON_TEMPLATE, command_event_for, typed_event, user_key
+from adapters.discord.rendering import (
     MAX_CHARS,
     ButtonSpec,
     PressOutcome,

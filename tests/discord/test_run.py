@@ -119,7 +119,7 @@ async def test_unreachable_at_the_default_url_blames_the_network_not_a_setting(
 ) -> None:
     # Stand a closed local port in for Discord's own address, so nothing leaves this machine.
     closed = "http://127.0.0.1:9/api/v10"
-    monkeypatch.setattr("adapters.discord.DISCORD_API_DEFAULT", closed)
+    monkeypatch.setattr("adapters.discord.run.DISCORD_API_DEFAULT", closed)
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     settings = load_settings({"DISCORD_TOKEN": TOKEN, "DISCORD_API_URL": closed}, env_file=None)

@@ -45,7 +45,7 @@ from adapters.discord import (
     build_client,
     minimal_intents,
 )
-from adapters.discord.inbound import user_key
+from adapters.discord.receiving import user_key
 from adapters.discord.reminders import CANT_SEE
 from bot.common.replies import Kind, Reply
 from bot.config.settings import load_settings

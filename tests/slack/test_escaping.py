@@ -13,7 +13,7 @@ from fakes.slack import FakeSlack, app_home_opened_event, event_body
 from support.harness import Clock
 from support.slack_harness import SlackReminders, SlackUser, serve, slack_settings
 
-from adapters.slack.blocks import escape
+from adapters.slack.rendering import escape
 from bot.engine.engine import Engine
 from bot.storage.sql import SqlStore
 

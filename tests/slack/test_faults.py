@@ -33,7 +33,7 @@ from support.harness import Clock, make_engine
 from support.slack_harness import SECRET, SlackUser, button, serve, slack_settings
 
 from adapters.slack import build_app, build_web_app, run_slack
-from adapters.slack.serve import run_http
+from adapters.slack.run import run_http
 from bot.common.errors import SettingsError
 from bot.config.settings import Settings
 from bot.engine.engine import Engine

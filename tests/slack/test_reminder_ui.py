@@ -31,14 +31,14 @@ from support.slack_harness import (
     view_of,
 )
 
-from adapters.slack.blocks import MAX_HOME_BLOCKS
-from adapters.slack.modal import (
+from adapters.slack.forms import (
     INTERVIEW_CALLBACK,
     PICK_ACTION,
     PICK_BLOCK,
     TEXT_ACTION,
     TEXT_BLOCK,
 )
+from adapters.slack.rendering import MAX_HOME_BLOCKS
 from bot.storage.sql import SqlStore
 
 Params = dict[str, Any]

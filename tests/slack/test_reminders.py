@@ -30,8 +30,8 @@ from support.slack_harness import (
     slack_settings,
 )
 
-from adapters.slack.blocks import MAX_HOME_BLOCKS, MAX_MESSAGE_BLOCKS, home_view, message
-from adapters.slack.inbound import from_command, from_press
+from adapters.slack.receiving import from_command, from_press
+from adapters.slack.rendering import MAX_HOME_BLOCKS, MAX_MESSAGE_BLOCKS, home_view, message
 from bot.common.buttons import button_id
 from bot.common.events import Press, Text
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section

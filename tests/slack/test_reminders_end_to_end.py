@@ -29,7 +29,7 @@ from support.slack_harness import (
 )
 from support.slack_harness import slack_settings as settings_for
 
-from adapters.slack.modal import TEXT_ACTION, TEXT_BLOCK
+from adapters.slack.forms import TEXT_ACTION, TEXT_BLOCK
 from bot.storage.sql import SqlStore
 
 Params = dict[str, Any]

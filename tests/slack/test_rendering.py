@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from adapters.slack.app import replaces_pressed
-from adapters.slack.blocks import (
+from adapters.slack.receiving import Place, from_command, from_dm, plain_text, press_origin
+from adapters.slack.rendering import (
     MAX_ACTIONS,
     MAX_BUTTON_LABEL,
     MAX_SECTION_CHARS,
     escape,
     home_view,
     message,
+    replaces_pressed,
 )
-from adapters.slack.inbound import Place, from_command, from_dm, plain_text, press_origin
 from bot.common.buttons import button_id
 from bot.common.events import Start, Text
 from bot.common.replies import Button, ButtonRole, Kind, Reply, Section

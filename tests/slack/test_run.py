@@ -17,7 +17,7 @@ from support.processes import free_port, wait_healthy
 from support.slack_harness import SECRET, choice_buttons, environment, shown_text, slack_settings
 
 from adapters.slack import run_slack
-from adapters.slack.app import _check_token
+from adapters.slack.run import _check_token
 from bot.common.errors import SettingsError
 from bot.config.settings import SLACK_API_DEFAULT, Settings, load_settings
 from bot.engine.engine import Engine

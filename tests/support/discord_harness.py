@@ -25,7 +25,7 @@ from fakes.discord import (
 from fakes.discord import guilds as rules
 
 from adapters.discord import TakeOrPassClient
-from adapters.discord.inbound import user_key
+from adapters.discord.receiving import user_key
 from bot.engine.engine import Engine
 
 JSON = dict[str, Any]

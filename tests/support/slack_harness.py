@@ -34,7 +34,7 @@ from fakes.slack import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import SlackDelivery, SlackPlaces, build_app, build_web_app
-from adapters.slack.serve import Health
+from adapters.slack.run import Health
 from bot.common.clock import new_conversation_id
 from bot.common.users import UserKey
 from bot.config.settings import Settings, load_settings

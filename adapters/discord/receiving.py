@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.common.buttons import ButtonId
 from bot.common.events import Event, Press, Start, Text
 from bot.common.users import UserKey
 from bot.engine.router import command_event
@@ -49,11 +50,18 @@ def typed_event(content: str) -> Event:
 
 
 def press_event(custom_id: str, channel_id: int | None = None, *, manage: bool = False) -> Press:
-    """A press on one of our buttons; `channel_id` when the pressed message is in a server
-    (its channel's reminders may be managed by those with Manage Channels)."""
+    """A press on one of our buttons, its id parsed here once (`Press.button`); `channel_id`
+    when the pressed message is in a server (its channel's reminders may be managed by those
+    with Manage Channels)."""
     if channel_id is None:
         return Press(custom_id)
     return Press(custom_id, channel=str(channel_id), manage=manage)
+
+
+def pressed_button(pressed: Press | str) -> ButtonId | None:
+    """The parts of a pressed button's id, as its Press event parsed them where the press came
+    in; a raw id (as the tests give) is made into a Press first."""
+    return (pressed if isinstance(pressed, Press) else Press(pressed)).button
 
 
 def channel_ref(channel_id: int | None) -> str:

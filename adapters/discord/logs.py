@@ -1,4 +1,4 @@
-"""Start-up log records this bot has no use for."""
+"""Quieting discord.py's loggers: the start-up records this bot has no use for."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The "When is the interview?" form: a Slack modal with a date-and-time picker and a line to
-type in, and reading what was submitted."""
+type in, the presses that open it, and reading what was submitted."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
-from bot.common.buttons import INTERVIEW_STEP, button_id
+from bot.common.buttons import INTERVIEW_STEP, ButtonId, button_id
 from bot.common.replies import Button, ButtonRole, Reply
 
 # The modal's callback id, and its inputs' block and action ids. None of the action ids look
@@ -33,6 +33,7 @@ PICK_LABEL: Final = "Date and time"
 TEXT_LABEL: Final = "Or type it"
 TEXT_HINT: Final = "For example: tomorrow 3pm, next tuesday 10:30, dec 8 14:00"
 NOTHING_GIVEN: Final = "Pick the date and time above, or type it here."
+FORM_FAILED: Final = "I couldn't open the form just now. Please press the button again."
 # Slack shows at most this much of an input's error.
 MAX_ERROR: Final = 150
 
@@ -47,6 +48,13 @@ def with_form_button(reply: Reply) -> Reply:
     if reply.step_id != INTERVIEW_STEP or reply.conversation_id is None:
         return reply
     return reply._replace(buttons=(*reply.buttons, form_button(reply.conversation_id)))
+
+
+def opens_form(button: ButtonId, *, ephemeral: bool) -> bool:
+    """Whether a press opens the form: the form button, or "Set interview reminders" under an
+    ephemeral verdict (typing the time in a channel would be public)."""
+    pressed = (button.step, button.value)
+    return pressed == (FORM_STEP, FORM_VALUE) or (pressed == (INTERVIEW_STEP, "set") and ephemeral)
 
 
 def _plain(text: str) -> dict[str, Any]:

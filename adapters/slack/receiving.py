@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from bot.common.buttons import ButtonId
 from bot.common.events import Event, Press, Text
 from bot.common.users import UserKey
 from bot.engine.router import command_event
@@ -24,12 +25,16 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+# The kind of event an Inbound holds: a press's is a Press, whose button is parsed already.
+E = TypeVar("E", bound=Event, covariant=True)
+
+
 @dataclass(frozen=True)
-class Inbound:
+class Inbound(Generic[E]):
     """One thing a user did, ready for `engine.handle`."""
 
     key: UserKey
-    event: Event
+    event: E
     # Slack's id for this delivery, so a re-delivery is recognised; None when there is none.
     delivery_id: str | None = None
 
@@ -68,7 +73,7 @@ def channel_of(channel_id: Any, channel_name: Any = None) -> str | None:
     return channel
 
 
-def from_command(body: dict[str, Any]) -> Inbound | None:
+def from_command(body: dict[str, Any]) -> Inbound[Event] | None:
     """The slash command: its free text picks the event (start, help, history, forget me…).
     Typed commands say where they were run: `channel` run in a channel sets that channel. On
     Slack any member of the workspace may set the job-hunt channel (the app must be in it),
@@ -92,9 +97,10 @@ def press_team(body: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound | None:
-    """A button press; the delivery id is unique per press, so a re-delivered payload is
-    ignored, while a second press of the same button is told it was already answered."""
+def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound[Press] | None:
+    """A button press, its id parsed here once (`event.button`). The delivery id is unique per
+    press, so a re-delivered payload is ignored, while a second press of the same button is
+    told it was already answered."""
     user = (body.get("user") or {}).get("id")
     key = _key(press_team(body), user)
     if key is None:
@@ -111,6 +117,12 @@ def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound | None:
     return Inbound(key, press, delivery)
 
 
+def pressed_button(pressed: Press | str) -> ButtonId | None:
+    """The parts of a pressed button's id, as its Press event parsed them where the press came
+    in; a raw id (as the tests give) is made into a Press first."""
+    return (pressed if isinstance(pressed, Press) else Press(pressed)).button
+
+
 def press_origin(body: dict[str, Any]) -> Origin:
     """Where the pressed button sits. Anything that is not plainly the bot's DM or App Home is
     answered ephemerally, so nothing private can land in a channel."""
@@ -124,7 +136,7 @@ def press_origin(body: dict[str, Any]) -> Origin:
     return Origin(Place.EPHEMERAL, channel, container.get("message_ts"), response_url)
 
 
-def from_dm(body: dict[str, Any], event: dict[str, Any]) -> tuple[Inbound, str] | None:
+def from_dm(body: dict[str, Any], event: dict[str, Any]) -> tuple[Inbound[Text], str] | None:
     """A message a person typed in the bot's DM, with the DM channel to answer in; None for
     anything else (edits, bot messages, files without text, other channels)."""
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):

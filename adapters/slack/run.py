@@ -1,4 +1,5 @@
-"""The two ways to serve the bolt app: HTTP on /slack/events (with /healthz), or Socket Mode."""
+"""Running the Slack adapter: the start-up check of the bot token, then serving the bolt app,
+over HTTP on /slack/events (with /healthz) or in Socket Mode."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Final
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.app import build_app
 from adapters.slack.guard import BadBody, Refusals, read_body, signature_problem
-from adapters.slack.outbound import error_code
+from adapters.slack.reminders import SlackPlaces
+from adapters.slack.sending import error_code, make_client
 from bot.common.errors import SettingsError
-from bot.config.settings import Settings
+from bot.config.settings import SLACK_API_DEFAULT, Settings
+from bot.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,81 @@ HEALTH_SLOW: Final = "the database did not answer in time"
 
 # `None` when the database answers, else a short reason (the store's `health`).
 Health = Callable[[], Awaitable[str | None]]
+
+
+async def run_slack(
+    settings: Settings,
+    engine: Engine,
+    *,
+    client: AsyncWebClient | None = None,
+    places: SlackPlaces | None = None,
+) -> None:
+    """Run the Slack adapter until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else an
+    HTTP server on SLACK_HOST:SLACK_PORT. Pass the `client` the reminder delivery uses, and
+    its `places`, so that all share one client and profile changes reach the cache."""
+    client = client or make_client(settings)
+    await _check_token(client, settings)
+    async with aiohttp.ClientSession() as http:
+        app = build_app(settings, engine, client=client, http=http, places=places)
+        if settings.slack_mode == "socket":
+            await run_socket_mode(settings, app)
+        else:
+            await run_http(settings, app, health=engine.store.health)
+
+
+# --- start-up: ask Slack who we are once, so a wrong token or URL stops us with one line ---
+
+AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+# Failures to get any answer at all: no network, no DNS, nothing listening, no reply in time.
+# (aiohttp's connection errors are OSErrors too; its ServerTimeoutError is a TimeoutError.)
+UNREACHABLE: Final = (aiohttp.ClientConnectionError, OSError, asyncio.TimeoutError)
+
+
+def _unreachable(exc: BaseException) -> str:
+    """Why nothing answered, in plain words."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return "no answer in time"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "host not found"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return "its TLS certificate is not trusted"
+    if isinstance(getattr(exc, "os_error", exc), ConnectionRefusedError):
+        return "connection refused"
+    return type(exc).__name__
+
+
+async def _check_token(client: AsyncWebClient, settings: Settings) -> None:
+    """Ask Slack who we are once at start-up, so a wrong token or URL stops us with one line."""
+    try:
+        await client.auth_test()
+    except UNREACHABLE as exc:
+        why = _unreachable(exc)
+        # Blame SLACK_API_URL only when the user set it; slack.com unreachable is the network.
+        if settings.slack_api_url == SLACK_API_DEFAULT:
+            raise SettingsError(
+                [f"Slack can't be reached ({why}); check this machine's network connection"]
+            ) from None
+        raise SettingsError(
+            [
+                f"SLACK_API_URL: nothing answers at {settings.slack_api_url} ({why}); "
+                "check the URL and the network connection"
+            ]
+        ) from None
+    except Exception as exc:  # slack_sdk raises AttributeError on a non-JSON 200, for one
+        code = error_code(exc)
+        if code in AUTH_ERRORS:
+            raise SettingsError(
+                [f"SLACK_BOT_TOKEN: Slack refused the bot token ({code})"]
+            ) from None
+        where = settings.slack_api_url
+        raise SettingsError(
+            [f"SLACK_API_URL: no working Slack Web API at {where} ({code})"]
+        ) from None
+
+
+# --- serving: HTTP or Socket Mode ---
 
 
 def _bad_request(reason: str) -> web.Response:

@@ -13,8 +13,10 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from adapters.discord.interview import FORM_BUTTON, form_id
-from bot.common.buttons import INTERVIEW_STEP, REMINDER_STEPS, parse_button
+from adapters.discord.forms import FORM_BUTTON, form_id
+from adapters.discord.receiving import pressed_button
+from bot.common.buttons import INTERVIEW_STEP, is_reminder_button
+from bot.common.events import Press
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
@@ -240,22 +242,21 @@ def plain(replies: Iterable[Reply]) -> str:
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
 
 
-def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
+def press_outcome(pressed: Press | str, replies: Sequence[Reply]) -> PressOutcome:
     """Read what a press did from the core's answer to it: refused (the core says it changed
     nothing), the same question shown again, or answered."""
-    parsed = parse_button(custom_id)
-    if parsed is None or not replies or replies[0].refused:
+    button = pressed_button(pressed)
+    if button is None or not replies or replies[0].refused:
         return PressOutcome.REFUSED
     first = replies[0]
-    scope, step, _value = parsed
-    if step in REMINDER_STEPS and first.kind is Kind.ERROR:
+    if is_reminder_button(button) and first.kind is Kind.ERROR:
         # The reminder service changes nothing when it answers a press with an error (not
         # yours, already gone): a refusal, for the presser's eyes only.
         return PressOutcome.REFUSED
     if (
         first.kind is Kind.QUESTION
-        and first.conversation_id == scope
-        and first.step_id == step
+        and first.conversation_id == button.scope
+        and first.step_id == button.step
         and len(render(first)) == 1
     ):
         return PressOutcome.UPDATED
@@ -263,7 +264,7 @@ def press_outcome(custom_id: str, replies: Sequence[Reply]) -> PressOutcome:
 
 
 def closed(
-    content: str, rows: Sequence[Sequence[ButtonSpec]], pressed_id: str, label: str
+    content: str, rows: Sequence[Sequence[ButtonSpec]], pressed: Press | str, label: str
 ) -> OutMessage:
     """The pressed message once answered: it shows the choice, and its buttons are disabled,
     the pressed one green. A reminder button closes only its own row: on a `reminders` list
@@ -272,8 +273,9 @@ def closed(
     suffix = f"\n→ **{escape(label)}**"
     if len(content) + len(suffix) > MAX_CHARS:
         content = content[: MAX_CHARS - len(suffix) - 1] + "…"
-    parsed = parse_button(pressed_id)
-    row_only = parsed is not None and parsed[1] in REMINDER_STEPS
+    press = pressed if isinstance(pressed, Press) else Press(pressed)
+    pressed_id = press.button_id
+    row_only = press.button is not None and is_reminder_button(press.button)
 
     def close(row: Sequence[ButtonSpec]) -> tuple[ButtonSpec, ...]:
         if row_only and all(b.custom_id != pressed_id for b in row):

@@ -1,4 +1,5 @@
-"""Core replies as Block Kit: mrkdwn text escaped, labels as plain text, within Slack's limits."""
+"""Core replies as Block Kit: mrkdwn text escaped, labels as plain text, within Slack's limits;
+and what an answered press does to the message that was pressed."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
-from bot.common.buttons import button_id
+from adapters.slack.receiving import pressed_button
+from bot.common.buttons import INTERVIEW_STEP, button_id
+from bot.common.events import Press
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
+from bot.questionnaire.state import OUTCOMES
 
 Block = dict[str, Any]
 
@@ -310,3 +314,55 @@ def home_view(
     else:
         blocks.append(section(escape(HOME_EMPTY)))
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+# --- what a press does to the pressed message ------------------------------------------------
+
+
+def replaces_pressed(pressed: Press | str, replies: Sequence[Reply]) -> bool:
+    """Whether the answer to a press takes the place of the pressed message.
+
+    The next question, the verdict, or a prompt's outcome supersede the message. A stale or
+    unknown press leaves it alone and adds a note below, and "start another" or "set interview
+    reminders" under a verdict open a new message, so the verdict and its decline note stay
+    readable. `pressed` is the press (a raw id is made one)."""
+    button = pressed_button(pressed)
+    if button is None or not replies or replies[0].refused:
+        return False
+    if button.step in ("start", "history", INTERVIEW_STEP):
+        # "Set interview reminders" asks when: the verdict stays above the question.
+        return False
+    first = replies[0]
+    return (
+        button.step in ("resume", "forget")
+        or first.kind in (Kind.QUESTION, Kind.VERDICT)
+        or bool(first.buttons)
+    )
+
+
+def accepted(replies: Sequence[Reply]) -> bool:
+    """Whether the core did what the press asked (not refused, not an error)."""
+    return bool(replies) and not replies[0].refused and replies[0].kind is not Kind.ERROR
+
+
+# What a settled reminder post or list line says instead of its buttons.
+DONE: Final = {
+    ("occ", "snooze1h"): "Snoozed 1 hour",
+    ("occ", "snooze1d"): "Snoozed 1 day",
+    ("occ", "cancel"): "Cancelled",
+    ("rem", "stop"): "Stopped",
+    ("rem", "undo"): "Undone",
+    **{("out", value): label for value, label in OUTCOMES.items()},
+}
+
+
+def settled_blocks(blocks: Sequence[Block], block_id: str, pressed: Press) -> list[Block]:
+    """The pressed message with what was chosen in place of its buttons: only the pressed
+    line's buttons in a list, every button of a single post."""
+    button = pressed.button
+    done = DONE.get((button.step, button.value), "Done") if button is not None else "Done"
+    mark = context(escape(f"✓ {done}"))
+    if block_id.startswith(ITEM_BLOCK):
+        return [mark if b.get("block_id") == block_id else b for b in blocks]
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    return [*kept, mark]

@@ -1,4 +1,5 @@
-"""Sending to Slack: the Web API client, and the two ways a reply reaches a user privately."""
+"""Sending to Slack: the Web API client, the two ways a reply reaches a user privately, and
+showing a message in one of them with its fallbacks (`deliver`)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import Message
 from adapters.slack.logs import quiet_logger
+from adapters.slack.rendering import Block, Message
 from bot.common.errors import PlatformError
 from bot.config.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Seconds a reply may take to reach Slack (response_url or Web API), retries and rate-limit
 # waits included; the clients also apply it to each request of a session they make themselves.
@@ -174,3 +177,58 @@ class DmOutlet:
             raise SlackTimeout(what, self._timeout) from exc
         except SLACK_FAILURES as exc:
             raise platform_error(exc, what) from exc
+
+
+async def deliver(
+    outlet: Outlet,
+    message: Message,
+    *,
+    replace: bool = False,
+    fallback: Message | None = None,
+    elsewhere: Outlet | None = None,
+) -> None:
+    """Show `message` in `outlet`, failures logged, never raised. With `replace`, in place of
+    the pressed message, else (that message may be gone) below it; if Slack refuses the message
+    itself, `fallback` there instead; if nothing could be shown there, `fallback` in
+    `elsewhere` (the user's DM). A place that does not answer in time is not asked again."""
+    attempts = [(message, replace)]
+    if replace:
+        attempts.append((message, False))  # the pressed message may be gone: show it below
+    if fallback is not None:
+        attempts.append((fallback, False))  # Slack refused the reply itself: say so
+    for attempt, in_place in attempts:
+        try:
+            await outlet.send(attempt, replace=in_place)
+            return
+        except PlatformError as exc:
+            log.warning("slack: %s", exc)
+            if isinstance(exc, SlackTimeout):
+                break  # that place does not answer: asking again only adds to the wait
+    if fallback is None or elsewhere is None:
+        return
+    try:
+        await elsewhere.send(fallback)
+    except PlatformError as exc:
+        log.warning("slack: %s", exc)
+
+
+async def update_message(
+    client: AsyncWebClient, channel: str, ts: str, text: str, blocks: list[Block], limit: float
+) -> None:
+    """Replace a message of ours with chat.update; a failure is logged, not raised."""
+    try:
+        await bounded(client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks), limit)
+    except SLACK_FAILURES as exc:
+        log.warning("slack: %s", platform_error(exc, "chat.update"))
+
+
+async def open_view(
+    client: AsyncWebClient, trigger_id: object, view: dict[str, Any], limit: float
+) -> None:
+    """Open a modal with views.open; PlatformError if Slack (or the payload) does not allow it."""
+    if not trigger_id:
+        raise PlatformError("views.open failed: no trigger_id in the payload")
+    try:
+        await bounded(client.views_open(trigger_id=str(trigger_id), view=view), limit)
+    except SLACK_FAILURES as exc:
+        raise platform_error(exc, "views.open") from exc
