@@ -9,7 +9,6 @@ from typing import Any, Final
 
 import discord
 
-from adapters.discord.receiving import pressed_button
 from bot.common.buttons import button_id
 from bot.common.events import Press
 
@@ -37,9 +36,9 @@ def form_id(conversation_id: str) -> str:
     return button_id(conversation_id, FORM_STEP, FORM_VALUE)
 
 
-def form_conversation(pressed: Press | str) -> str | None:
+def form_conversation(pressed: Press) -> str | None:
     """The questionnaire a pressed form button is for, or None if `pressed` is not one."""
-    button = pressed_button(pressed)
+    button = pressed.button
     if button is None or (button.step, button.value) != (FORM_STEP, FORM_VALUE):
         return None
     return button.scope if _FORM_SCOPE.fullmatch(button.scope) else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.common.buttons import ButtonId
 from bot.common.events import Event, Press, Start, Text
 from bot.common.users import UserKey
 from bot.engine.router import command_event
@@ -56,12 +55,6 @@ def press_event(custom_id: str, channel_id: int | None = None, *, manage: bool =
     if channel_id is None:
         return Press(custom_id)
     return Press(custom_id, channel=str(channel_id), manage=manage)
-
-
-def pressed_button(pressed: Press | str) -> ButtonId | None:
-    """The parts of a pressed button's id, as its Press event parsed them where the press came
-    in; a raw id (as the tests give) is made into a Press first."""
-    return (pressed if isinstance(pressed, Press) else Press(pressed)).button
 
 
 def channel_ref(channel_id: int | None) -> str:

@@ -14,7 +14,6 @@ from typing import Final
 from discord.utils import escape_markdown
 
 from adapters.discord.forms import FORM_BUTTON, form_id
-from adapters.discord.receiving import pressed_button
 from bot.common.buttons import INTERVIEW_STEP, is_reminder_button
 from bot.common.events import Press
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
@@ -242,10 +241,10 @@ def plain(replies: Iterable[Reply]) -> str:
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
 
 
-def press_outcome(pressed: Press | str, replies: Sequence[Reply]) -> PressOutcome:
+def press_outcome(pressed: Press, replies: Sequence[Reply]) -> PressOutcome:
     """Read what a press did from the core's answer to it: refused (the core says it changed
     nothing), the same question shown again, or answered."""
-    button = pressed_button(pressed)
+    button = pressed.button
     if button is None or not replies or replies[0].refused:
         return PressOutcome.REFUSED
     first = replies[0]
@@ -264,18 +263,19 @@ def press_outcome(pressed: Press | str, replies: Sequence[Reply]) -> PressOutcom
 
 
 def closed(
-    content: str, rows: Sequence[Sequence[ButtonSpec]], pressed: Press | str, label: str
+    content: str, rows: Sequence[Sequence[ButtonSpec]], pressed: Press | None, label: str
 ) -> OutMessage:
     """The pressed message once answered: it shows the choice, and its buttons are disabled,
     the pressed one green. A reminder button closes only its own row: on a `reminders` list
     each row belongs to one reminder, and the others stay usable; a reminder post has one
-    row, so it closes whole."""
+    row, so it closes whole. Without a press (a form answered), every button is disabled."""
     suffix = f"\n→ **{escape(label)}**"
     if len(content) + len(suffix) > MAX_CHARS:
         content = content[: MAX_CHARS - len(suffix) - 1] + "…"
-    press = pressed if isinstance(pressed, Press) else Press(pressed)
-    pressed_id = press.button_id
-    row_only = press.button is not None and is_reminder_button(press.button)
+    pressed_id = pressed.button_id if pressed is not None else None
+    row_only = (
+        pressed is not None and pressed.button is not None and is_reminder_button(pressed.button)
+    )
 
     def close(row: Sequence[ButtonSpec]) -> tuple[ButtonSpec, ...]:
         if row_only and all(b.custom_id != pressed_id for b in row):

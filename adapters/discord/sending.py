@@ -284,7 +284,7 @@ async def answer_form(
     accepted = replies[0].kind is not Kind.ERROR and not replies[0].refused
     try:
         if accepted and prompt is not None and not interaction.response.is_done():
-            shown = closed(prompt.content, rows_of(prompt), "", " ".join(typed.split()))
+            shown = closed(prompt.content, rows_of(prompt), None, " ".join(typed.split()))
             await edit_pressed(interaction, shown)
             await follow_up(interaction, messages, ephemeral=False)
         else:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from bot.common.buttons import ButtonId
 from bot.common.events import Event, Press, Text
 from bot.common.users import UserKey
 from bot.engine.router import command_event
@@ -115,12 +114,6 @@ def from_press(body: dict[str, Any], action: dict[str, Any]) -> Inbound[Press] |
         channel = channel_of(channel_id, (body.get("channel") or {}).get("name"))
     press = Press(str(action.get("value") or ""), channel=channel, manage=channel is not None)
     return Inbound(key, press, delivery)
-
-
-def pressed_button(pressed: Press | str) -> ButtonId | None:
-    """The parts of a pressed button's id, as its Press event parsed them where the press came
-    in; a raw id (as the tests give) is made into a Press first."""
-    return (pressed if isinstance(pressed, Press) else Press(pressed)).button
 
 
 def press_origin(body: dict[str, Any]) -> Origin:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypedDict
 
-from adapters.slack.receiving import pressed_button
 from bot.common.buttons import INTERVIEW_STEP, button_id
 from bot.common.events import Press
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
@@ -319,14 +318,14 @@ def home_view(
 # --- what a press does to the pressed message ------------------------------------------------
 
 
-def replaces_pressed(pressed: Press | str, replies: Sequence[Reply]) -> bool:
+def replaces_pressed(pressed: Press, replies: Sequence[Reply]) -> bool:
     """Whether the answer to a press takes the place of the pressed message.
 
     The next question, the verdict, or a prompt's outcome supersede the message. A stale or
     unknown press leaves it alone and adds a note below, and "start another" or "set interview
     reminders" under a verdict open a new message, so the verdict and its decline note stay
-    readable. `pressed` is the press (a raw id is made one)."""
-    button = pressed_button(pressed)
+    readable."""
+    button = pressed.button
     if button is None or not replies or replies[0].refused:
         return False
     if button.step in ("start", "history", INTERVIEW_STEP):

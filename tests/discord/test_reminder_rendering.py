@@ -16,7 +16,7 @@ from adapters.discord.rendering import (
     without_mass_mentions,
 )
 from bot.common.buttons import INTERVIEW_STEP, button_id
-from bot.common.events import Text
+from bot.common.events import Press, Text
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
 
 
@@ -67,8 +67,8 @@ def test_the_interview_prompt_gets_a_form_button() -> None:
     )
     [message] = render(ask)
     assert message.rows == ((ButtonSpec(form_id("abc"), FORM_BUTTON, Style.PRIMARY),),)
-    assert form_conversation(form_id("abc")) == "abc"
-    assert form_conversation("tp:abc:when:other") is None
+    assert form_conversation(Press(form_id("abc"))) == "abc"
+    assert form_conversation(Press("tp:abc:when:other")) is None
     [plain] = render(ask._replace(step_id=None))
     assert plain.rows == ()
 
@@ -76,7 +76,7 @@ def test_the_interview_prompt_gets_a_form_button() -> None:
 def test_a_reminder_press_closes_only_its_row() -> None:
     rows = render(Reply(kind=Kind.INFO, text="List", items=(_item(1), _item(2))))[0].rows
     pressed = rows[1][0]
-    message = closed("List", rows, pressed.custom_id, pressed.label)
+    message = closed("List", rows, Press(pressed.custom_id), pressed.label)
     assert [b.disabled for b in message.rows[0]] == [False, False]
     assert [b.disabled for b in message.rows[1]] == [True, True]
     assert message.rows[1][0].style is Style.SUCCESS
@@ -84,7 +84,7 @@ def test_a_reminder_press_closes_only_its_row() -> None:
 
 
 def test_an_error_answer_to_a_reminder_press_is_a_refusal() -> None:
-    press = button_id("12", "occ", "snooze1h")
+    press = Press(button_id("12", "occ", "snooze1h"))
     error = Reply(kind=Kind.ERROR, text="That reminder isn't yours, so I left it alone.")
     assert press_outcome(press, [error]) is PressOutcome.REFUSED
     done = Reply(kind=Kind.INFO, text="Snoozed until …")

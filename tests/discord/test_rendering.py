@@ -19,7 +19,7 @@ from adapters.discord.rendering import (
     render,
 )
 from bot.common.buttons import button_id
-from bot.common.events import Start, Text
+from bot.common.events import Press, Start, Text
 from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.common.users import UserKey
 from bot.questionnaire import texts
@@ -152,13 +152,13 @@ def test_a_danger_button_is_red() -> None:
 
 def test_a_closed_message_shows_the_choice_and_disables_every_button() -> None:
     rows = ((ButtonSpec("tp:c:s:a", "A"), ButtonSpec("tp:c:s:b", "B*")),)
-    message = closed("**Question?**", rows, "tp:c:s:b", "B*")
+    message = closed("**Question?**", rows, Press("tp:c:s:b"), "B*")
     assert message.content == "**Question?**\n→ **B\\***"
     assert [(b.style, b.disabled) for b in message.rows[0]] == [
         (Style.SECONDARY, True),
         (Style.SUCCESS, True),
     ]
-    long = closed("x" * MAX_CHARS, rows, "tp:c:s:a", "A")
+    long = closed("x" * MAX_CHARS, rows, Press("tp:c:s:a"), "A")
     assert len(long.content) <= MAX_CHARS
 
 
@@ -195,7 +195,7 @@ async def test_views_are_made_of_persistent_template_matched_buttons() -> None:
 def test_what_a_press_did_is_read_from_the_replies(
     replies: list[Reply], pressed: str, outcome: PressOutcome
 ) -> None:
-    assert press_outcome(pressed, replies) is outcome
+    assert press_outcome(Press(pressed), replies) is outcome
 
 
 def test_every_core_button_id_matches_the_persistent_template() -> None:

@@ -15,7 +15,7 @@ from adapters.slack.rendering import (
     replaces_pressed,
 )
 from bot.common.buttons import button_id
-from bot.common.events import Start, Text
+from bot.common.events import Press, Start, Text
 from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
 from bot.common.users import UserKey
 from bot.questionnaire import texts
@@ -147,15 +147,15 @@ def test_home_view_escapes_history_and_offers_start() -> None:
 
 
 def test_what_a_press_replaces() -> None:
-    answer = "tp:c1:certainty:maybe"
+    answer = Press("tp:c1:certainty:maybe")
     next_question = question(["Yes", "No"])
     stale = Reply(kind=Kind.INFO, text=texts.STALE)
     cancelled = Reply(
         kind=Kind.INFO, text=texts.CANCELLED, buttons=(Button("tp:-:start:new", "Start"),)
     )
     assert replaces_pressed(answer, [next_question])
-    assert replaces_pressed("tp:c1:certainty:cancel", [cancelled])
+    assert replaces_pressed(Press("tp:c1:certainty:cancel"), [cancelled])
     assert not replaces_pressed(answer, [stale])
-    assert not replaces_pressed("tp:-:start:new", [next_question])
-    assert replaces_pressed("tp:-:forget:yes", [Reply(kind=Kind.INFO, text=texts.FORGOTTEN)])
-    assert not replaces_pressed("nonsense", [next_question])
+    assert not replaces_pressed(Press("tp:-:start:new"), [next_question])
+    assert replaces_pressed(Press("tp:-:forget:yes"), [Reply(kind=Kind.INFO, text=texts.FORGOTTEN)])
+    assert not replaces_pressed(Press("nonsense"), [next_question])
