@@ -37,8 +37,10 @@ lint: $(TEST_INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The suite runs on every core (pytest-xdist), then the timing tests alone (see pyproject.toml).
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto -m "not timing"
+	$(BIN)/pytest -m timing
 
 bench: $(TEST_INSTALLED)
 	@$(BIN)/python bench/run.py

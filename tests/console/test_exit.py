@@ -131,6 +131,7 @@ def assert_left_with_one_goodbye(terminal: Terminal) -> None:
     assert "Traceback" not in terminal.shown and "Task was destroyed" not in terminal.shown
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "keys",
     ["\x03", "\x04", "quit\n", "Exit\n"],
@@ -144,6 +145,7 @@ def test_the_console_ends_at_once_with_a_goodbye(terminal: Terminal, keys: str) 
     assert_left_with_one_goodbye(terminal)
 
 
+@pytest.mark.timing
 def test_sigterm_ends_the_console_at_once_with_a_goodbye(terminal: Terminal) -> None:
     terminal.wait_for(FIRST_QUESTION)
     terminal.wait_for_prompt()
@@ -152,6 +154,7 @@ def test_sigterm_ends_the_console_at_once_with_a_goodbye(terminal: Terminal) -> 
     assert_left_with_one_goodbye(terminal)
 
 
+@pytest.mark.timing
 def test_ctrl_c_mid_questionnaire_keeps_the_answers_for_the_next_run(tmp_path: Path) -> None:
     first = Terminal(tmp_path)
     try:
@@ -208,6 +211,7 @@ async def test_the_scheduler_is_cancelled_when_input_ends_or_says_quit(
     assert out.getvalue().splitlines()[-1] == GOODBYE
 
 
+@pytest.mark.timing
 async def test_the_scheduler_is_cancelled_when_told_to_leave_while_input_stays_open(
     engine: Engine,
 ) -> None:

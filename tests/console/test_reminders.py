@@ -78,6 +78,7 @@ def console(tmp_path: Path) -> Iterator[Running]:
         running.proc.wait()
 
 
+@pytest.mark.timing
 def test_a_reminder_prints_within_two_seconds_of_its_time_while_input_stays_open(console):
     console.wait_for("Which company and role is it?")
     sent = console.type("remind in 5 seconds stretch")

@@ -254,6 +254,7 @@ async def test_a_channel_that_refuses_later_is_recorded_and_the_owner_told_by_dm
     assert bot.fake.pings(notice) == set()
 
 
+@pytest.mark.timing
 async def test_a_rate_limit_is_waited_out(bot: Bot) -> None:
     bot.fake.fail_next("POST", posts(CHANNEL_ID), retry_after=0.3, is_global=True)
     started = time.monotonic()
@@ -291,6 +292,7 @@ async def test_before_login_a_delivery_waits_then_retries_later(bot: Bot) -> Non
 # --- pacing -----------------------------------------------------------------------------------
 
 
+@pytest.mark.timing
 async def test_deliveries_are_paced_across_the_bot(bot: Bot) -> None:
     delivery = DiscordDelivery(bot.client, per_second=20)
     items = [_item(f"n{i}", f"pace.{i}", CHANNEL_ID) for i in range(10)]

@@ -1,5 +1,5 @@
-"""Issue 10, must show 2: another process holds SQLite's write lock for 4 s. On Slack, /healthz and
-another user's command are answered within 100 ms, and the press that has to wait for the lock
+"""Another process holds SQLite's write lock for 4 s. On Slack, /healthz and another user's
+command are answered within 100 ms, and the press that has to wait for the lock
 is acknowledged within Slack's 3 s and answered once the lock is free. On Discord the waiting
 press is deferred before Discord's 3 s are up and its answer follows. Real bolt app over HTTP,
 real discord.py client over the fake gateway, real SQLite file, a real second process."""
@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 from fakes.slack import FakeSlack, slash_command_body
 from support.discord_harness import CALLBACK, Harness
 from support.harness import Clock, make_engine
@@ -28,6 +29,7 @@ async def timed(call: asyncio.Future[int] | asyncio.Task[int]) -> tuple[int, flo
     return result, time.monotonic() - began
 
 
+@pytest.mark.timing
 async def test_slack_answers_others_at_once_while_a_press_waits_for_the_lock(tmp_path: Path):
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}", timeout=10)
@@ -80,6 +82,7 @@ async def test_slack_answers_others_at_once_while_a_press_waits_for_the_lock(tmp
         await store.close()
 
 
+@pytest.mark.timing
 async def test_discord_defers_a_press_that_waits_for_the_lock_and_answers_after(tmp_path):
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}", timeout=10)

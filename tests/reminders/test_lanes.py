@@ -67,6 +67,7 @@ async def _burst(deliveries: list[SlackDelivery], per_instance: int) -> list[obj
     )
 
 
+@pytest.mark.timing
 async def test_two_instances_sharing_the_database_take_turns_in_one_channel(fresh_db_url, fake):
     seen = _recording(fake)
     url = fresh_db_url
@@ -93,6 +94,7 @@ async def test_two_instances_sharing_the_database_take_turns_in_one_channel(fres
     assert min(gaps) >= INTERVAL - 0.02, gaps
 
 
+@pytest.mark.timing
 async def test_instances_each_with_their_own_turns_would_post_together(fake):
     """What the shared lanes prevent: two instances pacing alone post side by side."""
     seen = _recording(fake)

@@ -89,6 +89,7 @@ async def _statuses(store: SqlStore) -> list[tuple[str, str | None, int]]:
 # --- on time ----------------------------------------------------------------------------------
 
 
+@pytest.mark.timing
 async def test_running_loop_delivers_a_due_reminder_within_two_seconds(world):
     await _remind(world, T0 + timedelta(minutes=5))
     task = asyncio.create_task(world.scheduler.run())
@@ -109,6 +110,7 @@ async def test_running_loop_delivers_a_due_reminder_within_two_seconds(world):
         task.cancel()
 
 
+@pytest.mark.timing
 async def test_loop_on_the_real_clock_posts_within_two_seconds_of_the_time(store):
     clock = Clock(datetime.now(UTC))
     world = ReminderWorld(store, clock)

@@ -42,6 +42,7 @@ def outgoing(key: str, channel: str | None, text: str = "stretch") -> Outgoing:
     return Outgoing(Destination(ALICE_KEY, channel), reply, key)
 
 
+@pytest.mark.timing
 async def test_posts_to_one_channel_are_paced_and_other_channels_are_not(
     fake: FakeSlack, client: AsyncWebClient
 ) -> None:

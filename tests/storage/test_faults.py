@@ -1,6 +1,6 @@
 """The database under faults: another process holding SQLite's lock, files deleted while the bot
-runs, a PostgreSQL table locked for long, databases that cannot be opened. Each test is one of
-issue 10's reproductions; all run on real SQLite files, a real PostgreSQL and real processes."""
+runs, a PostgreSQL table locked for long, databases that cannot be opened. All run on real SQLite
+files, a real PostgreSQL and real processes."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ class LoopLag:
             self._task.cancel()
 
 
+@pytest.mark.timing
 async def test_another_process_holding_the_lock_never_stalls_the_event_loop(tmp_path):
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}", timeout=5)
@@ -76,6 +77,7 @@ async def test_another_process_holding_the_lock_never_stalls_the_event_loop(tmp_
         await store.close()
 
 
+@pytest.mark.timing
 async def test_a_lock_held_past_the_timeout_is_a_storage_error_and_writes_nothing(tmp_path):
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}", timeout=0.5)
@@ -243,6 +245,7 @@ async def postgres_table_locked(url: str) -> AsyncIterator[None]:
         await conn.close()
 
 
+@pytest.mark.timing
 @needs_postgres
 async def test_postgresql_gives_up_on_a_locked_table_after_the_timeout():
     assert POSTGRES is not None
