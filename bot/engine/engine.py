@@ -164,7 +164,9 @@ class Engine:
                 await self.store.claim(claim)
             except DuplicateDelivery:
                 return []
-        handled = await self.reminders.handle(key, action, now=now)
+        stored, _version = await self.store.load(key)
+        pending = stored.pending if stored is not None else None
+        handled = await self.reminders.handle(key, action, now=now, pending=pending)
         if not isinstance(handled.pending, Keep):
             await self._set_pending(key, handled.pending)
         return list(handled.replies)

@@ -135,9 +135,15 @@ class ReminderService:
         return None if place is None else await place.check_channel(key, channel, server)
 
     async def handle(
-        self, key: UserKey, action: Text | Press | InterviewTime, *, now: datetime
+        self,
+        key: UserKey,
+        action: Text | Press | InterviewTime,
+        *,
+        now: datetime,
+        pending: Pending | None = None,
     ) -> Handled:
-        """Carry out one delegated event."""
+        """Carry out one delegated event. `pending` is the user's open question, if any (a
+        reminder asked back, a clear to confirm): what a press or a typed answer resolves."""
         if not self.serves(key.platform):
             return _say(texts.NOT_HERE)
         if isinstance(action, InterviewTime):
