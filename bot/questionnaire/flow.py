@@ -20,8 +20,8 @@ from bot.questionnaire.effects import (
 from bot.questionnaire.reading import (
     after_start,
     clean_company,
-    match_choice,
     normalize,
+    read_choice,
     split_company,
 )
 from bot.questionnaire.revise import STEPS as SECOND_LOOK_STEPS
@@ -30,7 +30,6 @@ from bot.questionnaire.rules import QUESTIONS
 from bot.questionnaire.state import Conversation, Pending, PendingKind, Session, Stage
 from bot.questionnaire.views import (
     TOTAL,
-    controls,
     describe_company,
     help_reply,
     info,
@@ -52,6 +51,12 @@ _OVER_WORDS: Final = {"start over", "over", "2", "new", "start again", "fresh"}
 _YES_WORDS: Final = {"yes", "y", "1", "delete", "yes delete everything", "confirm"}
 _NO_WORDS: Final = {"no", "n", "2", "keep", "no keep it"}
 FORGET_WORDS: Final = {"forget me", "forget", "delete me", "delete my data"}
+# The answer to "Did you mean …?" about a near miss.
+_CONFIRM_WORDS: Final = {"yes", "y", "yep", "yeah", "yes please", "correct", "right", "ok"}
+_DENY_WORDS: Final = {"no", "n", "nope", "no thanks", "wrong"}
+# Labels that are themselves a yes or a no ("Yes", "No"): there a typed yes or no is that
+# answer, never a reply to "Did you mean …?".
+_LABELS: Final = {q.id: frozenset(normalize(c.label) for c in q.choices) for q in QUESTIONS}
 
 
 # --- the state machine -----------------------------------------------------------------------
@@ -68,10 +73,14 @@ def step(session: Session, event: Event, ctx: Context) -> Step:
         if isinstance(event, Press):
             return Step(session, (refused(join(expired, texts.EXPIRED_PRESS)),))
         notices = (info(expired),)
+    # A near miss asked back holds for the very next text only.
+    guess = session.conversation.guess if session.conversation is not None else None
+    if guess is not None and session.conversation is not None:
+        session = replace(session, conversation=replace(session.conversation, guess=None))
     if isinstance(event, Start):
         result = _start(session, event.company_text, event.ask_company, ctx)
     elif isinstance(event, Text):
-        result = _text(session, event, ctx)
+        result = _text(session, event, ctx, guess)
     else:
         result = _press(session, event, ctx)
     new_conv = result.session.conversation
@@ -140,7 +149,7 @@ def _ask_forget(session: Session) -> Step:
     return Step(replace(session, pending=pending), (info(texts.FORGET_PROMPT, *buttons),))
 
 
-def _text(session: Session, event: Text, ctx: Context) -> Step:
+def _text(session: Session, event: Text, ctx: Context, guess: str | None = None) -> Step:
     raw = event.text
     word = "help" if raw.strip() == "?" else normalize(raw)
     if not raw.strip():
@@ -185,10 +194,24 @@ def _text(session: Session, event: Text, ctx: Context) -> Step:
             return Step(session, (question_reply(conv, texts.COMPANY_NUMBER),))
         company, role = split_company(raw)
         return _to_questions(session, conv, company, role)
-    value = match_choice(conv.step_id, raw)
-    if value is None:
-        return _miss(session, conv)
-    return answer(conv, value, ctx)
+    return _answer(session, conv, word, raw, guess, ctx)
+
+
+def _answer(
+    session: Session, conv: Conversation, word: str, raw: str, guess: str | None, ctx: Context
+) -> Step:
+    """A typed answer to the question asked, read by meaning; after "Did you mean …?", a yes
+    takes the guess and a no asks for the choice (where yes and no are no answer's label)."""
+    if guess is not None and word not in _LABELS[conv.step_id]:
+        if word in _CONFIRM_WORDS:
+            return answer(conv, guess, ctx)
+        if word in _DENY_WORDS:
+            pick = texts.PICK_ONE.format(choices=_listed(conv), hint=_hint(conv))
+            return Step(session, (Reply(kind=Kind.ERROR, text=pick),))
+    reading = read_choice(conv.step_id, raw)
+    if reading.value is None:
+        return _miss(session, conv, reading.guess)
+    return answer(conv, reading.value, ctx)
 
 
 def _blank(session: Session) -> Step:
@@ -207,24 +230,38 @@ def _to_questions(
     return Step(replace(session, conversation=conv), (question_reply(conv, noted),))
 
 
-def _miss(session: Session, conv: Conversation) -> Step:
-    conv = replace(conv, misses=conv.misses + 1)
+def _listed(conv: Conversation) -> str:
+    choices = QUESTIONS[conv.index].choices
+    return ", ".join(f"{n} ({c.label})" for n, c in enumerate(choices, start=1))
+
+
+def _hint(conv: Conversation) -> str:
+    """The words that still work while an answer is not understood."""
+    back = conv.index > 0 and conv.editing is None
+    return texts.RETRY_HINT_BACK if back else texts.RETRY_HINT
+
+
+def _miss(session: Session, conv: Conversation, guess: str | None = None) -> Step:
+    """An answer not understood: a near miss is asked back ("Did you mean …?"), anything
+    else gets the choices again; from the third miss in a row the question follows, with its
+    buttons, after the apology."""
+    conv = replace(conv, misses=conv.misses + 1, guess=guess)
     question = QUESTIONS[conv.index]
-    if conv.misses >= MISSES_BEFORE_BUTTONS:
+    listed = _listed(conv)
+    if guess is not None:
+        label = next(c.label for c in question.choices if c.value == guess)
+        confirmable = not _LABELS[question.id] & _CONFIRM_WORDS
+        asked = texts.DID_YOU_MEAN if confirmable else texts.DID_YOU_MEAN_PICK
+        text = asked.format(label=label, choices=listed, hint=_hint(conv))
+    elif conv.misses >= MISSES_BEFORE_BUTTONS:
         numbers = ", ".join(str(n) for n in range(1, len(question.choices) + 1))
-        again = question_reply(conv)
-        reply = Reply(
-            kind=Kind.ERROR,
-            text=join(texts.RETRY_HARD.format(numbers=numbers), question.prompt),
-            buttons=(*again.choices, *controls(conv, ("cancel",))),
-            progress=again.progress,
-            conversation_id=conv.id,
-            step_id=question.id,
-        )
+        text = texts.RETRY_HARD.format(numbers=numbers)
     else:
-        listed = ", ".join(f"{n} ({c.label})" for n, c in enumerate(question.choices, start=1))
-        reply = Reply(kind=Kind.ERROR, text=texts.RETRY.format(choices=listed))
-    return Step(replace(session, conversation=conv), (reply,))
+        text = texts.RETRY.format(choices=listed, hint=_hint(conv))
+    replies: tuple[Reply, ...] = (Reply(kind=Kind.ERROR, text=text),)
+    if conv.misses >= MISSES_BEFORE_BUTTONS:
+        replies = (*replies, question_reply(conv))
+    return Step(replace(session, conversation=conv), replies)
 
 
 def _control(session: Session, word: str, ctx: Context) -> Step:

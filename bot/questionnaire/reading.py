@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, NamedTuple
 
 from bot.questionnaire.rules import QUESTIONS, Question
 
@@ -35,10 +35,140 @@ def _choice_table(question: Question) -> dict[str, str]:
 
 CHOICE_TABLES: Final = {q.id: _choice_table(q) for q in QUESTIONS}
 
+# Words that carry no meaning of their own in an answer: "the hiring manager" means what
+# "hiring manager" means. Written as `words` gives them (no apostrophes, no plural s).
+_FILLER_WORDS: Final = (
+    "a an the i i'm i'd i've i'll my me mine is am are was were be been it it's its to of in "
+    "on at and or but so that this there their them they we you your with for from by would "
+    "will do does did have has had just really very quite pretty think guess say"
+)
+# Words that turn a phrase around: "not recent" is no near miss for "recent".
+_NEGATIONS: Final = frozenset("not no never dont didnt isnt wasnt wont cant nothing none".split())
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text as answers are compared: normalized, apostrophes dropped, a
+    plural s taken off ("2 years ago" and "a year ago" share "year")."""
+    found = []
+    for word in normalize(text).replace("'", "").split():
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        found.append(word)
+    return tuple(found)
+
+
+_FILLER: Final = frozenset(words(_FILLER_WORDS))
+
+
+def edits(a: str, b: str) -> int:
+    """How many letters must change (insert, delete, replace, swap two neighbours) to turn
+    one word into the other: "remnd" is one from "remind", "histroy" one from "history"."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1]
+
+
+def near(a: str, b: str) -> bool:
+    """Whether a typed word is a slip of another: one edit, or two in a long word."""
+    if a == b or min(len(a), len(b)) < 4:
+        return False
+    return edits(a, b) <= (2 if min(len(a), len(b)) >= 8 else 1)
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    size = len(inner)
+    return 0 < size <= len(outer) and any(
+        outer[i : i + size] == inner for i in range(len(outer) - size + 1)
+    )
+
+
+class _Vocabulary(NamedTuple):
+    value: str
+    phrases: tuple[tuple[str, ...], ...]
+    known: frozenset[str]
+
+
+def _vocabulary(question: Question) -> tuple[_Vocabulary, ...]:
+    found = []
+    for choice in question.choices:
+        texts = (choice.label, choice.value.replace("_", " "), *choice.synonyms)
+        phrases = tuple(p for p in dict.fromkeys(words(t) for t in texts) if p)
+        found.append(_Vocabulary(choice.value, phrases, frozenset(w for p in phrases for w in p)))
+    return tuple(found)
+
+
+VOCABULARIES: Final = {q.id: _vocabulary(q) for q in QUESTIONS}
+
+
+class Reading(NamedTuple):
+    """What a typed answer says: the choice it names for sure (`value`), or the one it most
+    likely means, to be asked back (`guess`); neither when it could be anything."""
+
+    value: str | None = None
+    guess: str | None = None
+
+
+class _Score(NamedTuple):
+    value: str
+    sure: bool
+    points: float
+    negated: bool
+
+
+def _score(vocab: _Vocabulary, typed: tuple[str, ...], meaning: tuple[str, ...]) -> _Score:
+    # The longest phrase of the choice found in the answer, or the answer found inside one of
+    # its phrases ("not much" in "Not much, my time is flexible"), counted in meaningful words;
+    # and the words those phrases explain.
+    hit = 0
+    explained: set[str] = set()
+    for phrase in vocab.phrases:
+        if _contains(typed, phrase):
+            hit = max(hit, sum(w not in _FILLER for w in phrase))
+            explained.update(phrase)
+        elif len(typed) > 1 and _contains(phrase, typed):
+            hit = max(hit, len(meaning))
+            explained.update(typed)
+    known = [w for w in meaning if w in vocab.known]
+    slips = [w for w in meaning if w not in vocab.known and any(near(w, k) for k in vocab.known)]
+    # A "not" counts only inside a phrase it belongs to: "not recent" is not "recent".
+    negated = any(w in _NEGATIONS and w not in explained for w in meaning)
+    sure = hit > 0 and len(known) == len(meaning) and not negated
+    return _Score(vocab.value, sure, 2 * hit + len(known) + len(slips), negated)
+
+
+def read_choice(question_id: str, text: str) -> Reading:
+    """Read a typed answer by meaning. Sure: a number, a label, a value or a synonym as typed,
+    or a phrase of one choice that explains every word of the answer ("the hiring manager",
+    "over a year ago"). Otherwise the choice sharing most words with it, or one a typo away,
+    is only a guess to ask back; a tie, or a "not" the choice doesn't have, is no guess."""
+    exact = CHOICE_TABLES[question_id].get(normalize(text))
+    if exact is not None:
+        return Reading(exact)
+    typed = words(text)
+    meaning = tuple(w for w in typed if w not in _FILLER and not w.isdigit())
+    if not meaning:
+        return Reading()
+    scores = [_score(v, typed, meaning) for v in VOCABULARIES[question_id]]
+    sure = [s for s in scores if s.sure]
+    if len(sure) == 1:
+        return Reading(sure[0].value)
+    ranked = sorted(scores, key=lambda s: s.points, reverse=True)
+    best, runner_up = ranked[0], ranked[1]
+    if best.points > runner_up.points and not best.negated:
+        return Reading(guess=best.value)
+    return Reading()
+
 
 def match_choice(question_id: str, text: str) -> str | None:
-    """The choice value a typed answer names, or None."""
-    return CHOICE_TABLES[question_id].get(normalize(text))
+    """The choice value a typed answer names for sure, or None."""
+    return read_choice(question_id, text).value
 
 
 def clean_company(text: str) -> str | None:

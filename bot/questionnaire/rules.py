@@ -60,6 +60,14 @@ class Rule:
     unless: tuple[tuple[str, str], ...] = ()
 
 
+def _synonyms(listed: str) -> tuple[str, ...]:
+    """A choice's synonyms, written as one comma-separated list."""
+    return tuple(word.strip() for word in listed.split(","))
+
+
+# Synonyms are read two ways (bot/questionnaire/reading.py): typed exactly, each names its
+# choice; inside a longer answer, a synonym that explains every word of it names it too, and
+# one that explains only some of them is asked back ("Did you mean …?").
 QUESTIONS: tuple[Question, ...] = (
     Question(
         id="certainty",
@@ -68,9 +76,32 @@ QUESTIONS: tuple[Question, ...] = (
         why="If you're sure you'd never take it, the interview is mostly cost. "
         "If you're not sure, seeing the place is the quickest way to find out.",
         choices=(
-            Choice("no_way", "No way", ("no", "never", "certain", "not for me", "none")),
-            Choice("doubtful", "Doubtful", ("unlikely", "probably not", "not sure", "doubt")),
-            Choice("maybe", "Maybe", ("could be", "possibly", "perhaps", "convince me", "yes")),
+            Choice(
+                "no_way",
+                "No way",
+                _synonyms(
+                    "no, never, certain, not for me, none, no chance, not a chance, zero, "
+                    "definitely not, absolutely not, not at all, nope, not interested, i "
+                    "would never, not in a million years"
+                ),
+            ),
+            Choice(
+                "doubtful",
+                "Doubtful",
+                _synonyms(
+                    "unlikely, probably not, not sure, no idea, doubt, i doubt it, not likely, "
+                    "slim chance, small chance, not really, hardly, not much, a little"
+                ),
+            ),
+            Choice(
+                "maybe",
+                "Maybe",
+                _synonyms(
+                    "could be, possibly, perhaps, convince me, yes, might, open to it, some "
+                    "chance, a good chance, probably, likely, interested, sure, yeah, i would "
+                    "consider it"
+                ),
+            ),
         ),
     ),
     Question(
@@ -80,8 +111,24 @@ QUESTIONS: tuple[Question, ...] = (
         why="Job posts are adverts. If all you've seen is the advert, "
         "the job may be better (or worse) than it looks.",
         choices=(
-            Choice("well", "From the inside", ("well", "inside", "i know", "know it", "insider")),
-            Choice("paper", "Only on paper", ("paper", "posting", "website", "ad", "not well")),
+            Choice(
+                "well",
+                "From the inside",
+                _synonyms(
+                    "well, inside, i know, know it, insider, very well, quite well, i know "
+                    "people there, know people, friends there, worked there, i work there, "
+                    "contacts there, know the team, former employee"
+                ),
+            ),
+            Choice(
+                "paper",
+                "Only on paper",
+                _synonyms(
+                    "paper, posting, website, ad, not well, not much, not at all, barely, job "
+                    "ad, advert, job post, listing, reviews, online, don't know, no idea, a "
+                    "little, not really, only the posting"
+                ),
+            ),
         ),
     ),
     Question(
@@ -90,9 +137,33 @@ QUESTIONS: tuple[Question, ...] = (
         prompt="When did you last do a real interview?",
         why="Interviewing is a skill that fades. A low-stakes interview is cheap practice.",
         choices=(
-            Choice("recent", "In the last few months", ("recent", "recently", "months")),
-            Choice("while", "A year or more ago", ("a while", "year", "long ago", "ages")),
-            Choice("new", "I'm early in my career", ("new", "early", "never", "first", "junior")),
+            Choice(
+                "recent",
+                "In the last few months",
+                _synonyms(
+                    "recent, recently, months, months ago, a month ago, last month, this "
+                    "month, few months, weeks ago, last week, this week, days ago, this year, "
+                    "lately, not long ago, earlier this year"
+                ),
+            ),
+            Choice(
+                "while",
+                "A year or more ago",
+                _synonyms(
+                    "a while, year, long ago, ages, years, a year ago, years ago, over a "
+                    "year, more than a year, last year, a long time, ages ago, a while ago, "
+                    "been a while, forever, rusty, decade"
+                ),
+            ),
+            Choice(
+                "new",
+                "I'm early in my career",
+                _synonyms(
+                    "new, early, never, first, junior, never interviewed, first interview, "
+                    "first job, graduate, new grad, student, intern, entry level, early "
+                    "career, starting out"
+                ),
+            ),
         ),
     ),
     Question(
@@ -102,8 +173,22 @@ QUESTIONS: tuple[Question, ...] = (
         why="A warm-up shortly before the interview you care about helps a little: "
         "it counts for a point, not more.",
         choices=(
-            Choice("yes", "Yes", ("y", "yep", "yeah", "soon", "coming up")),
-            Choice("no", "No", ("n", "nope", "not yet", "none")),
+            Choice(
+                "yes",
+                "Yes",
+                _synonyms(
+                    "y, yep, yeah, soon, coming up, yes soon, i have one, hopefully, next "
+                    "week, next month, in a few weeks, sure"
+                ),
+            ),
+            Choice(
+                "no",
+                "No",
+                _synonyms(
+                    "n, nope, not yet, none, nothing, not really, nothing planned, nothing "
+                    "coming up, no interview"
+                ),
+            ),
         ),
     ),
     Question(
@@ -113,9 +198,31 @@ QUESTIONS: tuple[Question, ...] = (
         why="Recruiters move between companies and remember good candidates; "
         "a hiring manager is a contact in your field.",
         choices=(
-            Choice("recruiter", "A recruiter", ("recruiter", "hr", "talent", "sourcer")),
-            Choice("team", "The hiring manager or team", ("team", "manager", "hiring manager")),
-            Choice("unknown", "Not sure", ("unknown", "dont know", "don't know", "no idea")),
+            Choice(
+                "recruiter",
+                "A recruiter",
+                _synonyms(
+                    "recruiter, hr, talent, sourcer, recruiting, talent acquisition, people "
+                    "team, human resources, agency, headhunter, phone screen"
+                ),
+            ),
+            Choice(
+                "team",
+                "The hiring manager or team",
+                _synonyms(
+                    "team, manager, hiring manager, the hiring manager, the team, my future "
+                    "boss, boss, future manager, team lead, tech lead, engineers, director, "
+                    "founder, panel, peers, colleagues"
+                ),
+            ),
+            Choice(
+                "unknown",
+                "Not sure",
+                _synonyms(
+                    "unknown, dont know, don't know, no idea, unsure, idk, no clue, not told, "
+                    "who knows"
+                ),
+            ),
         ),
     ),
     Question(
@@ -124,9 +231,30 @@ QUESTIONS: tuple[Question, ...] = (
         prompt="Are you waiting to hear from a company you'd prefer that is slow to decide?",
         why="A real offer in hand is the politest way to ask a slow company to hurry up.",
         choices=(
-            Choice("late", "Yes, in late rounds", ("late", "late rounds", "final", "finals")),
-            Choice("early", "Yes, early on", ("early", "early rounds", "first round")),
-            Choice("no", "No", ("n", "nope", "none", "not waiting")),
+            Choice(
+                "late",
+                "Yes, in late rounds",
+                _synonyms(
+                    "late, late rounds, final, finals, final round, last round, final "
+                    "interview, offer stage, onsite, late stage, nearly there"
+                ),
+            ),
+            Choice(
+                "early",
+                "Yes, early on",
+                _synonyms(
+                    "early, early rounds, first round, just applied, applied, screening, "
+                    "early stage, second round"
+                ),
+            ),
+            Choice(
+                "no",
+                "No",
+                _synonyms(
+                    "n, nope, none, not waiting, nobody, no one, not really, nothing, this is "
+                    "the only one"
+                ),
+            ),
         ),
     ),
     Question(
@@ -139,11 +267,29 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "sneak",
                 "I'd have to slip away from work",
-                ("sneak", "slip away", "full-time", "full time", "hard", "a lot"),
+                _synonyms(
+                    "sneak, slip away, full-time, full time, hard, a lot, a lot of hassle, "
+                    "take time off, day off, a day off, holiday, vacation day, pto, annual "
+                    "leave, expensive, difficult, hard to get away"
+                ),
             ),
-            Choice("some", "Some hassle", ("some", "hassle", "a bit", "bit")),
             Choice(
-                "free", "Not much, my time is flexible", ("free", "flexible", "nothing", "easy")
+                "some",
+                "Some hassle",
+                _synonyms(
+                    "some, hassle, a bit, bit, a bit of hassle, bit of a hassle, moderate, a "
+                    "little, a few hours, manageable, an afternoon, half a day, somewhat, "
+                    "commute, some time"
+                ),
+            ),
+            Choice(
+                "free",
+                "Not much, my time is flexible",
+                _synonyms(
+                    "free, flexible, nothing, easy, not much, my time is flexible, between "
+                    "jobs, unemployed, free time, plenty of time, remote, no problem, very "
+                    "little, no hassle, hardly anything"
+                ),
             ),
         ),
     ),

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.common.errors import ImpossibleState
-from bot.questionnaire.rules import QUESTION_IDS
+from bot.questionnaire.rules import QUESTION_IDS, QUESTIONS
 
 # How an interview went, as the follow-up's buttons offer it, in their order: kept on the
 # questionnaire's history entry and shown with it.
@@ -53,6 +53,8 @@ class Conversation:
     misses: int = 0
     # "Change an answer": the question asked again after a verdict, answered in place.
     editing: str | None = None
+    # A near miss asked back ("Did you mean …?"): the choice value a typed yes gives.
+    guess: str | None = None
 
     @property
     def index(self) -> int:
@@ -79,12 +81,25 @@ class Pending:
     ref: str | None = None
 
 
+class Shown(NamedTuple):
+    """A button on the bot's last message to the user, as a typed word may press it: its
+    label, the number of the list item it sits under (`reminders`), and the number the
+    console shows beside it (None under list items, where a bare number is ambiguous)."""
+
+    id: str
+    label: str
+    item: int | None = None
+    number: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
-    """Everything the flow needs about one user key."""
+    """Everything the flow needs about one user key. `shown` is kept by the engine, not the
+    flow: the buttons of the last message, which typed labels and numbers press."""
 
     conversation: Conversation | None = None
     pending: Pending | None = None
+    shown: tuple[Shown, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,10 @@ def _time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _number(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def session_to_json(session: Session) -> str:
     """Serialise a session for storage."""
     data: dict[str, Any] = {}
@@ -137,6 +156,8 @@ def session_to_json(session: Session) -> str:
         }
         if conv.editing is not None:
             data["conversation"]["editing"] = conv.editing
+        if conv.guess is not None:
+            data["conversation"]["guess"] = conv.guess
     if session.pending is not None:
         data["pending"] = {
             "kind": session.pending.kind.value,
@@ -145,6 +166,8 @@ def session_to_json(session: Session) -> str:
         }
         if session.pending.ref is not None:
             data["pending"]["ref"] = session.pending.ref
+    if session.shown:
+        data["shown"] = [list(button) for button in session.shown]
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -167,16 +190,26 @@ def session_from_json(text: str) -> Session:
                 role=c.get("role"),
                 misses=int(c.get("misses", 0)),
                 editing=c.get("editing"),
+                guess=c.get("guess"),
             )
             if conv.editing is not None and conv.editing not in dict(answers):
                 raise ImpossibleState("the answer being changed was never given")
             if conv.stage is Stage.QUESTIONS and conv.index >= len(QUESTION_IDS):
                 raise ImpossibleState("a finished conversation was stored as active")
+            if conv.guess is not None and (
+                conv.stage is Stage.COMPANY
+                or conv.guess not in {c.value for c in QUESTIONS[conv.index].choices}
+            ):
+                raise ImpossibleState("a near miss was kept for another question")
         pending = None
         if (p := data.get("pending")) is not None:
             pending = Pending(
                 PendingKind(p["kind"]), p.get("company"), bool(p["ask_company"]), p.get("ref")
             )
-        return Session(conversation=conv, pending=pending)
+        shown = tuple(
+            Shown(str(i), str(label), _number(item), _number(number))
+            for i, label, item, number in data.get("shown", ())
+        )
+        return Session(conversation=conv, pending=pending, shown=shown)
     except (KeyError, TypeError, ValueError) as exc:
         raise ImpossibleState(f"unreadable stored session: {exc}") from exc

@@ -14,7 +14,12 @@ COMPANY_WHY = (
     "It's optional and only you see it."
 )
 COMPANY_NOTED = "Got it: {company}."
-RETRY = "I didn't catch that. Choose one of: {choices}."
+RETRY = "I didn't catch that. Choose one of: {choices}. {hint}"
+RETRY_HINT = "Or type why (why I ask), or cancel."
+RETRY_HINT_BACK = "Or type why (why I ask), back, or cancel."
+DID_YOU_MEAN = "Did you mean “{label}”? Type yes, or pick one: {choices}. {hint}"
+DID_YOU_MEAN_PICK = "Did you mean “{label}”? Pick one: {choices}. {hint}"
+PICK_ONE = "Then pick one: {choices}. {hint}"
 RETRY_HARD = (
     "Still not matching, sorry. Type the number of your answer ({numbers}), or cancel to stop."
 )

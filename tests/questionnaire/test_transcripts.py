@@ -111,16 +111,18 @@ async def test_nonsense_is_reprompted_with_the_choices_and_changes_nothing(alice
     assert (await alice.say("2")).step_id == "rust"
 
 
-async def test_three_misses_in_a_row_offer_the_buttons_again_with_cancel(alice):
+async def test_three_misses_in_a_row_apologise_first_then_ask_the_question_with_its_buttons(alice):
     await alice.start("Acme")
     first = await alice.say("?!")
     second = await alice.say("dunno")
     assert first.buttons == () and second.buttons == ()
-    third = await alice.say("whatever")
-    assert third.kind is Kind.ERROR
-    assert [b.label for b in third.choices] == ["No way", "Doubtful", "Maybe"]
-    assert [b.id.rsplit(":", 1)[1] for b in third.controls] == ["cancel"]
-    assert (await alice.press(third.choices[2].id)).step_id == "insight"
+    apology, question = await alice.send(Text("whatever"))
+    assert apology.kind is Kind.ERROR and apology.text.startswith("Still not matching, sorry")
+    assert apology.buttons == ()
+    assert question.kind is Kind.QUESTION and question.step_id == "certainty"
+    assert [b.label for b in question.choices] == ["No way", "Doubtful", "Maybe"]
+    assert "cancel" in [b.id.rsplit(":", 1)[1] for b in question.controls]
+    assert (await alice.press(question.choices[2].id)).step_id == "insight"
 
 
 # --- control words ----------------------------------------------------------------------------
