@@ -13,6 +13,9 @@ class Start:
 
     company_text: str | None = None
     ask_company: bool = True
+    # The company text is a slash command's free text: before it names a company, the engine
+    # reads it as a button's label or a mistyped command (bot/engine/typed.py).
+    typed: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +16,8 @@ from bot.common.errors import DuplicateDelivery, ImpossibleState, StaleWrite
 from bot.common.events import Event, Press, Text
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey
-from bot.engine.router import Wing, route
+from bot.engine.router import Wing, route, understand
+from bot.engine.typed import Misread, remembered
 from bot.questionnaire import texts
 from bot.questionnaire.effects import (
     Context,
@@ -27,9 +28,9 @@ from bot.questionnaire.effects import (
     ShowHistory,
 )
 from bot.questionnaire.flow import step
-from bot.questionnaire.state import HistoryEntry, Pending, Session
+from bot.questionnaire.state import HistoryEntry, Pending, PendingKind, Session
 from bot.questionnaire.views import history_reply
-from bot.reminders.service import Keep, ReminderService
+from bot.reminders.service import KEEP, Keep, ReminderService
 from bot.reminders.texts import NOT_HERE
 from bot.storage import Store
 
@@ -98,10 +99,18 @@ class Engine:
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
+            first_load = await self.store.load(key)
+            loaded: tuple[Session | None, int] | None = first_load
+            before = first_load[0] or Session()
+            read = understand(event, before.shown, answering=self._answering(before))
+            if isinstance(read, Misread):
+                return await self._misread(key, read, claim)
+            event = read
             if isinstance(event, Text | Press) and route(event) is Wing.REMINDERS:
                 return await self._delegate(key, event, claim, self._clock())
             for _attempt in range(MAX_ATTEMPTS):
-                stored, version = await self.store.load(key)
+                stored, version = loaded if loaded is not None else await self.store.load(key)
+                loaded = None
                 session = stored or Session()
                 now = self._clock()
                 context = Context(now, self._ttl, self._new_id(), reminders=reminders)
@@ -120,6 +129,11 @@ class Engine:
                 if interview is not None:
                     return await self._delegate(key, interview, claim, now)
                 replies = list(result.replies)
+                if any(isinstance(e, ShowHistory) for e in result.effects):
+                    tz = await self.store.timezone(key) or UTC
+                    replies.append(history_reply(await self.store.history(key), tz=tz))
+                # What typed words press next: the buttons of the last message sent.
+                after = replace(result.session, shown=remembered(session.shown, replies))
                 try:
                     if any(isinstance(e, ForgetUser) for e in result.effects):
                         await self.store.forget(key, claim=claim)
@@ -128,13 +142,9 @@ class Engine:
                     record = next(
                         (e.entry for e in result.effects if isinstance(e, RecordVerdict)), None
                     )
-                    if result.session != session or record is not None:
+                    if after != session or record is not None:
                         await self.store.save(
-                            key,
-                            result.session,
-                            expected_version=version,
-                            record=record,
-                            claim=claim,
+                            key, after, expected_version=version, record=record, claim=claim
                         )
                     elif claim is not None:
                         await self.store.claim(claim)
@@ -145,11 +155,28 @@ class Engine:
                     return []
                 if record is not None:
                     log.info("verdict reached on %s", key.platform)
-                if any(isinstance(e, ShowHistory) for e in result.effects):
-                    tz = await self.store.timezone(key) or UTC
-                    replies.append(history_reply(await self.store.history(key), tz=tz))
                 return replies
         raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
+
+    def _answering(self, session: Session) -> bool:
+        """Whether typed words are awaited as an answer: a questionnaire not yet expired (its
+        question or company step), or an open question other than "delete everything?"."""
+        conv = session.conversation
+        if conv is not None and self._clock() - conv.touched_at <= self._ttl:
+            return True
+        return session.pending is not None and session.pending.kind is not PendingKind.FORGET
+
+    async def _misread(self, key: UserKey, read: Misread, claim: str | None) -> list[Reply]:
+        """A mistyped or unknown command word: say so, and what it may have meant."""
+        text = texts.UNKNOWN_WORD.format(word=read.word)
+        if read.suggestion is not None:
+            text += " " + texts.DID_YOU_MEAN_COMMAND.format(command=read.suggestion)
+        replies = [Reply(kind=Kind.ERROR, text=text)]
+        try:
+            await self._settle(key, replies, claim=claim)
+        except DuplicateDelivery:
+            return []
+        return replies
 
     async def _delegate(
         self, key: UserKey, action: Text | Press | InterviewTime, claim: str | None, now: datetime
@@ -158,7 +185,9 @@ class Engine:
         wing. The delivery is claimed first: a repeat must never create a second reminder, and
         if the service fails the user is told and can simply ask again."""
         if self.reminders is None:
-            return [Reply(kind=Kind.INFO, text=NOT_HERE)]
+            replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
+            await self._settle(key, replies)
+            return replies
         if claim is not None:
             try:
                 await self.store.claim(claim)
@@ -167,20 +196,31 @@ class Engine:
         stored, _version = await self.store.load(key)
         pending = stored.pending if stored is not None else None
         handled = await self.reminders.handle(key, action, now=now, pending=pending)
-        if not isinstance(handled.pending, Keep):
-            await self._set_pending(key, handled.pending)
+        await self._settle(key, handled.replies, pending=handled.pending)
         return list(handled.replies)
 
-    async def _set_pending(self, key: UserKey, pending: Pending | None) -> None:
+    async def _settle(
+        self,
+        key: UserKey,
+        replies: Sequence[Reply],
+        *,
+        pending: Pending | Keep | None = KEEP,
+        claim: str | None = None,
+    ) -> None:
+        """Keep what the replies leave open outside the questionnaire: the open question
+        (unless KEEP) and the buttons typed words press next. Saved only when either changed
+        (with `claim`, the delivery is claimed either way)."""
         for _attempt in range(MAX_ATTEMPTS):
             stored, version = await self.store.load(key)
             session = stored or Session()
-            if session.pending == pending:
-                return
+            after = replace(session, shown=remembered(session.shown, replies))
+            if not isinstance(pending, Keep):
+                after = replace(after, pending=pending)
             try:
-                await self.store.save(
-                    key, replace(session, pending=pending), expected_version=version
-                )
+                if after != session:
+                    await self.store.save(key, after, expected_version=version, claim=claim)
+                elif claim is not None:
+                    await self.store.claim(claim)
                 return
             except StaleWrite:
                 continue

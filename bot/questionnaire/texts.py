@@ -24,6 +24,9 @@ RETRY_HARD = (
     "Still not matching, sorry. Type the number of your answer ({numbers}), or cancel to stop."
 )
 STALE = "That question was already answered."
+# A single word that looks like a command but is none (bot/engine/typed.py).
+UNKNOWN_WORD = "I didn't understand “{word}”; type help to see what I can do."
+DID_YOU_MEAN_COMMAND = "Did you mean {command}?"
 UNKNOWN_BUTTON = "I don't recognise that button. Type help to see what I can do."
 AT_FIRST = "This is already the first question."
 AT_COMPANY = "This is the first step; type skip to go straight to the questions."

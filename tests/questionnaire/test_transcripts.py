@@ -206,7 +206,9 @@ async def test_help_explains_and_re_asks_the_current_question(alice, answered):
         reply = await alice.say("help")
         assert reply.kind is Kind.INFO and "history" in reply.text
         session, _ = await alice.engine.store.load(alice.key)
-        assert session is None  # asking for help stores nothing
+        # Asking for help starts nothing: only its button is remembered, for a typed "1".
+        assert session.conversation is None and session.pending is None
+        assert [b.label for b in session.shown] == [texts.START_ONE]
         return
     await alice.start("Acme")
     await alice.answer_all(*([2] * answered))
