@@ -107,7 +107,7 @@ class Engine:
                 return await self._misread(key, read, claim)
             event = read
             if isinstance(event, Text | Press) and route(event) is Wing.REMINDERS:
-                return await self._delegate(key, event, claim, self._clock())
+                return await self._delegate(key, event, claim, self._clock(), before)
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = loaded if loaded is not None else await self.store.load(key)
                 loaded = None
@@ -179,11 +179,17 @@ class Engine:
         return replies
 
     async def _delegate(
-        self, key: UserKey, action: Text | Press | InterviewTime, claim: str | None, now: datetime
+        self,
+        key: UserKey,
+        action: Text | Press | InterviewTime,
+        claim: str | None,
+        now: datetime,
+        session: Session | None = None,
     ) -> list[Reply]:
         """Reminder commands and presses, and interview times, carried out by the reminders
         wing. The delivery is claimed first: a repeat must never create a second reminder, and
-        if the service fails the user is told and can simply ask again."""
+        if the service fails the user is told and can simply ask again. `session`: the user's
+        state as just loaded, if it was."""
         if self.reminders is None:
             replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
             await self._settle(key, replies)
@@ -193,8 +199,9 @@ class Engine:
                 await self.store.claim(claim)
             except DuplicateDelivery:
                 return []
-        stored, _version = await self.store.load(key)
-        pending = stored.pending if stored is not None else None
+        if session is None:
+            session = (await self.store.load(key))[0] or Session()
+        pending = session.pending
         handled = await self.reminders.handle(key, action, now=now, pending=pending)
         await self._settle(key, handled.replies, pending=handled.pending)
         return list(handled.replies)
