@@ -15,7 +15,7 @@ from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
 from bot.reminders.model import Due, Role, Upcoming
 from bot.reminders.recurrence import describe_rule as describe_rule  # kept importable here
-from bot.reminders.recurrence import upcoming
+from bot.reminders.recurrence import next_occurrence, upcoming
 from bot.reminders.when import format_when
 
 
@@ -109,8 +109,11 @@ def occurrence_message(due: Due, *, late: bool) -> Reply:
     else:
         text = texts.REMINDER.format(text=due.text)
         if due.rule:
-            rule = describe_rule(due.rule, tz=tz, after=due.due_at)
-            text += "\n" + texts.RECURRING_NOTE.format(rule=rule)
+            if next_occurrence(due.rule, tz, due.due_at) is None:  # the series ends here
+                text += "\n" + texts.RECURRING_LAST.format(rule=describe_rule(due.rule))
+            else:
+                rule = describe_rule(due.rule, tz=tz, after=due.due_at)
+                text += "\n" + texts.RECURRING_NOTE.format(rule=rule)
     return Reply(
         kind=Kind.REMINDER,
         text=text,

@@ -1,6 +1,6 @@
 """A recurrence rule in words: "every other Friday at 16:00 until 31 Dec 2027". Pure.
 
-Words for a rule read by `bot.reminders.recurrence.parse_rule` (two-line DTSTART + RRULE, or a
+Words for a rule read by `bot.reminders.rule_text.parse_rule` (two-line DTSTART + RRULE, or a
 legacy bare body, whose missing time of day reads as 09:00 as it always did). Callers use
 `recurrence.describe_rule`, which counts what is left of a COUNT rule.
 """
@@ -8,10 +8,8 @@ legacy bare body, whose missing time of day reads as 09:00 as it always did). Ca
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.reminders.recurrence import Rule
+from bot.reminders.rule_text import Rule
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",

@@ -58,6 +58,8 @@ NOT_YOURS = "That reminder isn't yours, so I left it alone."
 
 REMINDER = "Reminder: {text}"
 RECURRING_NOTE = "This repeats {rule}."
+# P2 (recurrence): the post of a series' last run.
+RECURRING_LAST = "This is the last time: it repeated {rule}."
 LATE = "Sorry, this is late: it was due {when}."
 BEFORE = "Your interview{about} is in {ahead}: {when}."
 BEFORE_TIPS = "To prepare"
