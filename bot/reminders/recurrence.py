@@ -26,7 +26,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from bot.reminders.rule_text import FREQS, WEEKDAY_CODES, Rule, parse_rule
 from bot.reminders.rule_words import rule_in_words
@@ -134,8 +134,16 @@ def _runs(rule: Rule, start: datetime, limit: datetime) -> Iterator[datetime]:
     until = limit if rule.until is None else min(rule.until, limit)
     if until < start:
         return iter(())
-    body = f"{rule.body};UNTIL={until:%Y%m%dT%H%M%S}"
-    return iter(rrulestr(body, dtstart=start))
+    return iter(_template(rule.body).replace(dtstart=start, until=until))
+
+
+@lru_cache(maxsize=1024)
+def _template(body: str) -> rrule:
+    # Read once; each question then sets its own start and end (reading the text, its UNTIL
+    # above all, cost more than running the rule).
+    made = rrulestr(body, dtstart=datetime(2000, 1, 1))
+    assert isinstance(made, rrule)
+    return made
 
 
 def _between(rule: Rule, low: datetime, high: datetime, anchor: datetime) -> Iterator[datetime]:

@@ -136,6 +136,13 @@ FORMS = [
         [(2027, 1, 31, 9, 0), (2027, 2, 28, 9, 0), (2027, 3, 31, 9, 0)],
     ),
     (
+        "every month on the last weekday, NY",
+        build_rule("MONTHLY", byday=WEEKDAYS, bysetpos=[-1], dtstart=datetime(2027, 1, 1), hour=9),
+        NY,
+        (2027, 6, 1, 12, 0),
+        [(2027, 6, 30, 9, 0), (2027, 7, 30, 9, 0), (2027, 8, 31, 9, 0)],  # Wed, Fri, Tue
+    ),
+    (
         "every year on 3 Dec, Berlin",
         build_rule("YEARLY", bymonth=[12], bymonthday=[3], dtstart=datetime(2026, 12, 5, 9, 0)),
         BERLIN,
