@@ -14,25 +14,53 @@ from bot.questionnaire.rules import Verdict
 from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
 from bot.reminders.model import Due, Role, Upcoming
+from bot.reminders.recurrence import describe_rule as describe_rule  # kept importable here
+from bot.reminders.recurrence import next_occurrence, upcoming
 from bot.reminders.when import format_when
 
-_DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday"}
-_DAYS |= {"SA": "Saturday", "SU": "Sunday"}
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
+
+def format_when_year(at: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """`format_when`, with the year when it is not the current one in `tz`:
+    "Fri 3 Dec 2027, 16:00 CET" (and "Fri 3 Dec, 16:00 CET" this year)."""
+    shown = format_when(at, tz)
+    year = at.astimezone(tz).year
+    if year == now.astimezone(tz).year:
+        return shown
+    day, sep, clock = shown.partition(", ")
+    return f"{day} {year}{sep}{clock}"
 
 
-def describe_rule(rule: str) -> str:
-    """An RRULE body in words: "every Monday and Friday at 09:00", "every day at 18:30"."""
-    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-    at = f"{int(parts.get('BYHOUR', '9')):02d}:{int(parts.get('BYMINUTE', '0')):02d}"
-    days = [d for d in parts.get("BYDAY", "").split(",") if d]
-    if parts.get("FREQ") == "DAILY" or len(days) == 7:
-        return f"every day at {at}"
-    if tuple(days) == _WEEKDAYS:
-        return f"every weekday at {at}"
-    names = [_DAYS.get(d, d) for d in days]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"every {joined} at {at}"
+def recurring_confirmation(
+    *,
+    reminder_id: str,
+    rule: str,
+    tz: ZoneInfo,
+    now: datetime,
+    text: str,
+    channel: str | None = None,
+) -> Reply:
+    """ "Recurring reminder set, <rule in words>, starting <first>: <text>", the next two
+    times (with the year when it is not this one) and Undo. The rule must have a run after
+    `now` (the caller refuses one that has none)."""
+    times = upcoming(rule, tz, now, 2)
+    if not times:
+        raise ValueError("the rule has no run after now")
+    confirmation = texts.REMIND_SET_RECURRING.format(
+        where=_where(channel),
+        rule=describe_rule(rule, tz=tz, after=now),
+        when=format_when_year(times[0], tz, now),
+        text=text,
+    )
+    lines = tuple(format_when_year(at, tz, now) for at in times)
+    return Reply(
+        kind=Kind.INFO,
+        text=confirmation,
+        sections=(Section(texts.RECURRING_NEXT_TIMES, lines),),
+        buttons=(undo_button(reminder_id),),
+    )
+
+
+_JUST = timedelta(microseconds=1)
 
 
 def _ahead(event_at: datetime, at: datetime) -> str:
@@ -81,7 +109,11 @@ def occurrence_message(due: Due, *, late: bool) -> Reply:
     else:
         text = texts.REMINDER.format(text=due.text)
         if due.rule:
-            text += "\n" + texts.RECURRING_NOTE.format(rule=describe_rule(due.rule))
+            if next_occurrence(due.rule, tz, due.due_at) is None:  # the series ends here
+                text += "\n" + texts.RECURRING_LAST.format(rule=describe_rule(due.rule))
+            else:
+                rule = describe_rule(due.rule, tz=tz, after=due.due_at)
+                text += "\n" + texts.RECURRING_NOTE.format(rule=rule)
     return Reply(
         kind=Kind.REMINDER,
         text=text,
@@ -147,7 +179,9 @@ def upcoming_line(item: Upcoming, tz: ZoneInfo) -> str:
     elif item.role is Role.FOLLOWUP:
         what = texts.FOLLOWUP.format(about=_about_text(item.text))
     else:
-        what = item.text + (f" ({describe_rule(item.rule)})" if item.rule else "")
+        # A COUNT rule counts the listed run among those left.
+        rule = describe_rule(item.rule, tz=tz, after=item.due_at - _JUST) if item.rule else ""
+        what = item.text + (f" ({rule})" if rule else "")
     return texts.LIST_LINE.format(
         when=format_when(item.due_at, tz), text=what, where=_where(item.channel)
     )

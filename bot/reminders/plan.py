@@ -18,7 +18,7 @@ from bot.reminders.model import (
     Status,
     Undeliverable,
 )
-from bot.reminders.when import next_occurrence
+from bot.reminders.recurrence import next_occurrence, previous_occurrence
 
 # A post this much after its time is marked late: a running scheduler is never over ~2 s late,
 # so only downtime (or a long rate limit) gets here.
@@ -27,9 +27,6 @@ LATE_AFTER = timedelta(seconds=10)
 MAX_ATTEMPTS = 6
 BACKOFF_FIRST = timedelta(seconds=5)
 BACKOFF_MAX = timedelta(minutes=10)
-# A recurring series that missed more runs than this while the bot was down is caught up
-# from the newest end: nobody needs a year of daily runs replayed.
-MAX_CATCH_UP = 10_000
 
 # The note kept on an occurrence put back by the platform's pace (Deferred).
 PACED = "paced"
@@ -82,18 +79,20 @@ def triage(due: Due, *, now: datetime, grace: timedelta) -> Triage:
     return Triage.LATE if lateness > LATE_AFTER else Triage.ON_TIME
 
 
-def catch_up(rule: str, tz: ZoneInfo, due_at: datetime, now: datetime) -> tuple[datetime, datetime]:
+def catch_up(
+    rule: str, tz: ZoneInfo, due_at: datetime, now: datetime
+) -> tuple[datetime, datetime | None]:
     """For a recurring occurrence due at `due_at`: the latest run at or before `now` (the one to
-    post: several missed runs post once) and the run after it (the next occurrence)."""
-    latest = due_at
-    for _ in range(MAX_CATCH_UP):
-        following = next_occurrence(rule, tz, latest)
-        if following is None or following > now:
-            return latest, following if following is not None else latest
+    post: several missed runs post once) and the run after it, the next occurrence; None when
+    the series has ended (UNTIL or COUNT reached), so nothing more is scheduled."""
+    following = next_occurrence(rule, tz, due_at)
+    if following is None or following > now:
+        return due_at, following
+    # Missed several runs: jump to the newest at or before now, however many there were.
+    latest = previous_occurrence(rule, tz, now)
+    if latest is None or latest < following:
         latest = following
-    # Still behind after that many runs: start again from now.
-    following = next_occurrence(rule, tz, now)
-    return latest, following if following is not None else latest
+    return latest, next_occurrence(rule, tz, latest)
 
 
 def after_delivery(

@@ -147,7 +147,8 @@ def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]
                     .where(o.id == row.id)
                     .values(due_at=due_at, delivery_key=key)
                 )
-            if following > due_at:
+            # None: the series has ended (UNTIL or COUNT); no next occurrence is made.
+            if following is not None and following > due_at:
                 next_row = occurrence_row(parent.id, parent.platform, Role.REPEAT, following)
                 conn.execute(insert_ignoring_duplicates(conn, occurrences), next_row)
         found.append(

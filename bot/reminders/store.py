@@ -133,13 +133,19 @@ class ReminderStore:
         return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
 
     async def count_channel_recurring(self, platform: str, workspace: str, channel: str) -> int:
-        """How many recurring series a channel has running."""
-        query = select(func.count()).where(
-            r.platform == platform,
-            r.workspace == workspace,
-            r.channel == channel,
-            r.kind == ReminderKind.RECURRING.value,
-            r.cancelled_at.is_(None),
+        """How many recurring series a channel has running (one that reached its end, UNTIL
+        or COUNT, has nothing left to post and no longer counts)."""
+        query = (
+            select(func.count(func.distinct(o.reminder_id)))
+            .select_from(occurrences.join(reminders, o.reminder_id == r.id))
+            .where(
+                r.platform == platform,
+                r.workspace == workspace,
+                r.channel == channel,
+                r.kind == ReminderKind.RECURRING.value,
+                r.cancelled_at.is_(None),
+                ACTIVE,
+            )
         )
         return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
 

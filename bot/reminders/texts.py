@@ -18,6 +18,8 @@ REMIND_HELP = (
 )
 REMIND_SET = "Reminder set for {when}{where}: {text}"
 REMIND_SET_RECURRING = "Recurring reminder set{where}, {rule}, starting {when}: {text}"
+# P2 (recurrence): the recurring confirmation's list of the next times.
+RECURRING_NEXT_TIMES = "Next times"
 NO_TEXT = "What should I remind you of? Put it after the time, for example: remind {when} stretch."
 TOO_LONG = "That reminder is {length} characters; please keep it to {limit}."
 TOO_MANY = (
@@ -56,6 +58,8 @@ NOT_YOURS = "That reminder isn't yours, so I left it alone."
 
 REMINDER = "Reminder: {text}"
 RECURRING_NOTE = "This repeats {rule}."
+# P2 (recurrence): the post of a series' last run.
+RECURRING_LAST = "This is the last time: it repeated {rule}."
 LATE = "Sorry, this is late: it was due {when}."
 BEFORE = "Your interview{about} is in {ahead}: {when}."
 BEFORE_TIPS = "To prepare"

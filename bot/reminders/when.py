@@ -8,8 +8,6 @@ when it understood the whole phrase.
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +15,10 @@ from zoneinfo import ZoneInfo
 
 import parsedatetime
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
+
+# Rules are read and run in recurrence; these names stay importable from here.
+from bot.reminders.recurrence import next_occurrence
+from bot.reminders.recurrence import to_utc as _to_utc
 
 MAX_AHEAD = timedelta(days=365)
 EXAMPLES = (
@@ -133,24 +134,6 @@ def split_when(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[When, str]:
     raise WhenError(
         f"Start with when, then what, e.g. “tomorrow 9am call Bob”. Times I understand: {EXAMPLES}."
     )
-
-
-def next_occurrence(rule: str, tz: ZoneInfo, after: datetime) -> datetime | None:
-    """The first occurrence of the RRULE body strictly after `after`, aware in UTC.
-
-    The rule runs on naive local wall-clock time in `tz` (so 09:00 stays 09:00 across DST);
-    each occurrence is then placed on the timeline by `_to_utc` (gaps move forward, fold=0).
-    """
-    local_after = after.astimezone(tz).replace(tzinfo=None)
-    # Wall-clock order and timeline order agree under _to_utc (it never moves a time backwards),
-    # so no occurrence before local_after can land after `after`: start there.
-    recurrence = rrulestr(rule, dtstart=local_after.replace(second=0, microsecond=0))
-    # A cap instead of trusting the rule: an odd rule must not spin forever.
-    for naive in itertools.islice(recurrence, 1000):
-        at = _to_utc(naive, tz)
-        if at > after:
-            return at
-    return None
 
 
 def format_when(at: datetime, tz: ZoneInfo) -> str:
@@ -322,27 +305,3 @@ def _parsedatetime(norm: str, local_now: datetime, tz: ZoneInfo) -> When | None:
         if not norm.startswith("in "):  # "in 2 fortnights" keeps the time; "dec 3" -> 09:00
             parsed = parsed.replace(hour=DEFAULT_CLOCK[0], minute=DEFAULT_CLOCK[1], second=0)
     return When(_to_utc(parsed.replace(microsecond=0), tz))
-
-
-def _to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time in `tz` on the timeline, in UTC.
-
-    Ambiguous (clocks go back): the first of the two, fold=0. Non-existent (clocks go
-    forward): the first local time that exists after the gap, e.g. 02:30 -> 03:00.
-    """
-    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if first.astimezone(tz).replace(tzinfo=None) == naive:
-        return first
-    # In a gap the two folds read the time with the offsets before and after the change, so
-    # the change lies between those instants; the first existing local time is the change
-    # itself. Bisect to the second (transitions fall on whole seconds).
-    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    lo, hi = math.floor(min(first, other).timestamp()), math.ceil(max(first, other).timestamp())
-    offset_after = datetime.fromtimestamp(hi, tz).utcoffset()
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if datetime.fromtimestamp(mid, tz).utcoffset() == offset_after:
-            hi = mid
-        else:
-            lo = mid
-    return datetime.fromtimestamp(hi, UTC)
