@@ -65,6 +65,21 @@ class Bot:
         assert data["flags"] & EPHEMERAL
         return data
 
+    async def autocomplete(self, typed: str) -> list[tuple[str, str]]:
+        """What `/takeorpass timezone` offers while `typed` is in its name option."""
+        payload = slash_command(
+            "takeorpass",
+            [subcommand("timezone", [rules.focused("name", typed)])],
+            guild_id=GUILD_ID,
+            channel_id=CHANNEL_ID,
+            command_id=self.fake.command_id("takeorpass"),
+        )
+        answered = len(self.harness.callbacks())
+        await self.fake.dispatch("INTERACTION_CREATE", rules.as_autocomplete(payload))
+        callback = await self.fake.wait_for("POST", CALLBACK, count=answered + 1)
+        assert callback.json["type"] == 8
+        return [(c["name"], c["value"]) for c in callback.json["data"]["choices"]]
+
     async def posts_until(self, moment: datetime) -> list[str]:
         """Move the clock to `moment`, let the scheduler post; the contents it posted."""
         start = len(self.fake.requests)
@@ -107,6 +122,19 @@ async def test_timezone_pst_as_a_slash_command_is_said_back(bot: Bot) -> None:
     assert data["content"] == escape(
         "Your times are now in America/Los_Angeles (PST). It's Thu 26 Nov, 01:00 PST there."
     )
+
+
+async def test_the_slash_commands_suggestions_put_the_zones_a_name_means_first(bot: Bot) -> None:
+    assert (await bot.autocomplete("PST"))[0] == (
+        "America/Los_Angeles (PST)",
+        "America/Los_Angeles",
+    )
+    assert [value for _, value in (await bot.autocomplete("IST"))[:3]] == [
+        "Asia/Kolkata",
+        "Europe/Dublin",
+        "Asia/Jerusalem",
+    ]
+    assert await bot.autocomplete("BERL") == [("Europe/Berlin", "Europe/Berlin")]
 
 
 async def test_a_city_of_two_words_in_the_slash_command_is_understood(bot: Bot) -> None:
