@@ -21,6 +21,7 @@ from adapters.discord.receiving import (
 )
 from adapters.discord.sending import platform_error
 from bot.common.events import Event, Text
+from bot.reminders import zones
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,23 @@ def _zones() -> tuple[str, ...]:
 
 
 def zone_choices(current: str) -> list[app_commands.Choice[str]]:
-    """IANA names containing what was typed, any case; at most 25."""
+    """The zones a name people use stands for ("PST", "Berlin", "IST"), then IANA names
+    containing what was typed, any case; at most 25."""
     typed = "_".join(current.strip().lower().split())
     found = [zone for zone in _zones() if typed in zone.lower()]
     # The names starting with what was typed first: "ber" → Europe/Berlin before Cumberland.
     found.sort(key=lambda zone: (not zone.lower().split("/")[-1].startswith(typed), zone))
-    return [app_commands.Choice(name=zone, value=zone) for zone in found[:MAX_CHOICES]]
+    resolved = zones.resolve(current)
+    meant: tuple[str, ...] = ()
+    if isinstance(resolved, zones.Found):
+        meant = (resolved.zone,)
+    elif isinstance(resolved, zones.Candidates):
+        meant = resolved.zones
+    read_as = resolved.said if isinstance(resolved, zones.Found | zones.Candidates) else None
+    said = f" ({read_as})" if read_as else ""
+    choices = [app_commands.Choice(name=f"{zone}{said}"[:100], value=zone) for zone in meant]
+    choices += [app_commands.Choice(name=zone, value=zone) for zone in found if zone not in meant]
+    return choices[:MAX_CHOICES]
 
 
 def _where(interaction: discord.Interaction[Any]) -> tuple[int | None, int | None, bool]:
@@ -148,7 +160,9 @@ class TakeOrPassCommands(app_commands.Group):
         await self._reminder(interaction, reminder_words("channel", channel_id=channel))
 
     @app_commands.command(name="timezone", description=SUBCOMMANDS["timezone"])
-    @app_commands.describe(name="Where you are, e.g. Europe/Berlin (leave out: show it)")
+    @app_commands.describe(
+        name="Where you are: Berlin, PST, UTC+2, Europe/Berlin (leave out: show it)"
+    )
     async def timezone(
         self,
         interaction: discord.Interaction[Any],

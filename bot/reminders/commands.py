@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from bot.reminders import zones
+
 # Channel references as both chat platforms write them in message text: <#C0123|name>, <#123>.
 _CHANNEL_REF = re.compile(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>")
 _LOOSE_CHANNEL = re.compile(r"#[\w-]+")
@@ -90,7 +92,7 @@ def parse_command(raw: str) -> Command | None:
             return Remind(rest[len("channel ") :].strip(), JOB_HUNT)
         channel, rest, unclear = _channel_ref(rest)
         return Remind(rest, channel, unclear)
-    if word == "timezone" and len(rest.split()) <= 1:
+    if word == "timezone" and _zone_words(rest):
         return SetTimezone(rest or None)
     if word == "channel":
         channel, after, unclear = _channel_ref(rest)
@@ -100,6 +102,16 @@ def parse_command(raw: str) -> Command | None:
     if word == "stats" and not rest:
         return ShowStats()
     return None
+
+
+def _zone_words(rest: str) -> bool:
+    """`timezone` with nothing or one word is the command; with a few words ("New York",
+    "Eastern Standard Time", "UTC + 2") only if they name a zone, so that a company called
+    "Timezone Labs of Berlin" stays a company."""
+    words = len(rest.split())
+    if words <= 1:
+        return True
+    return words <= 4 and not isinstance(zones.resolve(rest), zones.Unknown)
 
 
 def reminder_text(text: str) -> str:

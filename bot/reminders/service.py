@@ -7,11 +7,10 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-from bot.common.buttons import INTERVIEW_STEP
+from bot.common.buttons import INTERVIEW_STEP, ZONE_STEP
 from bot.common.events import Press, Text
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey
@@ -19,7 +18,7 @@ from bot.questionnaire.effects import InterviewTime
 from bot.questionnaire.state import OUTCOMES, Pending, PendingKind
 from bot.questionnaire.verdict import decide
 from bot.questionnaire.views import describe_company
-from bot.reminders import commands, messages, plan, texts
+from bot.reminders import commands, messages, plan, texts, zone_replies, zones
 from bot.reminders.model import NewReminder, Places, ReminderKind, Role
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
@@ -76,16 +75,6 @@ def _refused(text: str) -> Handled:
     return Handled((Reply(kind=Kind.ERROR, text=text, refused=True),))
 
 
-@cache
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
-def find_zone(name: str) -> str | None:
-    """The IANA name the user meant, forgiving case: "europe/berlin" is Europe/Berlin."""
-    return _zone_names().get(name.strip().lower())
-
-
 class ReminderService:
     """Handles what the flow delegates: reminder commands, reminder buttons, interview times."""
 
@@ -120,7 +109,7 @@ class ReminderService:
             return own
         place = self._places.get(key.platform)
         if place is not None:
-            found = find_zone(await place.user_timezone(key) or "")
+            found = zones.find_zone(await place.user_timezone(key) or "")
             if found is not None:
                 return ZoneInfo(found)
         return ZoneInfo(self.config.default_timezone)
@@ -313,11 +302,21 @@ class ReminderService:
         if name is None:
             tz = await self.zone(key)
             return _say(texts.TIMEZONE_SHOW.format(zone=tz.key, now=format_when(now, tz)))
-        found = find_zone(name)
-        if found is None:
-            return _error(texts.TIMEZONE_BAD.format(name=name[:60]))
-        await self._sql.set_timezone(key, found)
-        return _say(texts.TIMEZONE_SET.format(zone=found, now=format_when(now, ZoneInfo(found))))
+        found = zones.resolve(name)
+        if isinstance(found, zones.Candidates):
+            return Handled((zone_replies.zone_choices(found, now),))
+        if isinstance(found, zones.Unknown):
+            return Handled((zone_replies.zone_unknown(found),))
+        return await self._set_zone(key, found, now)
+
+    async def _set_zone(self, key: UserKey, found: zones.Found, now: datetime) -> Handled:
+        """Make `found` the user's zone; their recurring and interview reminders keep their
+        clock time in it, one-offs their moment."""
+        moved = await self.store.change_zone(key, found.zone, now=now)
+        if moved.recurring or moved.interview:
+            self._on_created()  # due times changed: the scheduler looks again
+        log.info("timezone changed on %s", key.platform)
+        return Handled((zone_replies.zone_set(found, moved, now),))
 
     async def _channel(
         self,
@@ -364,6 +363,12 @@ class ReminderService:
         if press.button is None:
             return _refused(texts.GONE)
         scope, step, value = press.button
+        if step == ZONE_STEP:
+            # A zone picked from an ambiguous name's candidates: for whoever pressed.
+            if not zones.is_zone(value):
+                unknown = zone_replies.zone_unknown(zones.Unknown(value))
+                return Handled((unknown._replace(refused=True),))
+            return await self._set_zone(key, zones.Found(value), now)
         if step == "occ" and scope.isdigit():
             return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, insert, select, text, update
 
@@ -13,9 +14,16 @@ from bot.common.users import UserKey
 from bot.questionnaire.state import HistoryEntry
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status, Upcoming
 from bot.reminders.plan import delivery_key
-from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, workspaces
+from bot.reminders.rezone import Moved, move_to_zone
+from bot.storage.schema import ACTIVE_SQL, history, occurrences, reminders, users, workspaces
 from bot.storage.sql import SqlStore
-from bot.storage.statements import history_entry, upsert_insert
+from bot.storage.statements import (
+    SET_TIMEZONE,
+    history_entry,
+    key_params,
+    key_row,
+    upsert_insert,
+)
 
 o, r = occurrences.c, reminders.c
 
@@ -306,6 +314,23 @@ class ReminderStore:
             conn.execute(update(history).where(where).values(outcome=outcome, outcome_at=now))
             row = conn.execute(select(history).where(where)).first()
             return history_entry(row) if row is not None else None
+
+        return await self._sql.write(run)
+
+    async def change_zone(self, owner: UserKey, zone: str, *, now: datetime) -> Moved:
+        """The owner now lives in `zone` (an IANA name). In one transaction: it becomes their
+        timezone; each recurring reminder's next run and each interview (with its reminders
+        not yet sent) keep their clock time in the new zone; one-off reminders keep their
+        moment; every reminder of the owner is shown in the new zone from now on. Interview
+        reminders whose new time has passed are cancelled; occurrences already due (being
+        posted) are left alone."""
+        ZoneInfo(zone)  # an unknown name fails here, before anything is written
+
+        def run(conn: Connection) -> Moved:
+            user = {**key_row(owner), "timezone": zone, "created_at": now}
+            conn.execute(insert_ignoring_duplicates(conn, users), user)
+            conn.execute(SET_TIMEZONE, {**key_params(owner), "timezone": zone})
+            return move_to_zone(conn, owner, zone, now)
 
         return await self._sql.write(run)
 

@@ -67,11 +67,35 @@ FOLLOWUP = "How did the interview{about} go?"
 FAILED = 'I couldn\'t post your reminder "{text}" ({reason}). It is kept in your reminders list.'
 
 TIMEZONE_HINT = "Times are in {zone} until you tell me yours, for example: timezone Europe/Berlin"
-TIMEZONE_SET = "Your timezone is now {zone}. It's {now} there."
 TIMEZONE_SHOW = "Your timezone is {zone} ({now}). Change it with: timezone Europe/Berlin"
+# Timezones by the names people use (part T): said back, candidates, what moved.
+TIMEZONE_SET = "Your times are now in {zone}{said}. It's {now} there."
+TIMEZONE_SAID = " ({said})"
+TIMEZONE_ETC = (
+    "{zone} is {said}: IANA names write these offsets with the sign reversed. A fixed offset "
+    "doesn't change for daylight saving time; if your clocks do, name your city instead "
+    "(timezone Berlin)."
+)
+TIMEZONE_STEADY = "{zone} keeps {said} all year."
+TIMEZONE_MOVED = "Moved to keep their clock time: {what}."
+TIMEZONE_KEPT = "One-off reminders keep their moment."
+TIMEZONE_DROPPED = "Cancelled, as their new time has already passed: {what}."
+TIMEZONE_RECURRING = "{count} recurring reminder{s}"
+TIMEZONE_INTERVIEW = "{count} interview reminder{s}"
+TIMEZONE_WHICH = "{said} can mean more than one timezone. Which is yours?"
+TIMEZONE_OPTION = "{zone}: {where}, {time} there now"
+TIMEZONE_OPTION_BARE = "{zone}: {time} there now"
+TIMEZONE_PICK_TYPED = "Or type it: timezone {example}"
 TIMEZONE_BAD = (
-    "I don't know the timezone {name!r}. Use a name like Europe/Berlin, America/New_York "
-    "or Asia/Kolkata."
+    "I don't know the timezone {name!r}. Try a city (timezone Berlin), an abbreviation (PST, "
+    "CET), an offset (UTC+2) or an IANA name like Europe/Berlin."
+)
+TIMEZONE_RANGE = (
+    "UTC offsets run from UTC-12 to UTC+14, so {name!r} isn't one. Or name your city: "
+    "timezone Berlin."
+)
+TIMEZONE_NO_STEADY = (
+    "No timezone keeps {name} all year. Name your city instead, for example: timezone St Johns."
 )
 CHANNEL_SET = "Reminders for the job-hunt channel will go to <#{channel}>."
 CHANNEL_SHOW = "The job-hunt channel is <#{channel}>. Change it by running channel in another one."

@@ -208,7 +208,7 @@ async def test_each_subcommand_is_its_words(
 
 async def test_timezone_sets_the_zone_named(bot: Bot) -> None:
     callback = await bot.run(bot.command("timezone", option("name", "europe/berlin")))
-    assert _data(callback)["content"].startswith("Your timezone is now Europe/Berlin.")
+    assert _data(callback)["content"].startswith("Your times are now in Europe/Berlin.")
     assert str(await bot.world.sql.timezone(KEY)) == "Europe/Berlin"
 
 

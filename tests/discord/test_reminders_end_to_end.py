@@ -256,7 +256,9 @@ async def test_every_day_in_the_users_zone_arrives_on_time_and_lists_the_next_da
     bot: Bot,
 ) -> None:
     zone = await bot.in_server("timezone", option("name", "Asia/Kolkata"))
-    assert zone["content"] == "Your timezone is now Asia/Kolkata. It's Thu 26 Nov, 14:30 IST there."
+    assert (
+        zone["content"] == "Your times are now in Asia/Kolkata. It's Thu 26 Nov, 14:30 IST there."
+    )
     due = T0 + timedelta(minutes=1)
     at = f"{due.astimezone(ZoneInfo('Asia/Kolkata')):%H:%M}"
     assert at == "14:31"  # 09:01 UTC; in New York (the default zone) it would be 19:31 UTC

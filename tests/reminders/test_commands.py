@@ -164,7 +164,7 @@ async def test_timezone_is_set_by_name_and_used_for_new_reminders(me, world):
     shown = await me.say("timezone")
     assert shown.text.startswith("Your timezone is America/New_York")
     assert (await me.say("timezone asia/kolkata")).text.startswith(
-        "Your timezone is now Asia/Kolkata"
+        "Your times are now in Asia/Kolkata"
     )
     reply = await me.say("remind tomorrow 9am yoga")
     assert reply.text == "Reminder set for Fri 27 Nov, 09:00 IST: yoga"
