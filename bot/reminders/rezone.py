@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, select, update
 from bot.common.users import UserKey
 from bot.reminders.model import ReminderKind, Role, Status
 from bot.reminders.plan import delivery_key
-from bot.reminders.when import next_occurrence
+from bot.reminders.recurrence import next_occurrence
 from bot.reminders.zones import keep_wall_clock
 from bot.storage.schema import occurrences, reminders
 
