@@ -29,6 +29,7 @@ from bot.questionnaire.effects import (
 from bot.questionnaire.flow import step
 from bot.questionnaire.state import HistoryEntry, Pending, Session
 from bot.questionnaire.views import history_reply
+from bot.reminders.commands import EditReminder
 from bot.reminders.service import Keep, ReminderService
 from bot.reminders.texts import NOT_HERE
 from bot.storage import Store
@@ -86,7 +87,7 @@ class Engine:
         self._locks = _KeyLocks()
 
     async def handle(
-        self, key: UserKey, event: Event, *, delivery_id: str | None = None
+        self, key: UserKey, event: Event | EditReminder, *, delivery_id: str | None = None
     ) -> list[Reply]:
         """Apply one event for one user and return what to say.
 
@@ -98,7 +99,9 @@ class Engine:
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
-            if isinstance(event, Text | Press) and route(event) is Wing.REMINDERS:
+            if isinstance(event, EditReminder) or (
+                isinstance(event, Text | Press) and route(event) is Wing.REMINDERS
+            ):
                 return await self._delegate(key, event, claim, self._clock())
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = await self.store.load(key)
@@ -152,7 +155,11 @@ class Engine:
         raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
 
     async def _delegate(
-        self, key: UserKey, action: Text | Press | InterviewTime, claim: str | None, now: datetime
+        self,
+        key: UserKey,
+        action: Text | Press | InterviewTime | EditReminder,
+        claim: str | None,
+        now: datetime,
     ) -> list[Reply]:
         """Reminder commands and presses, and interview times, carried out by the reminders
         wing. The delivery is claimed first: a repeat must never create a second reminder, and
