@@ -73,18 +73,35 @@ def snooze_until(value: str, *, base: datetime, tz: ZoneInfo) -> datetime:
 
 # --- edits --------------------------------------------------------------------------------
 
-# Words a time phrase starts with: an edit that starts so but doesn't read as a time is a
-# time misread, said so, rather than taken for the reminder's new text.
-_TIME_START: Final = re.compile(
-    r"^(?:in|at|on|by|tomorrow|tmrw|today|tonight|next|this|every|each|noon|midnight|"
-    r"morning|afternoon|evening|"
+# Words that read as a time on their own ("tomorrow", "fri", "dec", "10am", "15:00"); a bare
+# number ("10 push-ups") is not one.
+_TIME_WORD: Final = re.compile(
+    r"(?:tomorrow|tmrw|today|tonight|noon|midnight|weekdays?|weekends?|"
     r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
     r"january|february|march|april|june|july|august|september|october|november|december|"
-    r"\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?|\d{4}-\d{2}-\d{2})$",
+    r"\d{1,2}:\d{2}(?:am|pm)?|\d{1,2}(?:am|pm)|\d{4}-\d{2}-\d{2})[,.]?",
     re.IGNORECASE,
 )
+# Words that start a time phrase when what follows is one ("in 2 hours", "at 5", "next week",
+# "every other friday", "this evening"), not when it is text ("in the office", "next steps").
+_LEADS: Final = frozenset({"in", "at", "on", "by", "next", "this", "every", "each"})
+_AFTER_LEAD: Final = frozenset(
+    {"a", "an", "other", "week", "month", "year", "day", "morning", "afternoon", "evening"}
+)
+
+
+def _starts_like_time(words: str) -> bool:
+    parts = words.lower().split()
+    if not parts:
+        return False
+    if _TIME_WORD.fullmatch(parts[0]):
+        return True
+    if parts[0] in _LEADS and len(parts) > 1:
+        second = parts[1]
+        return second[0].isdigit() or second in _AFTER_LEAD or bool(_TIME_WORD.fullmatch(second))
+    return False
 
 
 @dataclass(frozen=True)
@@ -129,8 +146,7 @@ def read_edit(words: str, *, now: datetime, tz: ZoneInfo) -> EditReading:
     try:
         return NewTime(parse_when(words, now=now, tz=tz))
     except WhenError as exc:
-        first = words.strip().split(None, 1)[0] if words.strip() else ""
-        if _TIME_START.match(first):
+        if _starts_like_time(words):
             return Unreadable(f"{exc} {texts.EDIT_AS_TEXT}")
         return NewText(words.strip())
 

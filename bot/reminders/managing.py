@@ -215,13 +215,13 @@ class Managing:
         """What the edit form opens with, or why it can't open (gone, not yours, an
         interview's)."""
         found = await self._store.occurrence(occurrence_id)
-        if found is None or found[1].occurrence_id not in {
-            i.occurrence_id for i in await self.listed(found[0])
-        }:
+        if found is None:
             return Reply(kind=Kind.ERROR, text=texts.GONE, refused=True)
         owner, item = found
         if owner != key:
             return Reply(kind=Kind.ERROR, text=texts.NOT_YOURS, refused=True)
+        if await self._number(key, occurrence_id) is None:  # posted or cancelled since
+            return Reply(kind=Kind.ERROR, text=texts.GONE, refused=True)
         if item.role in (Role.BEFORE, Role.FOLLOWUP):
             return Reply(kind=Kind.ERROR, text=texts.EDIT_INTERVIEW, refused=True)
         tz = await self._zone(key)

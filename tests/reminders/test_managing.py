@@ -27,7 +27,7 @@ from bot.reminders.commands import (
 )
 from bot.reminders.manage import NewText, NewTime, Unreadable, read_edit, snooze_until
 from bot.reminders.managing import EditForm
-from bot.reminders.model import Status
+from bot.reminders.model import NewReminder, ReminderKind, Role, Status
 from bot.storage.schema import occurrences, reminders
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # Thu 26 Nov, 09:00 in New York
@@ -115,6 +115,11 @@ def test_managing_words_are_read_before_remind_when_what(typed, command):
         ("call Sam and Ann", NewText),
         ('"tomorrow"', NewText),
         ("tomorrow at 25:00", Unreadable),
+        ("at 25:00 call Sam", Unreadable),
+        # Numbers and lead words in a text stay text.
+        ("10 push-ups", NewText),
+        ("in the office call Sam", NewText),
+        ("next steps for the offer", NewText),
     ],
 )
 def test_an_edit_is_a_time_only_when_it_reads_fully_as_one(words, reading):
@@ -422,3 +427,27 @@ async def test_the_store_reschedules_edits_text_and_cancels_all(me, world):
     assert await world.store.cancel_all(CONSOLE, now=NOW) == 0
     assert await world.store.reschedule(first.occurrence_id, at=at, rule=None) is None
     assert await _statuses(world) == [("uno", "cancelled"), ("two", "cancelled")]
+
+
+async def test_a_delivered_or_an_interview_reminder_cannot_be_edited(me, world):
+    await world.store.create(
+        NewReminder(
+            id="interview1",
+            owner=CONSOLE,
+            channel=None,
+            text="Acme",
+            kind=ReminderKind.INTERVIEW,
+            timezone="America/New_York",
+            occurrences=((Role.BEFORE, NOW + timedelta(days=1)),),
+            event_at=NOW + timedelta(days=1, hours=1),
+        ),
+        now=NOW,
+    )
+    listed = await me.say("reminders")
+    assert [b.label for b in listed.items[0].buttons] == ["Cancel", "Snooze"]  # no Edit
+    assert (await me.say("edit 1 noon")).text == texts.EDIT_INTERVIEW
+    await me.say("remind in 5 minutes stretch")
+    occurrence = _occurrence(_button(await me.say("reminders"), "Edit"))
+    await world.run_until(NOW + timedelta(minutes=5))
+    refusal = await world.service.edit_form(CONSOLE, occurrence, now=NOW)
+    assert isinstance(refusal, Reply) and refusal.text == texts.GONE
