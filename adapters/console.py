@@ -16,6 +16,8 @@ from bot.common.events import Event, Press, Start, Text
 from bot.common.replies import Button, ButtonRole, Reply
 from bot.common.users import UserKey
 from bot.engine.engine import Engine
+from bot.reminders import texts as reminder_texts
+from bot.reminders.commands import EditReminder
 from bot.reminders.model import Delivered, DeliveryResult, Outgoing, Undeliverable
 from bot.reminders.scheduler import Scheduler
 
@@ -70,9 +72,14 @@ class Console:
         self._out = out
         self._key = UserKey("console", "local", user)
         self._numbered: list[Button] = []
+        # The reminder whose Edit was pressed: the next line is its new time or text.
+        self._editing: int | None = None
 
-    async def send(self, event: Event) -> None:
-        """Handle one event and print what the bot says."""
+    async def send(self, event: Event | EditReminder) -> None:
+        """Handle one event and print what the bot says. Edit on a reminder asks for the
+        change as the next typed line (the console's form)."""
+        if isinstance(event, Press) and await self._asks_edit(event):
+            return
         try:
             replies = await self._engine.handle(self._key, event)
         except TakeOrPassError as exc:
@@ -92,8 +99,31 @@ class Console:
             self._numbered = buttons
         return buttons
 
-    def event_for(self, line: str) -> Event:
-        """A number picks the button shown with it; anything else is typed text."""
+    async def _asks_edit(self, press: Press) -> bool:
+        button, reminders = press.button, self._engine.reminders
+        if button is None or (button.step, button.value) != ("occ", "edit"):
+            return False
+        if reminders is None or not button.scope.isdigit():
+            return False
+        try:
+            form = await reminders.edit_form(self._key, int(button.scope))
+        except TakeOrPassError as exc:
+            log.warning("console edit failed: %s", type(exc).__name__)
+            self._print(FAILED)
+            return True
+        if isinstance(form, Reply):
+            self._print(form.text)
+            return True
+        self._editing = form.occurrence_id
+        self._print(reminder_texts.EDIT_ASK_LINE.format(text=form.text, when=form.when))
+        return True
+
+    def event_for(self, line: str) -> Event | EditReminder:
+        """A number picks the button shown with it; anything else is typed text. After Edit,
+        the line is that reminder's new time or text."""
+        if self._editing is not None:
+            editing, self._editing = self._editing, None
+            return EditReminder(editing, typed=line)
         stripped = line.strip().rstrip(".)")
         if stripped.isdigit() and 1 <= int(stripped) <= len(self._numbered):
             return Press(self._numbered[int(stripped) - 1].id)

@@ -13,7 +13,7 @@ from discord import app_commands
 
 from adapters.discord.commands import TakeOrPassCommands, sync_commands
 from adapters.discord.components import AnswerButton, rows_of
-from adapters.discord.forms import form_conversation
+from adapters.discord.forms import EditReminderForm, edit_occurrence, form_conversation
 from adapters.discord.logs import NO_VOICE_WARNINGS
 from adapters.discord.parsers import guard_parsers
 from adapters.discord.receiving import COMMAND, press_event, typed_event, user_key
@@ -26,6 +26,7 @@ from adapters.discord.rendering import (
     OutMessage,
     PressOutcome,
     closed,
+    opens_choices,
     plain,
     press_outcome,
     render_all,
@@ -53,6 +54,7 @@ from bot.common.errors import PlatformError
 from bot.common.events import Event, Text
 from bot.common.replies import Reply
 from bot.engine.engine import Engine
+from bot.reminders.commands import EditReminder
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +269,10 @@ class TakeOrPassClient(discord.Client):
         if conversation is not None:
             await open_form(interaction, conversation, submitted=self._interview_time)
             return
+        occurrence = edit_occurrence(press)
+        if occurrence is not None:
+            await self._open_edit(interaction, occurrence)
+            return
         replies = await self._ask(interaction, press, "a button press", thinking=False)
         if not replies:
             return  # failed, or a delivery already answered
@@ -275,6 +281,10 @@ class TakeOrPassClient(discord.Client):
             await reply_once(interaction, plain(replies))
             return
         messages = render_all(replies)
+        if opens_choices(press):
+            # A listed reminder's Snooze: the choices, and the list keeps its buttons.
+            await self._answer(interaction, messages, in_server)
+            return
         if outcome is PressOutcome.UPDATED:
             pressed, messages = messages[0], messages[1:]
         else:
@@ -315,12 +325,57 @@ class TakeOrPassClient(discord.Client):
         with ends_on_shutdown(self, "an interview time"):
             await answer_form(interaction, replies, typed)
 
+    # a listed reminder's Edit, by form
+
+    async def _open_edit(self, interaction: discord.Interaction[Any], occurrence: int) -> None:
+        reminders = self.engine.reminders
+        key = user_key(interaction.user.id)
+        try:
+            if reminders is None:
+                raise LookupError("no reminders here")
+            form = await reminders.edit_form(key, occurrence)
+        except Exception as exc:
+            log_failure("an edit form", exc)
+            await reply_once(interaction, NOT_SAVED)
+            return
+        if isinstance(form, Reply):
+            await reply_once(interaction, form.text)
+            return
+        modal = EditReminderForm(form, key=str(interaction.id), edited=self._edited)
+        try:
+            await interaction.response.send_modal(modal)
+        except discord.HTTPException as exc:
+            modal.stop()
+            log.warning("discord: could not open an edit form: %s", type(exc).__name__)
+
+    async def _edited(
+        self, interaction: discord.Interaction[Any], occurrence: int, when: str, text: str
+    ) -> None:
+        event = EditReminder(occurrence, when=when, text=text)
+        replies = await self._ask(interaction, event, "an edit")
+        if replies is None:
+            return
+        with ends_on_shutdown(self, "an edit"):
+            await self._answer(interaction, render_all(replies), interaction.guild_id is not None)
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[Any],
+        messages: Sequence[OutMessage],
+        ephemeral: bool,
+    ) -> None:
+        try:
+            await answer_in_place(interaction, messages, ephemeral=ephemeral)
+        except PlatformError as exc:
+            log.warning("discord: could not answer: %s", exc)
+            await reply_once(interaction, NOT_DELIVERED)
+
     # helpers
 
     async def _ask(
         self,
         interaction: discord.Interaction[Any],
-        event: Event,
+        event: Event | EditReminder,
         what: str,
         *,
         thinking: bool = True,

@@ -1,5 +1,7 @@
-"""The interview's time by form: the core's "When is the interview?" prompt gets a button that
-opens a modal, and what is typed there goes to the core as that questionnaire's time."""
+"""Forms as Discord modals. The interview's time: the core's "When is the interview?" prompt
+gets a button that opens a modal, and what is typed there goes to the core as that
+questionnaire's time. A listed reminder's Edit: its time and text, prefilled, sent back to the
+core as an edit."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import discord
 
 from bot.common.buttons import button_id
 from bot.common.events import Press
+from bot.reminders import texts
+from bot.reminders.managing import EditForm
 
 # `tp:<conversation>:when:form`: a `tp:` id, so the persistent button template matches it,
 # but the adapter answers it itself (with the form); the core never sees it.
@@ -63,3 +67,54 @@ class InterviewTimeForm(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         self.stop()
         await self._submitted(interaction, self.conversation_id, self.when.value)
+
+
+# --- the Edit form of a listed reminder (part M) ----------------------------------------------
+
+EDIT_WHEN_MAX: Final = 200
+EDIT_TEXT_MAX: Final = 500  # the reminders' own limit
+
+Edited = Callable[[discord.Interaction[Any], int, str, str], Awaitable[None]]
+
+
+def edit_occurrence(pressed: Press) -> int | None:
+    """The occurrence whose Edit was pressed (`tp:<occurrence>:occ:edit`), else None."""
+    button = pressed.button
+    if button is None or (button.step, button.value) != ("occ", "edit"):
+        return None
+    return int(button.scope) if button.scope.isdigit() else None
+
+
+class EditReminderForm(discord.ui.Modal):
+    """Two text fields, prefilled: the reminder's time and its text; both handed to `edited`
+    with the occurrence's id."""
+
+    def __init__(self, form: EditForm, *, key: str, edited: Edited) -> None:
+        super().__init__(
+            title=texts.EDIT_FORM_TITLE,
+            timeout=FORM_TIMEOUT,
+            custom_id=f"tp-edit:{form.occurrence_id}:{key}",
+        )
+        self.occurrence_id = form.occurrence_id
+        self._edited = edited
+        self.when: discord.ui.TextInput[EditReminderForm] = discord.ui.TextInput(
+            default=form.when[:EDIT_WHEN_MAX], max_length=EDIT_WHEN_MAX, required=True
+        )
+        self.text: discord.ui.TextInput[EditReminderForm] = discord.ui.TextInput(
+            default=form.text[:EDIT_TEXT_MAX],
+            max_length=EDIT_TEXT_MAX,
+            required=True,
+            style=discord.TextStyle.paragraph,
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=texts.EDIT_FORM_WHEN,
+                description=texts.EDIT_FORM_WHEN_HINT,
+                component=self.when,
+            )
+        )
+        self.add_item(discord.ui.Label(text=texts.EDIT_FORM_TEXT, component=self.text))
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        self.stop()
+        await self._edited(interaction, self.occurrence_id, self.when.value, self.text.value)

@@ -187,6 +187,10 @@ def _own_rows(reply: Reply) -> tuple[tuple[ButtonSpec, ...], ...]:
     return rows
 
 
+# A list item's buttons say which line they act on: "2 · Cancel".
+_ITEM_LABEL: Final = re.compile(r"^\d+ · ")
+
+
 def _item_rows(number: int, item: Item) -> tuple[tuple[ButtonSpec, ...], ...]:
     # Several items share a message, so each button says which line it acts on.
     specs = [
@@ -262,19 +266,30 @@ def press_outcome(pressed: Press, replies: Sequence[Reply]) -> PressOutcome:
     return PressOutcome.ANSWERED
 
 
+def opens_choices(pressed: Press) -> bool:
+    """A press that only offers choices (a listed reminder's Snooze): the pressed row stays
+    usable, since nothing was done yet."""
+    button = pressed.button
+    return button is not None and (button.step, button.value) == ("occ", "snooze")
+
+
 def closed(
     content: str, rows: Sequence[Sequence[ButtonSpec]], pressed: Press | None, label: str
 ) -> OutMessage:
     """The pressed message once answered: it shows the choice, and its buttons are disabled,
-    the pressed one green. A reminder button closes only its own row: on a `reminders` list
-    each row belongs to one reminder, and the others stay usable; a reminder post has one
-    row, so it closes whole. Without a press (a form answered), every button is disabled."""
+    the pressed one green. A listed reminder's button closes only its own row: on a
+    `reminders` list each (numbered) row belongs to one reminder, and the others stay usable;
+    a reminder post (Done, the snooze choices, Stop: two rows) closes whole. Without a press
+    (a form answered), every button is disabled."""
     suffix = f"\n→ **{escape(label)}**"
     if len(content) + len(suffix) > MAX_CHARS:
         content = content[: MAX_CHARS - len(suffix) - 1] + "…"
     pressed_id = pressed.button_id if pressed is not None else None
     row_only = (
-        pressed is not None and pressed.button is not None and is_reminder_button(pressed.button)
+        pressed is not None
+        and pressed.button is not None
+        and is_reminder_button(pressed.button)
+        and any(b.custom_id == pressed_id and _ITEM_LABEL.match(b.label) for r in rows for b in r)
     )
 
     def close(row: Sequence[ButtonSpec]) -> tuple[ButtonSpec, ...]:

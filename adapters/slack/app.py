@@ -10,7 +10,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.forms import INTERVIEW_CALLBACK
+from adapters.slack.forms import EDIT_CALLBACK, INTERVIEW_CALLBACK
 from adapters.slack.listeners import Listeners
 from adapters.slack.logs import quiet_logger
 from adapters.slack.reminders import SlackPlaces
@@ -67,6 +67,7 @@ def build_app(
     app.command(settings.slack_command)(listeners.on_command)
     app.action({"type": "block_actions", "action_id": ACTION_ID_PATTERN})(listeners.on_press)
     app.view(INTERVIEW_CALLBACK)(listeners.on_view_submission)
+    app.view(EDIT_CALLBACK)(listeners.on_edit_submission)
     app.event("message")(listeners.on_message)
     app.event("app_home_opened")(listeners.on_home_opened)
     app.event("user_change")(listeners.on_user_change)

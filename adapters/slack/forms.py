@@ -1,5 +1,6 @@
-"""The "When is the interview?" form: a Slack modal with a date-and-time picker and a line to
-type in, the presses that open it, and reading what was submitted."""
+"""The forms, as Slack modals: "When is the interview?" (a date-and-time picker and a line to
+type in) and a listed reminder's Edit (its time and text); the presses that open them, and
+reading what was submitted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any, Final, NamedTuple
 
 from bot.common.buttons import INTERVIEW_STEP, ButtonId, button_id
 from bot.common.replies import Button, ButtonRole, Reply
+from bot.reminders import texts
+from bot.reminders.commands import EditReminder
+from bot.reminders.managing import EditForm
 
 # The modal's callback id, and its inputs' block and action ids. None of the action ids look
 # like a button's (`tp_<n>`), so the button listener never sees them.
@@ -122,3 +126,68 @@ def error_line(text: str) -> str:
     """The first line of an answer, short enough for an input's error."""
     line = text.strip().split("\n", 1)[0]
     return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
+
+
+# --- the Edit form of a listed reminder (part M) ------------------------------------------
+
+EDIT_CALLBACK: Final = "tp_edit"
+EDIT_WHEN_BLOCK: Final = "tp_edit_when"
+EDIT_WHEN_ACTION: Final = "tp_edit_when_typed"
+EDIT_TEXT_BLOCK: Final = "tp_edit_text"
+EDIT_TEXT_ACTION: Final = "tp_edit_text_typed"
+EDIT_WHEN_MAX: Final = 200
+EDIT_TEXT_MAX: Final = 500  # the reminders' own limit
+
+
+def opens_edit(button: ButtonId) -> int | None:
+    """The occurrence whose Edit was pressed (`tp:<occurrence>:occ:edit`), else None."""
+    if (button.step, button.value) != ("occ", "edit") or not button.scope.isdigit():
+        return None
+    return int(button.scope)
+
+
+def edit_modal(form: EditForm) -> dict[str, Any]:
+    """The Edit form: the reminder's time and text, prefilled; both required."""
+
+    def field(block: str, action: str, label: str, value: str, limit: int) -> dict[str, Any]:
+        return {
+            "type": "input",
+            "block_id": block,
+            "label": _plain(label),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": action,
+                "initial_value": value[:limit],
+                "max_length": limit,
+            },
+        }
+
+    when = field(EDIT_WHEN_BLOCK, EDIT_WHEN_ACTION, texts.EDIT_FORM_WHEN, form.when, EDIT_WHEN_MAX)
+    when["hint"] = _plain(texts.EDIT_FORM_WHEN_HINT)
+    what = field(EDIT_TEXT_BLOCK, EDIT_TEXT_ACTION, texts.EDIT_FORM_TEXT, form.text, EDIT_TEXT_MAX)
+    return {
+        "type": "modal",
+        "callback_id": EDIT_CALLBACK,
+        "private_metadata": str(form.occurrence_id),
+        "title": _plain(texts.EDIT_FORM_TITLE),
+        "submit": _plain(texts.EDIT_FORM_SUBMIT),
+        "close": _plain(CLOSE),
+        "blocks": [when, what],
+    }
+
+
+def edit_submitted(view: dict[str, Any]) -> EditReminder | None:
+    """The submitted Edit form as the core's event; None if it isn't one of ours."""
+    metadata = str(view.get("private_metadata") or "")
+    if not metadata.isdigit():
+        return None
+    values = (view.get("state") or {}).get("values") or {}
+
+    def typed(block: str, action: str) -> str:
+        return str(((values.get(block) or {}).get(action) or {}).get("value") or "")
+
+    return EditReminder(
+        int(metadata),
+        when=typed(EDIT_WHEN_BLOCK, EDIT_WHEN_ACTION),
+        text=typed(EDIT_TEXT_BLOCK, EDIT_TEXT_ACTION),
+    )

@@ -15,11 +15,15 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.forms import (
+    EDIT_WHEN_BLOCK,
     FORM_FAILED,
     NOTHING_GIVEN,
     TEXT_BLOCK,
+    edit_modal,
+    edit_submitted,
     error_line,
     interview_modal,
+    opens_edit,
     opens_form,
     submitted,
     with_form_button,
@@ -44,6 +48,7 @@ from adapters.slack.rendering import (
     home_view,
     message,
     notice,
+    opens_choices,
     replaces_pressed,
     settled_blocks,
 )
@@ -68,6 +73,7 @@ from bot.common.replies import Button, ButtonRole, Reply
 from bot.common.users import UserKey
 from bot.engine.engine import Engine
 from bot.questionnaire.views import history_reply
+from bot.reminders.commands import EditReminder
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +136,10 @@ class Listeners:
         if button is not None and opens_form(button, ephemeral=origin.place is Place.EPHEMERAL):
             outlet = self._press_outlet(origin, inbound.key.user, client, in_place=False)
             await self._open_form(button.scope, body, outlet, client)
+            return
+        if button is not None and (occurrence := opens_edit(button)) is not None:
+            outlet = self._press_outlet(origin, inbound.key.user, client, in_place=False)
+            await self._open_edit(inbound.key, occurrence, body, outlet, client)
             return
         if button is not None and is_reminder_button(button):
             await self._reminder_press(inbound, body, action, origin, client)
@@ -199,6 +209,35 @@ class Listeners:
         await ack()
         await deliver(self._dm(client, user), message(replies))
 
+    async def on_edit_submission(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """A reminder's Edit form sent: applied by the core as a typed `edit` would be. What
+        it refuses (a time it can't read) keeps the form open with the reason under the time;
+        else the confirmation arrives in the user's DM with the app."""
+        user = str((body.get("user") or {}).get("id") or "")
+        team = press_team(body)
+        edit = edit_submitted(body.get("view") or {})
+        if not user or not team or edit is None:
+            await ack()
+            return
+        replies = await self._ask(
+            UserKey("slack", team, user),
+            edit,
+            "edit form",
+            show_failure=lambda: ack(
+                response_action="errors", errors={EDIT_WHEN_BLOCK: error_line(FAILED)}
+            ),
+        )
+        if replies is None:
+            return
+        if not accepted(replies):
+            reason = replies[0].text if replies else FAILED
+            await ack(response_action="errors", errors={EDIT_WHEN_BLOCK: error_line(reason)})
+            return
+        await ack()
+        await deliver(self._dm(client, user), message(replies))
+
     async def on_user_change(self, event: dict[str, Any]) -> None:
         """A user changed their profile, maybe their timezone: ask Slack again next time."""
         user = event.get("user") or {}
@@ -238,7 +277,7 @@ class Listeners:
     async def _ask(
         self,
         key: UserKey,
-        event: Event,
+        event: Event | EditReminder,
         what: str,
         *,
         show_failure: Callable[[], Awaitable[object]],
@@ -338,7 +377,7 @@ class Listeners:
             return
         if isinstance(posted, dict) and not container.get("is_ephemeral") and origin.channel:
             # A post of ours in a DM or a channel: mark it, and answer the presser alone.
-            if done and origin.message_ts:
+            if done and origin.message_ts and not opens_choices(inbound.event):
                 blocks = settled_blocks(posted.get("blocks") or [], block_id, inbound.event)
                 text = str(posted.get("text") or "")
                 await update_message(
@@ -359,6 +398,35 @@ class Listeners:
             except Exception as exc:
                 log.warning("could not list reminders again: %s", type(exc).__name__)
         await deliver(outlet, message(shown), replace=True)
+
+    async def _open_edit(
+        self,
+        key: UserKey,
+        occurrence: int,
+        body: dict[str, Any],
+        outlet: Outlet,
+        client: AsyncWebClient,
+    ) -> None:
+        """Edit on a listed reminder: the form, prefilled; or, only to the presser, why not."""
+        reminders = self._engine.reminders
+        if reminders is None or not reminders.serves(key.platform):
+            await deliver(outlet, notice(FORM_FAILED))
+            return
+        try:
+            form = await reminders.edit_form(key, occurrence)
+        except Exception as exc:
+            log.error("slack edit form failed: %s", type(exc).__name__)
+            log.debug("slack edit form failed: %s", failure(exc))
+            await deliver(outlet, notice(FAILED))
+            return
+        if isinstance(form, Reply):
+            await deliver(outlet, message([form]))
+            return
+        try:
+            await open_view(client, body.get("trigger_id"), edit_modal(form), self._timeout)
+        except PlatformError as exc:
+            log.warning("slack: %s", exc)
+            await deliver(outlet, notice(FORM_FAILED))
 
     async def _open_form(
         self, conversation_id: str, body: dict[str, Any], outlet: Outlet, client: AsyncWebClient

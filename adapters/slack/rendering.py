@@ -348,11 +348,24 @@ def accepted(replies: Sequence[Reply]) -> bool:
 DONE: Final = {
     ("occ", "snooze1h"): "Snoozed 1 hour",
     ("occ", "snooze1d"): "Snoozed 1 day",
+    ("occ", "done"): "Done",
+    ("occ", "s20m"): "Snoozed 20 minutes",
+    ("occ", "s1h"): "Snoozed 1 hour",
+    ("occ", "s3h"): "Snoozed 3 hours",
+    ("occ", "smorning"): "Snoozed until tomorrow morning",
+    ("occ", "sweek"): "Snoozed until next week",
     ("occ", "cancel"): "Cancelled",
     ("rem", "stop"): "Stopped",
     ("rem", "undo"): "Undone",
     **{("out", value): label for value, label in OUTCOMES.items()},
 }
+
+
+def opens_choices(pressed: Press) -> bool:
+    """A press that only offers choices (a listed reminder's Snooze): the pressed line keeps
+    its buttons, since nothing was done yet."""
+    button = pressed.button
+    return button is not None and (button.step, button.value) == ("occ", "snooze")
 
 
 def settled_blocks(blocks: Sequence[Block], block_id: str, pressed: Press) -> list[Block]:

@@ -30,6 +30,7 @@ from bot.questionnaire.effects import (
 from bot.questionnaire.flow import step
 from bot.questionnaire.state import HistoryEntry, Pending, PendingKind, Session
 from bot.questionnaire.views import history_reply
+from bot.reminders.commands import EditReminder
 from bot.reminders.service import KEEP, Keep, ReminderService
 from bot.reminders.texts import NOT_HERE
 from bot.storage import Store
@@ -87,7 +88,7 @@ class Engine:
         self._locks = _KeyLocks()
 
     async def handle(
-        self, key: UserKey, event: Event, *, delivery_id: str | None = None
+        self, key: UserKey, event: Event | EditReminder, *, delivery_id: str | None = None
     ) -> list[Reply]:
         """Apply one event for one user and return what to say.
 
@@ -99,6 +100,8 @@ class Engine:
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
+            if isinstance(event, EditReminder):
+                return await self._delegate(key, event, claim, self._clock())
             first_load = await self.store.load(key)
             loaded: tuple[Session | None, int] | None = first_load
             before = first_load[0] or Session()
@@ -181,12 +184,12 @@ class Engine:
     async def _delegate(
         self,
         key: UserKey,
-        action: Text | Press | InterviewTime,
+        action: Text | Press | InterviewTime | EditReminder,
         claim: str | None,
         now: datetime,
         session: Session | None = None,
     ) -> list[Reply]:
-        """Reminder commands and presses, and interview times, carried out by the reminders
+        """Reminder commands, presses, edit forms and interview times, carried out by the reminders
         wing. The delivery is claimed first: a repeat must never create a second reminder, and
         if the service fails the user is told and can simply ask again. `session`: the user's
         state as just loaded, if it was."""

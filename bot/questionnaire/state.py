@@ -37,6 +37,9 @@ class PendingKind(StrEnum):
     FORGET = "forget"
     # "When is the interview?": the next typed text is its time (`ref`: the questionnaire).
     INTERVIEW = "interview"
+    # "Cancel all your reminders?" (`reminders clear`): its Confirm press is only honoured
+    # while this is open.
+    CLEAR_REMINDERS = "clear_reminders"
 
 
 @dataclass(frozen=True, slots=True)

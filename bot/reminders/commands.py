@@ -1,5 +1,6 @@
-"""The reminder commands as typed: `remind`, `reminders`, `timezone`, `channel`, `stats`. Pure:
-this reads the words; the service does what they ask."""
+"""The reminder commands as typed: `remind`, `reminders`, `timezone`, `channel`, `stats`, and
+managing them: `remind list`, `remind delete 2`, `reminders clear`, `edit 2 …`. Pure: this reads
+the words; the service does what they ask."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ _LOOSE_CHANNEL = re.compile(r"#[\w-]+")
 # "remind me in 5 minutes to stretch": "me" and "to" are how people talk, not the reminder.
 _ME = re.compile(r"^me\b\s*", re.IGNORECASE)
 _TO = re.compile(r"^to\s+", re.IGNORECASE)
+# Managing, checked before `remind <when> <text>`: only these exact forms, so that
+# "remind me to cancel 2 subscriptions tomorrow" stays a reminder.
+_LIST_WORDS: Final = frozenset({"list", "ls", "show"})
+_DELETE_WORDS: Final = frozenset({"delete", "cancel", "remove", "del", "rm"})
+_CLEAR_WORDS: Final = frozenset({"clear", "clear all", "delete all", "cancel all"})
+_ITEM = re.compile(r"^#?(\d{1,4})$")
+_EDIT = re.compile(r"^#?(\d{1,4})(?:\s+(.*))?$", re.DOTALL)
 
 
 class JobHunt:
@@ -39,6 +47,38 @@ class ListReminders:
 
 
 @dataclass(frozen=True)
+class CancelItem:
+    """`remind delete 2` / `remind cancel 2`: item 2 of the user's `reminders` list."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ClearReminders:
+    """`reminders clear` / `remind clear`: cancel all of the user's, once confirmed."""
+
+
+@dataclass(frozen=True)
+class EditItem:
+    """`edit 2 <new time or new text>`; `words` empty asks for them."""
+
+    number: int
+    words: str = ""
+
+
+@dataclass(frozen=True)
+class EditReminder:
+    """An edit by form, for one occurrence: the console's typed line (`typed`, read like the
+    words of `edit N …`), or Slack's and Discord's modal with its two fields (`when`, `text`;
+    a field left as it was prefilled changes nothing)."""
+
+    occurrence_id: int
+    typed: str | None = None
+    when: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class SetTimezone:
     """`timezone [name]`; no name shows the current one."""
 
@@ -58,7 +98,16 @@ class ShowStats:
     """`stats`."""
 
 
-Command = Remind | ListReminders | SetTimezone | SetChannel | ShowStats
+Command = (
+    Remind
+    | ListReminders
+    | CancelItem
+    | ClearReminders
+    | EditItem
+    | SetTimezone
+    | SetChannel
+    | ShowStats
+)
 
 
 def is_command(raw: str) -> bool:
@@ -86,6 +135,10 @@ def parse_command(raw: str) -> Command | None:
     rest = rest.strip()
     if word in ("reminders", "reminder") and not rest:
         return ListReminders()
+    if word == "edit" and (edit := _EDIT.match(rest)):
+        return EditItem(int(edit.group(1)), (edit.group(2) or "").strip())
+    if word in ("remind", "reminder", "reminders") and (managing := _managing(rest)):
+        return managing
     if word in ("remind", "reminder"):
         rest = _ME.sub("", rest)
         if rest.lower().startswith("channel "):
@@ -112,6 +165,21 @@ def _zone_words(rest: str) -> bool:
     if words <= 1:
         return True
     return words <= 4 and not isinstance(zones.resolve(rest), zones.Unknown)
+
+
+def _managing(rest: str) -> Command | None:
+    """`list`, `delete 2`, `clear` or `edit 2 …` after remind / reminders."""
+    verb, _, after = rest.partition(" ")
+    verb, after = verb.lower(), after.strip()
+    if verb in _LIST_WORDS and not after:
+        return ListReminders()
+    if " ".join(rest.lower().split()) in _CLEAR_WORDS:
+        return ClearReminders()
+    if verb in _DELETE_WORDS and (item := _ITEM.match(after)):
+        return CancelItem(int(item.group(1)))
+    if verb == "edit" and (edit := _EDIT.match(after)):
+        return EditItem(int(edit.group(1)), (edit.group(2) or "").strip())
+    return None
 
 
 def reminder_text(text: str) -> str:

@@ -13,6 +13,7 @@ from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.questionnaire.rules import Verdict
 from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
+from bot.reminders.manage import SNOOZE_CHOICES
 from bot.reminders.model import Due, Role, Upcoming
 from bot.reminders.recurrence import describe_rule as describe_rule  # kept importable here
 from bot.reminders.recurrence import next_occurrence, upcoming
@@ -71,8 +72,19 @@ def _where(channel: str | None) -> str:
     return texts.WHERE_CHANNEL.format(channel=channel) if channel else ""
 
 
+def snooze_buttons(occurrence_id: int) -> tuple[Button, ...]:
+    """The snooze choices for one occurrence, Slack's set: 20 minutes · 1 hour · 3 hours ·
+    tomorrow morning · next week."""
+    scope = str(occurrence_id)
+    return tuple(
+        Button(button_id(scope, "occ", choice.value), choice.label, ButtonRole.ACTION)
+        for choice in SNOOZE_CHOICES
+    )
+
+
 def occurrence_buttons(due: Due) -> tuple[Button, ...]:
-    """The buttons under a post: outcomes for a follow-up, snoozes or stop for the rest."""
+    """The buttons under a post: outcomes for a follow-up; Done and the snooze choices (and
+    Stop, for a series) for the rest. Seven at most: two rows on Discord."""
     if due.role is Role.FOLLOWUP:
         return tuple(
             Button(button_id(due.reminder_id, "out", value), label, ButtonRole.ACTION)
@@ -80,15 +92,12 @@ def occurrence_buttons(due: Due) -> tuple[Button, ...]:
         )
     if due.role is Role.BEFORE:
         return ()
-    scope = str(due.occurrence_id)
-    snoozes = (
-        Button(button_id(scope, "occ", "snooze1h"), texts.SNOOZE_HOUR, ButtonRole.ACTION),
-        Button(button_id(scope, "occ", "snooze1d"), texts.SNOOZE_DAY, ButtonRole.ACTION),
-    )
+    done = Button(button_id(str(due.occurrence_id), "occ", "done"), texts.DONE, ButtonRole.ACTION)
+    buttons = (done, *snooze_buttons(due.occurrence_id))
     if due.rule:
         stop = Button(button_id(due.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION)
-        return (*snoozes, stop)
-    return snoozes
+        return (*buttons, stop)
+    return buttons
 
 
 def occurrence_message(due: Due, *, late: bool) -> Reply:
@@ -187,29 +196,49 @@ def upcoming_line(item: Upcoming, tz: ZoneInfo) -> str:
     )
 
 
+def item_buttons(item: Upcoming) -> tuple[Button, ...]:
+    """A listed reminder's buttons: Edit (not for an interview's, which follow the interview),
+    Cancel (Stop for a series) and Snooze, which offers the choices."""
+    scope = str(item.occurrence_id)
+    cancel = (
+        Button(button_id(item.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION)
+        if item.rule
+        else Button(button_id(scope, "occ", "cancel"), texts.CANCEL, ButtonRole.ACTION)
+    )
+    snooze = Button(button_id(scope, "occ", "snooze"), texts.SNOOZE, ButtonRole.ACTION)
+    if item.role in (Role.BEFORE, Role.FOLLOWUP):
+        return (cancel, snooze)
+    return (Button(button_id(scope, "occ", "edit"), texts.EDIT, ButtonRole.ACTION), cancel, snooze)
+
+
+def done_line(item: Upcoming, tz: ZoneInfo) -> str:
+    """A reminder marked done, as `reminders` lists it."""
+    return texts.DONE_LINE.format(text=item.text, when=format_when(item.due_at, tz))
+
+
 def list_reply(
-    upcoming: Sequence[Upcoming], missed: Sequence[Upcoming], tz: ZoneInfo, example: str
+    upcoming: Sequence[Upcoming],
+    missed: Sequence[Upcoming],
+    tz: ZoneInfo,
+    example: str,
+    done: Sequence[Upcoming] = (),
 ) -> Reply:
-    """`reminders`: what is coming, each with Cancel and Snooze; then what was missed."""
-    items = []
-    for item in upcoming:
-        scope = str(item.occurrence_id)
-        cancel = (
-            Button(button_id(item.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION)
-            if item.rule
-            else Button(button_id(scope, "occ", "cancel"), texts.CANCEL, ButtonRole.ACTION)
-        )
-        buttons = (
-            cancel,
-            Button(button_id(scope, "occ", "snooze1h"), texts.SNOOZE_HOUR, ButtonRole.ACTION),
-            Button(button_id(scope, "occ", "snooze1d"), texts.SNOOZE_DAY, ButtonRole.ACTION),
-        )
-        items.append(Item(upcoming_line(item, tz), buttons))
+    """`reminders`: what is coming, each with Edit, Cancel and Snooze; then what was missed,
+    and what was marked done lately."""
+    items = tuple(Item(upcoming_line(item, tz), item_buttons(item)) for item in upcoming)
     sections: tuple[Section, ...] = ()
     if missed:
         sections = (Section(texts.LIST_MISSED, tuple(upcoming_line(m, tz) for m in missed)),)
+    if done:
+        sections += (Section(texts.LIST_DONE, tuple(done_line(d, tz) for d in done)),)
     text = texts.LIST_TITLE if upcoming else texts.LIST_EMPTY.format(example=example)
-    return Reply(kind=Kind.INFO, text=text, sections=sections, items=tuple(items))
+    return Reply(kind=Kind.INFO, text=text, sections=sections, items=items)
+
+
+def snooze_reply(item: Upcoming, tz: ZoneInfo) -> Reply:
+    """The list's Snooze: the choices for that one reminder."""
+    text = texts.SNOOZE_ASK.format(text=upcoming_line(item, tz))
+    return Reply(kind=Kind.INFO, text=text, buttons=snooze_buttons(item.occurrence_id))
 
 
 def channel_list_reply(running: Sequence[Upcoming], tz: ZoneInfo) -> Reply:

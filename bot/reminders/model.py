@@ -39,6 +39,8 @@ class Status(StrEnum):
     MISSED = "missed"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Delivered, and the owner pressed Done: nothing more about it, listed as done.
+    DONE = "done"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import INTERVIEW_STEP, ZONE_STEP
+from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, ZONE_STEP
+from bot.common.clock import utc_now
 from bot.common.events import Press, Text
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey
@@ -19,14 +20,13 @@ from bot.questionnaire.state import OUTCOMES, Pending, PendingKind
 from bot.questionnaire.verdict import decide
 from bot.questionnaire.views import describe_company
 from bot.reminders import commands, messages, plan, texts, zone_replies, zones
+from bot.reminders.managing import CLEAR_VALUES, EditForm, Managing, Outcome
 from bot.reminders.model import NewReminder, Places, ReminderKind, Role
 from bot.reminders.store import ReminderStore
 from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
-
-SNOOZES: Mapping[str, timedelta] = {"snooze1h": timedelta(hours=1), "snooze1d": timedelta(days=1)}
 
 
 class Keep:
@@ -69,6 +69,10 @@ def _error(text: str) -> Handled:
     return Handled((Reply(kind=Kind.ERROR, text=text),))
 
 
+def _handled(outcome: Outcome) -> Handled:
+    return Handled(outcome.replies, None if outcome.close else (outcome.pending or KEEP))
+
+
 def _refused(text: str) -> Handled:
     # A press that changed nothing (not yours, already done): adapters leave the pressed
     # message as it was and tell only the presser.
@@ -96,6 +100,7 @@ class ReminderService:
         self.config = config
         self._new_id = new_id
         self._on_created = on_created
+        self._manage = Managing(store, self.zone, lambda: self._on_created())
 
     def serves(self, platform: str) -> bool:
         """Whether reminders are delivered on this platform by this process."""
@@ -126,7 +131,7 @@ class ReminderService:
     async def handle(
         self,
         key: UserKey,
-        action: Text | Press | InterviewTime,
+        action: Text | Press | InterviewTime | commands.EditReminder,
         *,
         now: datetime,
         pending: Pending | None = None,
@@ -138,13 +143,21 @@ class ReminderService:
         if isinstance(action, InterviewTime):
             return await self._interview(key, action.conversation_id, action.text, now)
         if isinstance(action, Press):
-            return await self._press(key, action, now)
+            return await self._press(key, action, now, pending)
+        if isinstance(action, commands.EditReminder):
+            return _handled(await self._manage.form_edit(key, action, now))
         command = commands.parse_command(action.text)
         server = action.server or key.workspace or None
         if isinstance(command, commands.Remind):
             return await self._remind(key, command, server, now)
         if isinstance(command, commands.ListReminders):
             return await self._list(key, action.channel, server, now)
+        if isinstance(command, commands.CancelItem):
+            return _handled(await self._manage.cancel_item(key, command.number, now))
+        if isinstance(command, commands.ClearReminders):
+            return _handled(await self._manage.ask_clear(key))
+        if isinstance(command, commands.EditItem):
+            return _handled(await self._manage.edit_item(key, command.number, command.words, now))
         if isinstance(command, commands.SetTimezone):
             return await self._timezone(key, command.name, now)
         if isinstance(command, commands.SetChannel):
@@ -268,6 +281,14 @@ class ReminderService:
         upcoming = await self.store.upcoming(key, limit=plan.MAX_PENDING_PER_USER)
         return messages.list_reply(upcoming, (), tz, "remind in 2 hours call Sam back")
 
+    async def edit_form(
+        self, key: UserKey, occurrence_id: int, *, now: datetime | None = None
+    ) -> EditForm | Reply:
+        """What an Edit form (Slack's or Discord's modal) opens with: the reminder's time and
+        text as they are; or, as a refused reply, why it can't be edited. Its submission comes
+        back as a `commands.EditReminder` through the engine."""
+        return await self._manage.edit_form(key, occurrence_id, now or utc_now())
+
     async def job_hunt_channel(self, platform: str, server: str | None) -> str | None:
         """The job-hunt channel of a workspace or server: chosen with `channel`, else the
         setting's default."""
@@ -285,8 +306,9 @@ class ReminderService:
         tz = await self.zone(key)
         upcoming = await self.store.upcoming(key, limit=plan.MAX_PENDING_PER_USER)
         missed = await self.store.take_missed(key, now=now)
+        done = await self._manage.done_lately(key, now)
         example = "remind in 2 hours call Sam back"
-        replies = [messages.list_reply(upcoming, missed, tz, example)]
+        replies = [messages.list_reply(upcoming, missed, tz, example, done)]
         if here is not None:
             # Asked in a channel: its recurring reminders too, whoever set them.
             mine = {item.reminder_id for item in upcoming}
@@ -359,7 +381,9 @@ class ReminderService:
             and owner.workspace == key.workspace
         )
 
-    async def _press(self, key: UserKey, press: Press, now: datetime) -> Handled:
+    async def _press(
+        self, key: UserKey, press: Press, now: datetime, pending: Pending | None = None
+    ) -> Handled:
         if press.button is None:
             return _refused(texts.GONE)
         scope, step, value = press.button
@@ -369,6 +393,8 @@ class ReminderService:
                 unknown = zone_replies.zone_unknown(zones.Unknown(value))
                 return Handled((unknown._replace(refused=True),))
             return await self._set_zone(key, zones.Found(value), now)
+        if scope == USER_SCOPE and step == "rem" and value in CLEAR_VALUES:
+            return _handled(await self._manage.answer_clear(key, value, pending, now))
         if step == "occ" and scope.isdigit():
             return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)
@@ -410,6 +436,9 @@ class ReminderService:
             recurring_cancel and self._may_manage(key, owner, item.channel, press)
         ):
             return _refused(texts.NOT_YOURS)
+        managed = await self._manage.occurrence_press(key, item, value, now)
+        if managed is not None:
+            return _handled(managed)
         shown = messages.upcoming_line(item, await self.zone(key))
         if value == "cancel":
             if item.rule:
@@ -417,11 +446,4 @@ class ReminderService:
                 return _say(texts.STOPPED_SERIES.format(text=item.text))
             done = await self.store.cancel_occurrence(occurrence_id, now=now)
             return _say(texts.CANCELLED_ONE.format(text=shown)) if done else _refused(texts.GONE)
-        if value in SNOOZES:
-            at = await self.store.snooze(occurrence_id, SNOOZES[value], now=now)
-            if at is None:
-                return _refused(texts.GONE)
-            self._on_created()
-            tz = await self.zone(key)
-            return _say(texts.SNOOZED.format(when=format_when(at, tz), text=item.text or shown))
         return _refused(texts.GONE)

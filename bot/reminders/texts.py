@@ -47,7 +47,6 @@ LIST_LINE = "{when}: {text}{where}"
 CANCEL = "Cancel"
 STOP = "Stop"
 SNOOZE_HOUR = "Snooze 1 hour"
-SNOOZE_DAY = "Snooze 1 day"
 UNDO = "Undo"
 CANCELLED_ONE = "Cancelled: {text}"
 STOPPED_SERIES = "Stopped: {text}. It won't come again."
@@ -55,6 +54,54 @@ UNDONE = "Undone. Nothing will be posted for it."
 SNOOZED = "Snoozed until {when}: {text}"
 GONE = "That reminder was already posted, cancelled or taken care of."
 NOT_YOURS = "That reminder isn't yours, so I left it alone."
+
+# --- Managing like people expect (part M): edit, done, the snooze choices, delete, clear ---
+EDIT = "Edit"
+DONE = "Done"
+SNOOZE = "Snooze"
+SNOOZE_20M = "Snooze 20 minutes"
+SNOOZE_3H = "Snooze 3 hours"
+SNOOZE_MORNING = "Snooze until tomorrow morning"
+SNOOZE_WEEK = "Snooze until next week"
+SNOOZE_DAY = "Snooze 1 day"  # on posts made before the choices above
+SNOOZE_ASK = "Snooze until when? {text}"
+LIST_DONE = "Done recently"
+DONE_LINE = "✓ {text} ({when})"
+MARKED_DONE = "Done: {text}. I won't remind you of it again."
+MARKED_DONE_REPEAT = "Done: {text}. It comes again {rule}."
+ALREADY_DONE = "That one is already marked done."
+NO_SUCH_ITEM = (
+    "You have no reminder {number}; you have {count}. Type reminders to see them numbered."
+)
+NO_ITEMS = "You have no upcoming reminders, so there is nothing to change."
+EDIT_ASK = (
+    "Type the new time or the new text for {text} ({when}), as: edit {number} tomorrow 10am, "
+    "or edit {number} call Sam at the office."
+)
+EDIT_ASK_LINE = "New time or new text for {text} ({when}); an empty line keeps it:"
+EDIT_HELP = "Write edit, the reminder's number, then the new time or text: edit 2 tomorrow 10am."
+EDIT_AS_TEXT = 'To make those words the text instead, put them in quotes: edit 2 "…".'
+EDIT_INTERVIEW = (
+    "Interview reminders follow the interview's time: set it again from the verdict, or "
+    "cancel this one."
+)
+EDITED_TIME = "Moved to {when}: {text}"
+EDITED_RULE = "Now {rule}, starting {when}: {text}"
+EDITED_TEXT = "Changed to: {text} ({when})"
+EDIT_UNCHANGED = "Nothing changed: {text} ({when})."
+CLEAR_ASK = "Cancel all {count} of your upcoming reminders? This can't be undone."
+CLEAR_CONFIRM = "Cancel them all"
+CLEAR_KEEP = "Keep them"
+CLEARED = "Cancelled {count} reminder{s}. Nothing more will be posted for them."
+CLEAR_KEPT = "Kept: your reminders are as they were."
+CLEAR_NOTHING = "You have no upcoming reminders to clear."
+CLEAR_STALE = "That question has closed. Type reminders clear to ask again."
+EDIT_FORM_TITLE = "Edit reminder"  # at most 24 (Slack) and 45 (Discord) characters
+EDIT_FORM_SUBMIT = "Save"
+EDIT_FORM_WHEN = "When"
+EDIT_FORM_WHEN_HINT = "For example: tomorrow 10am, fri 15:00, every monday 9am"
+EDIT_FORM_TEXT = "What to remind you of"
+EDIT_FORM_EMPTY = "Give the reminder a time and a text."
 
 REMINDER = "Reminder: {text}"
 RECURRING_NOTE = "This repeats {rule}."

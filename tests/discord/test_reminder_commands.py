@@ -319,9 +319,7 @@ async def test_reminders_in_a_server_lists_privately_with_buttons_per_item(bot: 
     assert lines[2].startswith("1. ") and lines[2].endswith(r"first \*thing\*")
     assert lines[4].startswith("3. ")
     rows = [[b["label"] for b in row["components"]] for row in data["components"]]
-    assert rows == [
-        [f"{n} · Cancel", f"{n} · Snooze 1 hour", f"{n} · Snooze 1 day"] for n in (1, 2, 3)
-    ]
+    assert rows == [[f"{n} · Edit", f"{n} · Cancel", f"{n} · Snooze"] for n in (1, 2, 3)]
 
 
 async def test_a_long_list_is_split_with_each_items_buttons_on_its_message(bot: Bot) -> None:
@@ -354,7 +352,7 @@ async def test_a_press_on_a_listed_reminder_closes_only_its_row(bot: Bot) -> Non
     rows = _data(callback)["components"]
     assert [b.get("disabled", False) for b in rows[0]["components"]] == [False] * 3
     assert [b.get("disabled", False) for b in rows[1]["components"]] == [True] * 3
-    assert rows[1]["components"][0]["style"] == 3  # the pressed one green
+    assert rows[1]["components"][1]["style"] == 3  # the pressed one (Cancel) green
     assert _data(callback)["content"].endswith("→ **2 · Cancel**")
     note = await bot.fake.wait_for("POST", r"/webhooks/\d+/[^/]+")
     assert note.json["content"].startswith("Cancelled: ")

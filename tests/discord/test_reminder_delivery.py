@@ -132,7 +132,14 @@ async def test_a_dm_reminder_has_its_key_as_nonce_and_may_ping_only_its_owner(bo
     assert body["allowed_mentions"] == {"parse": [], "users": [int(USER_ID)]}
     [post] = bot.harness.visible()
     assert post["content"] == "Reminder: stretch"
-    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day"]
+    assert labels(post) == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+    ]
     assert len(bot.fake.requests_to("POST", OPEN_DM)) == 1
 
 
@@ -337,7 +344,7 @@ async def test_snooze_on_a_dm_post_closes_it_and_moves_the_reminder(bot: Bot) ->
     await bot.remind("remind in 1 minute stretch")
     await bot.after(timedelta(minutes=2))
     [post] = bot.harness.visible()
-    callback, [note] = await bot.harness.press(post, "snooze1h")
+    callback, [note] = await bot.harness.press(post, "s1h")
     _closed(callback, "Snooze 1 hour")
     assert note["content"].startswith("Snoozed until ")
     [upcoming] = await bot.world.store.upcoming(KEY, limit=5)
@@ -348,7 +355,15 @@ async def test_stop_on_a_channel_post_closes_it_and_tells_only_the_presser(bot: 
     await bot.remind(f"remind <#{CHANNEL_ID}> every monday 9am plan the week", server=GUILD_ID)
     await bot.after(timedelta(days=4, hours=5, minutes=1))  # Monday 09:01 in New York
     [post] = bot.harness.visible(CHANNEL_ID)
-    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day", "Stop"]
+    assert labels(post) == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+        "Stop",
+    ]
     stop = next(b["custom_id"] for b in buttons(post) if b["label"] == "Stop")
     # Someone else, without Manage Channels: refused, told privately, the post unchanged.
     other = _in_server(button_press(stop, OTHER_USER, CHANNEL_ID, post, guild_id=GUILD_ID))
@@ -416,6 +431,6 @@ async def test_a_press_on_an_old_post_works_after_a_restart(store: SqlStore, clo
                 [post] = harness.visible()
             # A new process: a new client that never sent that post.
             async with harness.connected():
-                callback, [note] = await harness.press(post, "snooze1d")
-    _closed(callback, "Snooze 1 day")
+                callback, [note] = await harness.press(post, "sweek")
+    _closed(callback, "Snooze until next week")
     assert note["content"].startswith("Snoozed until ")

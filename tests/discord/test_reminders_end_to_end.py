@@ -217,7 +217,14 @@ async def test_remind_typed_in_the_dm_arrives_in_the_dm_on_time_pinging_only_its
     assert request.json["enforce_nonce"] is True
     assert request.json["allowed_mentions"] == {"parse": [], "users": [int(USER_ID)]}
     assert post["content"] == "Reminder: drink water"
-    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day"]
+    assert labels(post) == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+    ]
     assert bot.fake.requests_to("POST", OPEN_DM) == []  # the DM was known from the typed message
     assert await bot.world.store.upcoming(KEY, limit=5) == []
 
@@ -245,7 +252,14 @@ async def test_remind_slash_command_in_a_server_arrives_in_the_named_channel_on_
     assert request.json["enforce_nonce"] is True
     assert request.json["allowed_mentions"] == {"parse": []}
     assert post["content"] == "Reminder: mock interview"
-    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day"]
+    assert labels(post) == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+    ]
     assert bot.reminder_posts(DM_CHANNEL_ID) == []
 
 
@@ -275,7 +289,15 @@ async def test_every_day_in_the_users_zone_arrives_on_time_and_lists_the_next_da
     request, post = await bot.on_time(due, CHANNEL_ID)
     assert request.json["allowed_mentions"] == {"parse": []}
     assert post["content"] == "Reminder: stand-up\nThis repeats every day at 14:31."
-    assert labels(post) == ["Snooze 1 hour", "Snooze 1 day", "Stop"]
+    assert labels(post) == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+        "Stop",
+    ]
 
     listed = await bot.in_server("reminders")
     assert listed["content"].split("\n") == [
@@ -283,7 +305,7 @@ async def test_every_day_in_the_users_zone_arrives_on_time_and_lists_the_next_da
         "",
         f"1. Fri 27 Nov, 14:31 IST: stand-up (every day at 14:31) in <#{CHANNEL_ID}>",
     ]
-    assert labels(listed) == ["1 · Stop", "1 · Snooze 1 hour", "1 · Snooze 1 day"]
+    assert labels(listed) == ["1 · Edit", "1 · Stop", "1 · Snooze"]
     # And it does come then.
     again, _ = await bot.on_time(due + timedelta(days=1), CHANNEL_ID)
     assert again.json["nonce"] != request.json["nonce"]
@@ -351,7 +373,7 @@ async def test_cancel_from_the_list_removes_one_and_snooze_on_a_post_moves_it_an
         "2. Thu 26 Nov, 04:20 EST: call Sam",
     ]
     assert [[b["label"] for b in row["components"]] for row in listing["components"]] == [
-        [f"{n} · Cancel", f"{n} · Snooze 1 hour", f"{n} · Snooze 1 day"] for n in (1, 2)
+        [f"{n} · Edit", f"{n} · Cancel", f"{n} · Snooze"] for n in (1, 2)
     ]
 
     # Cancel the first: its row closes, the other stays usable, and nothing comes at 04:10.
@@ -369,13 +391,20 @@ async def test_cancel_from_the_list_removes_one_and_snooze_on_a_post_moves_it_an
     due = T0 + timedelta(minutes=20)
     first, post = await bot.on_time(due)
     assert post["content"] == "Reminder: call Sam"
-    callback, [snoozed] = await bot.harness.press(post, "snooze1h")
+    callback, [snoozed] = await bot.harness.press(post, "s1h")
     _closed(callback, "Reminder: call Sam", "Snooze 1 hour")
     shown = bot.fake.messages[post["id"]]  # as the user now sees the post
     assert shown["content"] == "Reminder: call Sam\n→ **Snooze 1 hour**"
     assert [(b["label"], b["disabled"]) for b in buttons(shown)] == [
-        ("Snooze 1 hour", True),
-        ("Snooze 1 day", True),
+        (label, True)
+        for label in (
+            "Done",
+            "Snooze 20 minutes",
+            "Snooze 1 hour",
+            "Snooze 3 hours",
+            "Snooze until tomorrow morning",
+            "Snooze until next week",
+        )
     ]
     assert snoozed["content"] == "Snoozed until Thu 26 Nov, 05:20 EST: call Sam"
 

@@ -61,7 +61,14 @@ async def test_remind_stores_it_and_confirms_the_time_in_my_zone_with_undo(me, w
     assert world.delivery.texts == ["Reminder: call Sam back"]
     [(_, post)] = world.delivery.posts
     assert post.destination == (CONSOLE, None)
-    assert [b.label for b in post.message.buttons] == ["Snooze 1 hour", "Snooze 1 day"]
+    assert [b.label for b in post.message.buttons] == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+    ]
 
 
 async def test_undo_cancels_the_reminder_before_it_fires(me, world):
@@ -105,7 +112,7 @@ async def test_at_most_25_pending_reminders(me, world):
     assert await _rows(world) == (25, 25)
 
 
-async def test_reminders_lists_upcoming_with_cancel_and_snooze(me, world):
+async def test_reminders_lists_upcoming_with_edit_cancel_and_snooze(me, world):
     await me.say("remind in 2 hours water the plants")
     await me.say("remind tomorrow 9am send the thank-you note")
     listed = await me.say("reminders")
@@ -114,11 +121,12 @@ async def test_reminders_lists_upcoming_with_cancel_and_snooze(me, world):
         "Thu 26 Nov, 11:00 EST: water the plants",
         "Fri 27 Nov, 09:00 EST: send the thank-you note",
     ]
-    assert [b.label for b in listed.items[0].buttons] == ["Cancel", "Snooze 1 hour", "Snooze 1 day"]
+    assert [b.label for b in listed.items[0].buttons] == ["Edit", "Cancel", "Snooze"]
     cancelled = await me.press(_button(listed, "Cancel", 0))
     assert cancelled.text.startswith("Cancelled: Thu 26 Nov, 11:00 EST: water the plants")
     assert (await me.press(_button(listed, "Cancel", 0))).text == texts.GONE  # one press only
-    snoozed = await me.press(_button(listed, "Snooze 1 day", 1))
+    choices = await me.press(_button(listed, "Snooze", 1))
+    snoozed = await me.press(_button(choices, "Snooze until tomorrow morning"))
     assert snoozed.text == "Snoozed until Sat 28 Nov, 09:00 EST: send the thank-you note"
     again = await me.say("reminders")
     assert [item.text for item in again.items] == ["Sat 28 Nov, 09:00 EST: send the thank-you note"]

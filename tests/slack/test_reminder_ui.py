@@ -87,7 +87,7 @@ async def test_snooze_on_a_dm_post_marks_the_post_and_answers_in_the_dm(
     await alice.command("remind in 2 hours stretch")
     await world.run_until(T0 + timedelta(hours=2))
     [post] = world.posts(alice.user_id)
-    await alice.press_posted(post, "snooze1h", channel_id=alice.dm_channel, ts="1700000040.1")
+    await alice.press_posted(post, "s1h", channel_id=alice.dm_channel, ts="1700000040.1")
     [updated] = await updates(fake, 1)
     assert (updated["channel"], updated["ts"]) == (alice.dm_channel, "1700000040.1")
     assert buttons(updated) == []
@@ -108,7 +108,15 @@ async def test_member_stops_a_recurring_channel_post_and_only_they_see_the_answe
     await alice.command(f"remind <#{JOB_HUNT}|job-hunt> every monday 9am standup notes")
     await world.run_until(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # Monday 09:00 in Berlin
     [post] = world.posts(JOB_HUNT)
-    assert [b["text"]["text"] for b in buttons(post)] == ["Snooze 1 hour", "Snooze 1 day", "Stop"]
+    assert [b["text"]["text"] for b in buttons(post)] == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+        "Stop",
+    ]
     await bob.press_posted(post, "stop", channel_id=JOB_HUNT, response_name="bob-stop")
     [updated] = await updates(fake, 1)
     assert updated["channel"] == JOB_HUNT and buttons(updated) == []
@@ -129,7 +137,7 @@ async def test_refused_press_leaves_the_post_alone_and_tells_only_the_presser(
     await alice.command(f"remind <#{JOB_HUNT}|job-hunt> in 1 hour send the notes")
     await world.run_until(T0 + timedelta(hours=1))
     [post] = world.posts(JOB_HUNT)
-    await bob.press_posted(post, "snooze1h", channel_id=JOB_HUNT, response_name="bob-snooze")
+    await bob.press_posted(post, "s1h", channel_id=JOB_HUNT, response_name="bob-snooze")
     answer = (await fake.wait_for_response("bob-snooze")).body
     assert "That reminder isn't yours" in shown_text(answer)
     assert answer["response_type"] == "ephemeral"
@@ -317,7 +325,7 @@ async def test_app_home_lists_reminders_and_a_press_there_answers_in_the_dm(
     assert "Thu 26 Nov, 12:00 CET: stretch" in text and "call Sam" in text
     assert f"Job-hunt channel for reminders: <#{JOB_HUNT}>" in text
     labels = [b["text"]["text"] for b in buttons(view)]
-    assert labels.count("Cancel") == 2 and labels.count("Snooze 1 hour") == 2
+    assert labels.count("Edit") == 2 and labels.count("Cancel") == 2 and labels.count("Snooze") == 2
     assert len(view["blocks"]) <= MAX_HOME_BLOCKS
     status, _ = await alice.post(home_press_body(view, "cancel", user_id=alice.user_id))
     assert status == 200
@@ -339,11 +347,7 @@ async def test_cancel_in_a_dm_list_marks_only_that_line(
     await alice.press_posted(listed, "cancel", channel_id=alice.dm_channel, ts="1700000060.1")
     [updated] = await updates(fake, 1)
     assert "✓ Cancelled" in shown_text(updated)
-    assert [b["text"]["text"] for b in buttons(updated)] == [
-        "Cancel",
-        "Snooze 1 hour",
-        "Snooze 1 day",
-    ]
+    assert [b["text"]["text"] for b in buttons(updated)] == ["Edit", "Cancel", "Snooze"]
     assert "stretch" in shown_text(updated) and "call Sam" in shown_text(updated)
     answer = await posted_after(fake, 2)
     assert "Cancelled: Thu 26 Nov, 12:00 CET: stretch" in shown_text(answer)

@@ -87,7 +87,14 @@ async def test_reminder_without_a_channel_is_posted_in_the_owners_dm(
     [post] = world.posts()
     assert post["channel"] == alice.user_id  # Slack takes the user id as the app's DM
     assert "Reminder: stretch" in shown_text(post)
-    assert [b["text"]["text"] for b in buttons(post)] == ["Snooze 1 hour", "Snooze 1 day"]
+    assert [b["text"]["text"] for b in buttons(post)] == [
+        "Done",
+        "Snooze 20 minutes",
+        "Snooze 1 hour",
+        "Snooze 3 hours",
+        "Snooze until tomorrow morning",
+        "Snooze until next week",
+    ]
     assert "link_names" not in post
 
 
@@ -341,7 +348,7 @@ def test_long_lists_stay_within_fifty_blocks_and_say_how_many_are_left() -> None
             f"reminder {n}",
             tuple(
                 Button(button_id(str(n), "occ", v), v, ButtonRole.ACTION)
-                for v in ("cancel", "snooze1h", "snooze1d")
+                for v in ("edit", "cancel", "snooze")
             ),
         )
         for n in range(30)

@@ -139,7 +139,7 @@ async def test_cancel_and_snooze_buttons_work(
     assert world.posts(alice.user_id) == []  # cancelled
     post = await on_time(world, T0 + timedelta(minutes=2), alice.user_id)
     assert "Reminder: call Sam" in shown_text(post)
-    await alice.press_posted(post, "snooze1h", channel_id=alice.dm_channel, ts="1700000060.1")
+    await alice.press_posted(post, "s1h", channel_id=alice.dm_channel, ts="1700000060.1")
     [marked] = await updates(fake, 1)
     assert buttons(marked) == [] and "✓ Snoozed 1 hour" in shown_text(marked)
     again = await on_time(world, T0 + timedelta(minutes=62), alice.user_id)
