@@ -59,6 +59,15 @@ class ClearReminders:
 
 
 @dataclass(frozen=True)
+class SnoozeItem:
+    """`snooze 2 1 hour`: item 2 of the user's `reminders` list, put off by one of the snooze
+    choices named in `words` (empty: show the choices)."""
+
+    number: int
+    words: str = ""
+
+
+@dataclass(frozen=True)
 class EditItem:
     """`edit 2 <new time or new text>`; `words` empty asks for them."""
 
@@ -104,6 +113,7 @@ Command = (
     | CancelItem
     | ClearReminders
     | EditItem
+    | SnoozeItem
     | SetTimezone
     | SetChannel
     | ShowStats
@@ -137,6 +147,8 @@ def parse_command(raw: str) -> Command | None:
         return ListReminders()
     if word == "edit" and (edit := _EDIT.match(rest)):
         return EditItem(int(edit.group(1)), (edit.group(2) or "").strip())
+    if word == "snooze" and (snooze := _EDIT.match(rest)):
+        return SnoozeItem(int(snooze.group(1)), (snooze.group(2) or "").strip())
     if word in ("remind", "reminder", "reminders") and (managing := _managing(rest)):
         return managing
     if word in ("remind", "reminder"):
@@ -168,7 +180,7 @@ def _zone_words(rest: str) -> bool:
 
 
 def _managing(rest: str) -> Command | None:
-    """`list`, `delete 2`, `clear` or `edit 2 …` after remind / reminders."""
+    """`list`, `delete 2`, `clear`, `edit 2 …` or `snooze 2 …` after remind / reminders."""
     verb, _, after = rest.partition(" ")
     verb, after = verb.lower(), after.strip()
     if verb in _LIST_WORDS and not after:
@@ -179,6 +191,8 @@ def _managing(rest: str) -> Command | None:
         return CancelItem(int(item.group(1)))
     if verb == "edit" and (edit := _EDIT.match(after)):
         return EditItem(int(edit.group(1)), (edit.group(2) or "").strip())
+    if verb == "snooze" and (snooze := _EDIT.match(after)):
+        return SnoozeItem(int(snooze.group(1)), (snooze.group(2) or "").strip())
     return None
 
 

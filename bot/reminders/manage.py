@@ -71,6 +71,29 @@ def snooze_until(value: str, *, base: datetime, tz: ZoneInfo) -> datetime:
     raise KeyError(value)
 
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
+
+
+# What people type for each choice, besides its label ("snooze 2 1 hour", "snooze 2 week").
+_CHOICE_WORDS: Final[Mapping[str, str]] = {
+    **{_words(c.label).removeprefix("snooze ").removeprefix("until "): c.value
+       for c in SNOOZE_CHOICES},
+    "20 min": "s20m", "20 mins": "s20m", "20m": "s20m",
+    "an hour": "s1h", "one hour": "s1h", "hour": "s1h", "1h": "s1h", "60 minutes": "s1h",
+    "three hours": "s3h", "3h": "s3h",
+    "tomorrow": "smorning", "morning": "smorning",
+    "week": "sweek", "a week": "sweek", "one week": "sweek", "1 week": "sweek",
+}  # fmt: skip
+
+
+def snooze_choice(typed: str) -> str | None:
+    """The snooze choice a typed phrase names ("1 hour", "for 3 hours", "until next week"), as
+    its button value; None if it names none of them."""
+    words = _words(typed).removeprefix("for ").removeprefix("until ")
+    return _CHOICE_WORDS.get(words)
+
+
 # --- edits --------------------------------------------------------------------------------
 
 # Words that read as a time on their own ("tomorrow", "fri", "dec", "10am", "15:00"); a bare

@@ -18,6 +18,7 @@ from bot.questionnaire.state import Pending, PendingKind
 from bot.reminders import messages, plan, texts
 from bot.reminders.commands import EditReminder
 from bot.reminders.manage import (
+    SNOOZE_CHOICES,
     SNOOZE_VALUES,
     NewText,
     NewTime,
@@ -25,6 +26,7 @@ from bot.reminders.manage import (
     clean_text,
     edit_prefill,
     read_edit,
+    snooze_choice,
     snooze_until,
 )
 from bot.reminders.model import Role, Upcoming
@@ -152,6 +154,19 @@ class Managing:
         log.info("cleared reminders on %s", key.platform)
         text = texts.CLEARED.format(count=count, s="" if count == 1 else "s")
         return Outcome((Reply(kind=Kind.INFO, text=text),), close=True)
+
+    async def snooze_item(self, key: UserKey, number: int, words: str, now: datetime) -> Outcome:
+        """`snooze 2 1 hour`: as item 2's Snooze and then that choice; with no choice named,
+        the choices to pick from."""
+        item = await self._item(key, number)
+        if isinstance(item, Outcome):
+            return item
+        value = snooze_choice(words) if words else "snooze"
+        if value is None:
+            choices = ", ".join(c.label.removeprefix("Snooze ") for c in SNOOZE_CHOICES)
+            return _error(texts.SNOOZE_UNKNOWN.format(words=words[:40], choices=choices))
+        done = await self.occurrence_press(key, item, value, now)
+        return done if done is not None else _refused(texts.GONE)
 
     # --- presses on one occurrence ----------------------------------------------------------
 

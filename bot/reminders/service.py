@@ -156,6 +156,9 @@ class ReminderService:
             return _handled(await self._manage.cancel_item(key, command.number, now))
         if isinstance(command, commands.ClearReminders):
             return _handled(await self._manage.ask_clear(key))
+        if isinstance(command, commands.SnoozeItem):
+            snooze = await self._manage.snooze_item(key, command.number, command.words, now)
+            return _handled(snooze)
         if isinstance(command, commands.EditItem):
             return _handled(await self._manage.edit_item(key, command.number, command.words, now))
         if isinstance(command, commands.SetTimezone):

@@ -74,6 +74,7 @@ NO_SUCH_ITEM = (
     "You have no reminder {number}; you have {count}. Type reminders to see them numbered."
 )
 NO_ITEMS = "You have no upcoming reminders, so there is nothing to change."
+SNOOZE_UNKNOWN = "I can't snooze for “{words}”. Pick one of: {choices}."
 EDIT_ASK = (
     "Type the new time or the new text for {text} ({when}), as: edit {number} tomorrow 10am, "
     "or edit {number} call Sam at the office."

@@ -393,6 +393,35 @@ async def test_snooze_in_the_list_offers_the_choices_and_moves_it_from_its_time(
     assert snoozed.text == "Snoozed until Fri 27 Nov, 12:00 EST: send the note"
 
 
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("snooze 1 20 minutes", "Fri 27 Nov, 09:20 EST"),
+        ("snooze 1 1 hour", "Fri 27 Nov, 10:00 EST"),
+        ("snooze 1 for 3 hours", "Fri 27 Nov, 12:00 EST"),
+        ("snooze 1 tomorrow morning", "Sat 28 Nov, 09:00 EST"),
+        ("remind snooze 1 until next week", "Fri 4 Dec, 09:00 EST"),
+    ],
+)
+async def test_snooze_typed_with_the_item_number_and_a_choice_moves_that_item(me, typed, says):
+    await me.say("remind tomorrow 9am send the note")
+    snoozed = await me.say(typed)
+    assert snoozed.text == f"Snoozed until {says}: send the note"
+
+
+async def test_snooze_typed_without_a_choice_offers_them_and_an_unknown_one_lists_them(me):
+    await me.say("remind tomorrow 9am send the note")
+    choices = await me.say("snooze 1")
+    assert [b.label for b in choices.buttons] == SNOOZE_LABELS
+    unknown = await me.say("snooze 1 a fortnight")
+    assert unknown.kind is Kind.ERROR
+    assert "a fortnight" in unknown.text and "20 minutes" in unknown.text
+    missing = await me.say("snooze 3 1 hour")
+    assert (
+        missing.text == "You have no reminder 3; you have 1. Type reminders to see them numbered."
+    )
+
+
 # --- the store ------------------------------------------------------------------------------
 
 
