@@ -11,9 +11,12 @@ from typing import Final, NamedTuple
 PREFIX: Final = "tp"
 # The scope of buttons that belong to no conversation or reminder ("Start another", forget me).
 USER_SCOPE: Final = "-"
-# Steps the reminders wing answers: a series (undo, stop), one occurrence (cancel, snooze) and
-# the follow-up's outcomes. Every other step belongs to the questionnaire.
-REMINDER_STEPS: Final = frozenset({"rem", "occ", "out"})
+# Steps the reminders wing answers: a series (undo, stop), one occurrence (cancel, snooze),
+# the follow-up's outcomes and the choice between two readings of a reminder. Every other
+# step belongs to the questionnaire.
+REMINDER_STEPS: Final = frozenset({"rem", "occ", "out", "ask"})
+# A reminder asked back (two readings): `tp:<question id>:ask:<1 or 2>`.
+ASK_STEP: Final = "ask"
 # "Set interview reminders" (`tp:<conversation>:interview:set`), which also marks the
 # "When is it?" prompt it brings, so adapters can offer a form for the time.
 INTERVIEW_STEP: Final = "interview"

@@ -37,6 +37,8 @@ class PendingKind(StrEnum):
     FORGET = "forget"
     # "When is the interview?": the next typed text is its time (`ref`: the questionnaire).
     INTERVIEW = "interview"
+    # A reminder read two ways: which one to set (`ref`: JSON of the two readings).
+    REMIND = "remind"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import button_id
+from bot.common.buttons import ASK_STEP, button_id
 from bot.common.durations import format_duration
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.questionnaire.rules import Verdict
@@ -22,17 +22,54 @@ _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
 
 
 def describe_rule(rule: str) -> str:
-    """An RRULE body in words: "every Monday and Friday at 09:00", "every day at 18:30"."""
-    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    """A rule in words: "every Monday and Friday at 09:00", "every day at 18:30". Reads the
+    RRULE line of the two-line form too. (Part P2's `recurrence.describe_rule` says every
+    form in full; this keeps the simple ones readable until then.)"""
+    body = rule.rsplit("RRULE:", 1)[-1]
+    parts = dict(part.split("=", 1) for part in body.split(";") if "=" in part)
     at = f"{int(parts.get('BYHOUR', '9')):02d}:{int(parts.get('BYMINUTE', '0')):02d}"
+    interval = int(parts.get("INTERVAL", "1"))
+    every = "every" if interval == 1 else ("every other" if interval == 2 else f"every {interval}")
     days = [d for d in parts.get("BYDAY", "").split(",") if d]
-    if parts.get("FREQ") == "DAILY" or len(days) == 7:
-        return f"every day at {at}"
+    freq = parts.get("FREQ")
+    if freq == "HOURLY":
+        return "every hour" if interval == 1 else f"every {interval} hours"
+    if freq in ("MONTHLY", "YEARLY"):
+        unit = "month" if freq == "MONTHLY" else "year"
+        unit = unit if interval < 3 else unit + "s"
+        return f"{every} {unit} at {at}"
+    if freq == "DAILY" or len(days) == 7:
+        return f"{every} day at {at}" if interval < 3 else f"{every} days at {at}"
     if tuple(days) == _WEEKDAYS:
         return f"every weekday at {at}"
     names = [_DAYS.get(d, d) for d in days]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"every {joined} at {at}"
+    return f"{every} {joined} at {at}" if interval < 3 else f"{every} weeks on {joined} at {at}"
+
+
+def recurring_confirmation(
+    *, rule: str, first: datetime, tz: ZoneInfo, now: datetime, where: str, text: str
+) -> str:
+    """The confirmation of a recurring reminder: the one place to say the rule in words and
+    the next two times (`recurrence.describe_rule` / `upcoming`, part P2) once they exist."""
+    return texts.REMIND_SET_RECURRING.format(
+        where=where, rule=describe_rule(rule), when=format_when(first, tz, now=now), text=text
+    )
+
+
+def ask_back_reply(
+    *, question: str, fragment: str, readings: Sequence[tuple[datetime, str | None, str]],
+    tz: ZoneInfo, now: datetime,
+) -> Reply:  # fmt: skip
+    """A reminder read two ways: one button per reading (`tp:<question>:ask:<n>`)."""
+    buttons = []
+    for number, (at, rule, text) in enumerate(readings, start=1):
+        when = format_when(at, tz, now=now)
+        label = f"{describe_rule(rule)}, from {when}: {text}" if rule else f"{when}: {text}"
+        buttons.append(Button(button_id(question, ASK_STEP, str(number)), label, ButtonRole.ACTION))
+    return Reply(
+        kind=Kind.INFO, text=texts.REMIND_ASK.format(fragment=fragment), buttons=tuple(buttons)
+    )
 
 
 def _ahead(event_at: datetime, at: datetime) -> str:

@@ -31,7 +31,9 @@ from bot.reminders.timewords import (
 )
 
 Spec = dict[str, Any]  # Repeat fields, as a phrase names them
-_FREQS: dict[str, Any] = {"HOURLY": HOURLY, "DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+_FREQS: dict[str, Any] = {
+    "HOURLY": HOURLY, "DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY
+}  # fmt: skip
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = (0, 1, 2, 3, 4)
 _OPENERS = frozenset(
@@ -203,8 +205,8 @@ def _after_every(words: Sequence[str], j: int) -> tuple[int, Spec] | None:
         return j + 1, {"cannot": True}
     if (days := _weekday_list(words, j)) is not None:
         return days[0], {"freq": "WEEKLY", "weekdays": days[1]}
-    if (monthly := _month_spec(words, j)) is not None:
-        return monthly[0], {"freq": "MONTHLY", **monthly[1]}
+    if (by_month := _month_spec(words, j)) is not None:
+        return by_month[0], {"freq": "MONTHLY", **by_month[1]}
     if (dated := _year_date(words, j)) is not None:
         return dated[0], {"freq": "YEARLY", **dated[1]}
     if word in PARTS or word == "night":
@@ -212,9 +214,7 @@ def _after_every(words: Sequence[str], j: int) -> tuple[int, Spec] | None:
     return None
 
 
-def _unit_repeat(
-    words: Sequence[str], k: int, unit: str, interval: int
-) -> tuple[int, Spec]:
+def _unit_repeat(words: Sequence[str], k: int, unit: str, interval: int) -> tuple[int, Spec]:
     freq = {"hour": "HOURLY", "day": "DAILY", "week": "WEEKLY", "month": "MONTHLY"}.get(
         unit, "YEARLY"
     )
