@@ -11,7 +11,7 @@ import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -160,6 +160,8 @@ def day_at(words: Sequence[str], j: int) -> tuple[int, Day | str] | None:
     nxt = words[j + 1] if j + 1 < n else ""
     if word == "today":
         return j + 1, Day("rel", 0)
+    if word == "yesterday":  # read, to be refused as past rather than left in the text
+        return j + 1, Day("rel", -1)
     if word in TOMORROW:
         return j + 1, Day("rel", 1)
     if word == "the" and nxt == "day":
@@ -275,6 +277,7 @@ def _half(unit: str) -> float:
 
 _STARTS = frozenset(
     {"at", "@", "on", "in", "this", "next", "coming", "tonight", "today", "the", "day"}
+    | {"yesterday"}
     | set(WEEKDAYS) | set(MONTHS) | set(TOMORROW) | set(NAMED_CLOCKS) | set(PARTS)
     | {"night", "weekend"}
 )  # fmt: skip
@@ -319,6 +322,10 @@ def moment_at(words: Sequence[str], i: int) -> Moment | None:
         else:
             if m.day is None and m.duration is None and (d := day_at(words, j)) is not None:
                 found = d[0], _with_day(m, d[1])
+                if (iso := ISO_DATE.fullmatch(word)) is not None and iso["h"] is not None:
+                    hour, minute = int(iso["h"]), int(iso["mi"])
+                    clock = Clock(hour, minute) if hour <= 23 and minute <= 59 else word
+                    found = d[0], _with_clock(found[1], clock)
             elif m.clock is None and (c := clock_at(words, j, after_at=False)) is not None:
                 found = c[0], _with_clock(m, c[1])
             elif m == Moment(i, i) and (du := duration_at(words, j)) is not None:
@@ -409,7 +416,7 @@ def resolve(m: Moment, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[int
                 moved = moved.replace(hour=hour, minute=minute, second=0, microsecond=0)
             start = to_utc(moved, tz)
         else:
-            start = now
+            start = now.astimezone(UTC)
         # Elapsed time is added on the timeline: "in 2 hours" across a DST change is two real
         # hours, not three on the wall clock.
         return start + timedelta(seconds=seconds), None

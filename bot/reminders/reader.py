@@ -194,12 +194,12 @@ def read_reminder(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading | AskBack
         inside = [span for span in spans if _counts(span, words)]
         if inside:
             fragment = phrase.typed(inside[0])
-            raise WhenError(texts.REMIND_TIME_INSIDE.format(fragment=shown(fragment)))
-        if "every" in words or "each" in words:
-            at = words.index("every") if "every" in words else words.index("each")
-            typed = " ".join(words[at : at + 3])
+            raise WhenError(texts.REMIND_TIME_INSIDE.format(fragment=shown(fragment), examples=EXAMPLES))
+        # "every full moon call mom": a repeat we don't know, where a time would stand
+        if words[0] in ("every", "each"):
+            typed = " ".join(words[:3])
             raise WhenError(texts.REMIND_CANNOT_REPEAT.format(typed=typed, repeats=REPEATS))
-        raise WhenError(texts.REMIND_NO_TIME.format(typed=shown(raw)))
+        raise WhenError(texts.REMIND_NO_TIME.format(typed=shown(raw), examples=EXAMPLES))
     typed = phrase.typed(primary)
     text = phrase.without(primary)
     if not text:

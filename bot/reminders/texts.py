@@ -18,13 +18,13 @@ REMIND_HELP = (
 )
 # --- P1, the phrase reader: what it could not read, and the reminder asked back ----------------
 REMIND_NO_TIME = (
-    "I couldn't find when in “{typed}”. Put the time first or last, for example: remind "
-    "tomorrow 9am call Sam, or remind me to call Sam in 2 hours."
+    "I couldn't find when in “{typed}”. Put the time first or last: remind tomorrow 9am call "
+    "Sam, or remind me to call Sam in 2 hours. Times I understand: {examples}."
 )
 REMIND_TIME_INSIDE = (
     "“{fragment}” sits in the middle of the reminder, so I can't tell the time from the text. "
-    "Put the time first or last, for example: remind tomorrow 9am call Sam, or remind me to "
-    "call Sam tomorrow at 9am."
+    "Put the time first or last: remind tomorrow 9am call Sam, or remind me to call Sam "
+    "tomorrow at 9am. Times I understand: {examples}."
 )
 REMIND_EMPTY_WHEN = "Tell me when, for example: {examples}."
 REMIND_NOT_A_TIME = "I couldn't read “{typed}” as a time. Try: {examples}."
