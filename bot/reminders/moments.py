@@ -63,6 +63,13 @@ class Day(NamedTuple):
     year: int = 0
 
 
+class Impossible(NamedTuple):
+    """Words that look like a time or date that does not exist ("25:00", "feb 30")."""
+
+    typed: str
+    clock: bool  # a time of day, rather than a date
+
+
 class Duration(NamedTuple):
     """`in …`: months and days keep the wall-clock time; seconds are elapsed."""
 
@@ -82,7 +89,7 @@ class Moment:
     today_only: bool = False  # "this evening", "tonight": today's, never tomorrow's
     clock: Clock | None = None
     duration: Duration | None = None
-    problem: str | None = None  # an impossible time or date, as typed ("25:00", "feb 30")
+    problem: Impossible | None = None
 
 
 def words_of(words: Sequence[str], start: int, end: int) -> str:
@@ -345,13 +352,13 @@ def moment_at(words: Sequence[str], i: int) -> Moment | None:
 
 def _with_clock(m: Moment, clock: Clock | str) -> Moment:
     if isinstance(clock, str):
-        return replace(m, clock=Clock(0, 0), problem=m.problem or clock)
+        return replace(m, clock=Clock(0, 0), problem=m.problem or Impossible(clock, True))
     return replace(m, clock=clock)
 
 
 def _with_day(m: Moment, day: Day | str) -> Moment:
     if isinstance(day, str):
-        return replace(m, day=Day("rel", 0), problem=m.problem or day)
+        return replace(m, day=Day("rel", 0), problem=m.problem or Impossible(day, False))
     return replace(m, day=day)
 
 

@@ -8,7 +8,6 @@ to be asked. Anything that looks like a time but cannot be one is refused, named
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,6 @@ from bot.reminders.repeats import Repeat, build, repeat_at
 from bot.reminders.timewords import (
     EXAMPLES,
     LINKS,
-    MONTHS,
     REPEATS,
     Token,
     WhenError,
@@ -37,7 +35,6 @@ _QUIET = frozenset(
      "biweekly", "fortnightly"}
 )  # fmt: skip
 _TRIM = " \t,;:-–—"
-_CLOCKISH = re.compile(r"\d\s*[ap]|:|^at\b|^@")
 
 
 @dataclass(frozen=True)
@@ -111,10 +108,8 @@ class _Text:
 
 def _refuse(span: Span, typed: str) -> None:
     if span.problem is not None:
-        words = span.problem
-        is_clock = _CLOCKISH.search(words) and not any(w in MONTHS for w in words.split())
-        message = texts.REMIND_NO_SUCH_TIME if is_clock else texts.REMIND_NO_SUCH_DATE
-        raise WhenError(message.format(typed=words, examples=EXAMPLES))
+        message = texts.REMIND_NO_SUCH_TIME if span.problem.clock else texts.REMIND_NO_SUCH_DATE
+        raise WhenError(message.format(typed=span.problem.typed, examples=EXAMPLES))
     if isinstance(span, Repeat) and span.cannot:
         raise WhenError(texts.REMIND_CANNOT_REPEAT.format(typed=shown(typed), repeats=REPEATS))
 
@@ -194,7 +189,9 @@ def read_reminder(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading | AskBack
         inside = [span for span in spans if _counts(span, words)]
         if inside:
             fragment = phrase.typed(inside[0])
-            raise WhenError(texts.REMIND_TIME_INSIDE.format(fragment=shown(fragment), examples=EXAMPLES))
+            raise WhenError(
+                texts.REMIND_TIME_INSIDE.format(fragment=shown(fragment), examples=EXAMPLES)
+            )
         # "every full moon call mom": a repeat we don't know, where a time would stand
         if words[0] in ("every", "each"):
             typed = " ".join(words[:3])

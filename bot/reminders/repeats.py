@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, HOURLY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 
-from bot.reminders.moments import Clock, Day, clock_at, day_at, day_on_or_after, hours
+from bot.reminders.moments import (
+    Clock,
+    Day,
+    Impossible,
+    clock_at,
+    day_at,
+    day_on_or_after,
+    hours,
+)
 from bot.reminders.timewords import (
     DAY_NUMBER,
     NUMBER_WORDS,
@@ -61,7 +69,7 @@ class Repeat:
     until: Day | None = None
     lasting: tuple[str, int] | None = None  # "for 6 weeks": ("week", 6)
     count: int = 0
-    problem: str | None = None  # an impossible time or date inside, as typed
+    problem: Impossible | None = None
     cannot: bool = False  # a repeat we don't offer ("every 30 minutes")
 
 
@@ -142,7 +150,7 @@ def _year_date(words: Sequence[str], j: int) -> tuple[int, Spec] | None:
     found = day_at(words, j)
     if found is None or not isinstance(found[1], Day) or found[1].kind != "date":
         if found is not None and isinstance(found[1], str):
-            return found[0], {"problem": found[1]}
+            return found[0], {"problem": Impossible(found[1], False)}
         return None
     return found[0], {"month": found[1].a, "monthdays": (found[1].b,)}
 
@@ -286,7 +294,7 @@ def repeat_at(words: Sequence[str], i: int) -> Repeat | None:
             if (d := day_at(words, k)) is not None:
                 day = d[1]
                 if isinstance(day, str):
-                    found = d[0], replace(r, problem=r.problem or day)
+                    found = d[0], replace(r, problem=r.problem or Impossible(day, False))
                 else:
                     found = d[0], replace(r, until=day)
         elif r.freq and word == "for" and r.until is None and r.lasting is None and nxt:
@@ -312,7 +320,7 @@ def repeat_at(words: Sequence[str], i: int) -> Repeat | None:
 
 def _with_clock(r: Repeat, clock: Clock | str) -> Repeat:
     if isinstance(clock, str):
-        return replace(r, clock=Clock(0, 0), problem=r.problem or clock)
+        return replace(r, clock=Clock(0, 0), problem=r.problem or Impossible(clock, True))
     return replace(r, clock=clock)
 
 
@@ -403,7 +411,9 @@ def build(r: Repeat, now: datetime, tz: ZoneInfo) -> Built | None:
         first = local + timedelta(hours=r.interval)
         found: list[tuple[datetime, tuple[int, int] | None]] = [(first, None)]
     else:
-        options = hours(r.clock, r.part)
+        # A bare hour in a repeat is the daytime one, never "whichever comes next today":
+        # "weekdays at 9" is 09:00 whatever the hour it was set at.
+        options = hours(r.clock, r.part)[:1]
         # "every week", "every month", "every year" without a day: from the next such time.
         anchor = r
         if (r.freq == "WEEKLY" and not r.weekdays) or (

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.reminders.reader import Reading, read_reminder
+from bot.reminders.timewords import REPEATS
 from bot.reminders.when import (
     EXAMPLES,
     MAX_AHEAD,
@@ -20,8 +22,6 @@ from bot.reminders.when import (
     next_occurrence,
     parse_when,
 )
-from bot.reminders.reader import Reading, read_reminder
-from bot.reminders.timewords import REPEATS
 
 NY, BERLIN, KOLKATA = "America/New_York", "Europe/Berlin", "Asia/Kolkata"
 ZONES = [NY, BERLIN, KOLKATA]
