@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -78,9 +78,10 @@ class Duration(NamedTuple):
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Moment:
-    """A one-off time phrase over words [start, end)."""
+    """A one-off time phrase over words [start, end). Filled in while reading; not changed
+    after `moment_at` returns it."""
 
     start: int
     end: int
@@ -300,49 +301,51 @@ def moment_at(words: Sequence[str], i: int) -> Moment | None:
     n = len(words)
     if not may_start(words[i]):
         return None
-    m = Moment(i, i)
+    m = Moment(i, i)  # filled in place as the words are read: this runs on every word
     j = i
     while j < n:
         word = words[j]
         nxt = words[j + 1] if j + 1 < n else ""
-        found: tuple[int, Moment] | None = None
+        end: int | None = None
         if word in ("at", "@") and nxt and m.clock is None:
             if (c := clock_at(words, j + 1, after_at=True)) is not None:
-                found = c[0], _with_clock(m, c[1])
+                end = c[0]
+                _set_clock(m, c[1])
         elif word == "on" and nxt and m.day is None:
             if (d := day_at(words, j + 1)) is not None:
-                found = d[0], _with_day(m, d[1])
+                end = d[0]
+                _set_day(m, d[1])
         elif word == "in" and nxt:
             if nxt == "the" and j + 2 < n and words[j + 2] in PARTS and m.part is None:
-                found = j + 3, replace(m, part=words[j + 2])
-            elif m == Moment(i, i) and (du := duration_at(words, j + 1)) is not None:
-                found = du[0], replace(m, duration=du[1])
-        elif word == "tonight" and m.part is None and m.day in (None, Day("rel", 0)):
-            found = j + 1, replace(m, part="night", day=Day("rel", 0), today_only=True)
+                end, m.part = j + 3, words[j + 2]
+            elif m.end == i and (du := duration_at(words, j + 1)) is not None:
+                end, m.duration = du
+        elif word == "tonight" and m.part is None and m.day in (None, _TODAY):
+            end, m.part, m.day, m.today_only = j + 1, "night", _TODAY, True
         elif word == "this" and nxt in PARTS and m.part is None:
-            found = j + 2, replace(m, part=nxt, today_only=m.day is None)
+            end, m.part, m.today_only = j + 2, nxt, m.day is None
         elif (word in PARTS or word == "night") and m.part is None:
-            found = j + 1, replace(m, part=word)
-        elif word in ("from", "later") and m.duration is not None and m.end == j:
+            end, m.part = j + 1, word
+        elif word in ("from", "later") and m.duration is not None:
             if word == "later" or nxt == "now":
-                found = j + (1 if word == "later" else 2), m
-        else:
-            if m.day is None and m.duration is None and (d := day_at(words, j)) is not None:
-                found = d[0], _with_day(m, d[1])
-                if (iso := ISO_DATE.fullmatch(word)) is not None and iso["h"] is not None:
-                    hour, minute = int(iso["h"]), int(iso["mi"])
-                    clock = Clock(hour, minute) if hour <= 23 and minute <= 59 else word
-                    found = d[0], _with_clock(found[1], clock)
-            elif m.clock is None and (c := clock_at(words, j, after_at=False)) is not None:
-                found = c[0], _with_clock(m, c[1])
-            elif m == Moment(i, i) and (du := duration_at(words, j)) is not None:
-                # "20 minutes from now": only with "from now" or "later" after it
-                k = du[0]
-                if k < n and (words[k] == "later" or words[k : k + 2] == ["from", "now"]):
-                    found = k + (1 if words[k] == "later" else 2), replace(m, duration=du[1])
-        if found is None:
+                end = j + (1 if word == "later" else 2)
+        elif m.day is None and m.duration is None and (d := day_at(words, j)) is not None:
+            end = d[0]
+            _set_day(m, d[1])
+            if (iso := ISO_DATE.fullmatch(word)) is not None and iso["h"] is not None:
+                hour, minute = int(iso["h"]), int(iso["mi"])
+                _set_clock(m, Clock(hour, minute) if hour <= 23 and minute <= 59 else word)
+        elif m.clock is None and (c := clock_at(words, j, after_at=False)) is not None:
+            end = c[0]
+            _set_clock(m, c[1])
+        elif m.end == i and (du := duration_at(words, j)) is not None:
+            # "20 minutes from now": only with "from now" or "later" after it
+            k = du[0]
+            if k < n and (words[k] == "later" or words[k : k + 2] == ["from", "now"]):
+                end, m.duration = k + (1 if words[k] == "later" else 2), du[1]
+        if end is None:
             break
-        j, m = found[0], replace(found[1], end=found[0])
+        j = m.end = end
         if m.duration is not None and m.duration.months == m.duration.days == 0:
             break  # "in 2 hours": nothing more can follow
     if m.end == i or (m.end == i + 1 and words[i] in WEAK):
@@ -350,16 +353,21 @@ def moment_at(words: Sequence[str], i: int) -> Moment | None:
     return m
 
 
-def _with_clock(m: Moment, clock: Clock | str) -> Moment:
+_TODAY = Day("rel", 0)
+
+
+def _set_clock(m: Moment, clock: Clock | str) -> None:
     if isinstance(clock, str):
-        return replace(m, clock=Clock(0, 0), problem=m.problem or Impossible(clock, True))
-    return replace(m, clock=clock)
+        m.clock, m.problem = Clock(0, 0), m.problem or Impossible(clock, True)
+    else:
+        m.clock = clock
 
 
-def _with_day(m: Moment, day: Day | str) -> Moment:
+def _set_day(m: Moment, day: Day | str) -> None:
     if isinstance(day, str):
-        return replace(m, day=Day("rel", 0), problem=m.problem or Impossible(day, False))
-    return replace(m, day=day)
+        m.day, m.problem = _TODAY, m.problem or Impossible(day, False)
+    else:
+        m.day = day
 
 
 def hours(clock: Clock | None, part: str | None) -> list[tuple[int, int]]:

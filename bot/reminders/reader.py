@@ -20,7 +20,6 @@ from bot.reminders.timewords import (
     EXAMPLES,
     LINKS,
     REPEATS,
-    Token,
     WhenError,
     format_when,
     shown,
@@ -81,11 +80,10 @@ class _Text:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.tokens: list[Token] = tokenize(raw)
-        self.words = [token.word for token in self.tokens]
+        self.words, self.starts, self.ends = tokenize(raw)
 
     def typed(self, span: Span) -> str:
-        return self.raw[self.tokens[span.start].start : self.tokens[span.end - 1].end]
+        return self.raw[self.starts[span.start] : self.ends[span.end - 1]]
 
     def without(self, *spans: Span) -> str:
         """The text with the spans taken out and the linking words before it ("to", "about",
@@ -102,7 +100,7 @@ class _Text:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        pieces = (self.raw[self.tokens[r[0]].start : self.tokens[r[-1]].end] for r in runs)
+        pieces = (self.raw[self.starts[r[0]] : self.ends[r[-1]]] for r in runs)
         return " ".join(p.strip(_TRIM) for p in pieces if p.strip(_TRIM)).strip(_TRIM)
 
 

@@ -52,9 +52,10 @@ _OPENERS = frozenset(
 _UNTIL = frozenset({"until", "till", "til", "through", "thru", "ending"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Repeat:
-    """A repeating time phrase over words [start, end)."""
+    """A repeating time phrase over words [start, end). Filled in while reading; not changed
+    after `repeat_at` returns it."""
 
     start: int
     end: int
@@ -266,51 +267,49 @@ def repeat_at(words: Sequence[str], i: int) -> Repeat | None:
     if word not in _OPENERS and not word[:1].isdigit():
         return None
     n = len(words)
-    r = Repeat(i, i)
+    r = Repeat(i, i)  # filled in place as the words are read: this runs on many words
     j = i
     while j < n:
         word = words[j]
         nxt = words[j + 1] if j + 1 < n else ""
-        found: tuple[int, Repeat] | None = None
+        end: int | None = None
         if not r.freq and (core := _core(words, j)) is not None:
-            found = core[0], replace(r, **core[1])
-            if r.part is not None and "part" in core[1]:
-                found = None
+            if r.part is None or "part" not in core[1]:
+                end = core[0]
+                for name, value in core[1].items():
+                    setattr(r, name, value)
         elif word in ("at", "@") and nxt and r.clock is None:
             if (c := clock_at(words, j + 1, after_at=True)) is not None:
-                found = c[0], _with_clock(r, c[1])
+                end = c[0]
+                _set_clock(r, c[1])
         elif r.part is None and (word in PARTS or word == "night"):
-            found = j + 1, replace(r, part=word)
-        elif (
-            r.part is None
-            and word == "in"
-            and nxt == "the"
-            and words[j + 2 : j + 3]
-            and (words[j + 2] in PARTS)
-        ):
-            found = j + 3, replace(r, part=words[j + 2])
+            end, r.part = j + 1, word
+        elif r.part is None and word == "in" and nxt == "the" and j + 2 < n:
+            if words[j + 2] in PARTS:
+                end, r.part = j + 3, words[j + 2]
         elif r.freq and word in _UNTIL and nxt and r.until is None and r.lasting is None:
             k = j + 2 if word == "ending" and nxt == "on" else j + 1
             if (d := day_at(words, k)) is not None:
-                day = d[1]
+                end, day = d
                 if isinstance(day, str):
-                    found = d[0], replace(r, problem=r.problem or Impossible(day, False))
+                    r.problem = r.problem or Impossible(day, False)
                 else:
-                    found = d[0], replace(r, until=day)
+                    r.until = day
         elif r.freq and word == "for" and r.until is None and r.lasting is None and nxt:
             if (count := _count(nxt)) is not None and j + 2 < n:
                 unit = words[j + 2]
                 if unit in ("times", "occurrences"):
-                    found = j + 3, replace(r, count=count)
+                    end, r.count = j + 3, count
                 elif UNITS.get(unit) in ("hour", "day", "week", "month", "year"):
-                    found = j + 3, replace(r, lasting=(UNITS[unit], count))
+                    end, r.lasting = j + 3, (UNITS[unit], count)
         elif r.freq and (count := _count(word)) is not None and nxt == "times" and not r.count:
-            found = j + 2, replace(r, count=count)
+            end, r.count = j + 2, count
         elif r.clock is None and (c := clock_at(words, j, after_at=False)) is not None:
-            found = c[0], _with_clock(r, c[1])
-        if found is None:
+            end = c[0]
+            _set_clock(r, c[1])
+        if end is None:
             break
-        j, r = found[0], replace(found[1], end=found[0])
+        j = r.end = end
         if r.cannot:
             break
     if not r.freq and not r.cannot:
@@ -318,10 +317,11 @@ def repeat_at(words: Sequence[str], i: int) -> Repeat | None:
     return r
 
 
-def _with_clock(r: Repeat, clock: Clock | str) -> Repeat:
+def _set_clock(r: Repeat, clock: Clock | str) -> None:
     if isinstance(clock, str):
-        return replace(r, clock=Clock(0, 0), problem=r.problem or Impossible(clock, True))
-    return replace(r, clock=clock)
+        r.clock, r.problem = Clock(0, 0), r.problem or Impossible(clock, True)
+    else:
+        r.clock = clock
 
 
 def _rrule(r: Repeat, start: datetime, hm: tuple[int, int] | None, *, search: bool) -> rrule:

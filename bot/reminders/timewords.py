@@ -80,29 +80,41 @@ ISO_DATE: Final = re.compile(
 )
 COMPACT_DURATION: Final = re.compile(r"(?:\d+(?:\.\d+)?(?:h|hr|hrs|m|min|mins|s|sec|secs|d|w))+")
 COMPACT_PART: Final = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")
-_TOKEN: Final = re.compile(r"\S+")
 _EDGE_PUNCTUATION: Final = ".,;:!?()[]{}\"'“”‘’«»"
 
 
-class Token(NamedTuple):
-    """One word: lower-cased and without surrounding punctuation, and where it was typed."""
+class Tokens(NamedTuple):
+    """The words of a text, lower-cased and without surrounding punctuation, with where each
+    was typed (`starts`, `ends`: offsets into the text). Parallel lists: quicker than objects."""
 
-    word: str
-    start: int
-    end: int
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> Tokens:
     """The words of `text`, each normalised, with their places; punctuation-only words dropped.
 
     "p.m." keeps its dots; "9am." and "mon," lose the sentence's."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group().lower()
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    lowered = text.lower()
+    # Lower-casing all at once is quicker, but a few letters change length ("İ"): then word by
+    # word, so that every place still points into the text as typed.
+    same = len(lowered) == len(text)
+    source = lowered if same else text
+    at = 0
+    for raw in source.split():
+        start = source.find(raw, at)
+        at = start + len(raw)
+        raw = raw if same else raw.lower()
         word = raw if raw in AM_PM else raw.strip(_EDGE_PUNCTUATION)
         if word:
-            tokens.append(Token(word, match.start(), match.end()))
-    return tokens
+            words.append(word)
+            starts.append(start)
+            ends.append(at)
+    return Tokens(words, starts, ends)
 
 
 def is_number(word: str) -> bool:
