@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reminders import texts
@@ -23,6 +23,7 @@ from bot.reminders.timewords import (
     WhenError,
     format_when,
     shown,
+    to_utc,
     tokenize,
 )
 
@@ -153,9 +154,25 @@ def _reading(span: Span, typed: str, text: str, now: datetime, tz: ZoneInfo) -> 
     return Reading(at, None, text, _bare_note(typed, bare))
 
 
+def _timestamp(raw: str, tz: ZoneInfo) -> datetime | None:
+    """An ISO 8601 date-time with seconds or an offset ("2026-12-08T15:00:00+00:00"), as
+    forms send it; None for anything else (the reader takes the simpler ISO forms)."""
+    text = raw.strip()
+    if len(text) < 19 or not text[:4].isdigit() or text[4:5] != "-":
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo is not None else to_utc(parsed, tz)
+
+
 def read_time(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading:
     """All of `raw` as one time phrase (an interview's time, an edited time); text "".
     Raises WhenError naming what could not be used."""
+    if (stamped := _timestamp(raw, tz)) is not None:  # a form's date-time picker
+        _check_range(stamped, raw.strip(), now, tz)
+        return Reading(stamped, None, "")
     phrase = _Text(raw)
     words = phrase.words
     if not words:

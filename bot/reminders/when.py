@@ -17,20 +17,14 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from bot.reminders.moments import DEFAULT_CLOCK
-from bot.reminders.reader import MAX_AHEAD, read_time
-from bot.reminders.timewords import EXAMPLES, WhenError, format_when, local_now, to_utc
-
-__all__ = [
-    "DEFAULT_CLOCK",
-    "EXAMPLES",
-    "MAX_AHEAD",
-    "When",
-    "WhenError",
-    "format_when",
-    "next_occurrence",
-    "parse_when",
-]
+# Callers keep importing these from here, as before the reader was split up.
+from bot.reminders.moments import DEFAULT_CLOCK as DEFAULT_CLOCK
+from bot.reminders.reader import MAX_AHEAD as MAX_AHEAD
+from bot.reminders.reader import read_time
+from bot.reminders.timewords import EXAMPLES as EXAMPLES
+from bot.reminders.timewords import WhenError as WhenError
+from bot.reminders.timewords import format_when as format_when
+from bot.reminders.timewords import local_now, to_utc
 
 _to_utc = to_utc  # the old private name, for callers not yet moved
 
