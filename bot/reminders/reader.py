@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.reminders import texts
 from bot.reminders.moments import Moment, moment_at, resolve
-from bot.reminders.repeats import Repeat, build, repeat_at
+from bot.reminders.repeat_rules import build
+from bot.reminders.repeats import Repeat, repeat_at
 from bot.reminders.timewords import (
     EXAMPLES,
     LINKS,

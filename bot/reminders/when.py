@@ -2,9 +2,10 @@
 interview's time, an edited time), `format_when` shows an instant, `next_occurrence` runs a
 stored rule. Pure: no I/O, no platform imports.
 
-The reading itself lives in smaller modules: `timewords` (the words and tokens), `moments`
-(one-off times), `repeats` (rules) and `reader` (the whole `remind …` phrase, time first or
-last, asked back when unclear). All of them are regexes and tables of our own over the words,
+The reading itself lives in smaller modules: `timewords` (the words and tokens), `timeparts`
+(a clock time, a day, a duration), `moments` (one-off times), `repeats` and `repeat_rules`
+(repeats and their rules) and `reader` (the whole `remind …` phrase, time first or last,
+asked back when unclear). All of them are regexes and tables of our own over the words,
 with dateutil for calendar arithmetic and rules: no general date parser guesses for us."""
 
 from __future__ import annotations
