@@ -82,6 +82,5 @@ async def test_a_recurring_reading_is_set_as_a_rule(me: Transcript, world: Remin
     assert confirmed.text.startswith("Recurring reminder set, every Monday at 10:00")
     await world.run_until(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
     await world.run_until(datetime(2026, 12, 7, 15, 0, tzinfo=UTC))
-    assert world.delivery.texts == [
-        "Reminder: plan the week\nThis repeats every Monday at 10:00.",
-    ] * 2
+    weekly = "Reminder: plan the week\nThis repeats every Monday at 10:00."
+    assert world.delivery.texts == [weekly, weekly]
