@@ -398,7 +398,7 @@ def assert_friendly(error: WhenError) -> None:
 
 
 @pytest.mark.parametrize(
-    "phrase", ["2020-01-01 10:00", "today 9am", "in 0 seconds", "dec 2 2026 10am"]
+    "phrase", ["2020-01-01 10:00", "yesterday 9am", "today 9am", "in 0 seconds", "dec 2 2026 10am"]
 )
 def test_past_time_is_refused_as_passed(phrase: str) -> None:
     with pytest.raises(WhenError, match="has already passed") as caught:
