@@ -13,9 +13,12 @@ PREFIX: Final = "tp"
 USER_SCOPE: Final = "-"
 # A timezone picked from the candidates of an ambiguous name (`tp:-:tz:Asia/Kolkata`).
 ZONE_STEP: Final = "tz"
+# A reminder asked back (two readings): `tp:<question id>:ask:<1 or 2>`.
+ASK_STEP: Final = "ask"
 # Steps the reminders wing answers: a series (undo, stop), one occurrence (cancel, snooze),
-# the follow-up's outcomes and a picked timezone. Every other step belongs to the questionnaire.
-REMINDER_STEPS: Final = frozenset({"rem", "occ", "out", ZONE_STEP})
+# the follow-up's outcomes, a picked timezone and the choice between two readings of a
+# reminder. Every other step belongs to the questionnaire.
+REMINDER_STEPS: Final = frozenset({"rem", "occ", "out", ZONE_STEP, ASK_STEP})
 # "Set interview reminders" (`tp:<conversation>:interview:set`), which also marks the
 # "When is it?" prompt it brings, so adapters can offer a form for the time.
 INTERVIEW_STEP: Final = "interview"

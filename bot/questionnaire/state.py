@@ -40,6 +40,8 @@ class PendingKind(StrEnum):
     # "Cancel all your reminders?" (`reminders clear`): its Confirm press is only honoured
     # while this is open.
     CLEAR_REMINDERS = "clear_reminders"
+    # A reminder read two ways: which one to set (`ref`: JSON of the two readings).
+    REMIND = "remind"
 
 
 @dataclass(frozen=True, slots=True)

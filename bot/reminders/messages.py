@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import button_id
+from bot.common.buttons import ASK_STEP, button_id
 from bot.common.durations import format_duration
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.questionnaire.rules import Verdict
@@ -18,17 +18,6 @@ from bot.reminders.model import Due, Role, Upcoming
 from bot.reminders.recurrence import describe_rule as describe_rule  # kept importable here
 from bot.reminders.recurrence import next_occurrence, upcoming
 from bot.reminders.when import format_when
-
-
-def format_when_year(at: datetime, tz: ZoneInfo, now: datetime) -> str:
-    """`format_when`, with the year when it is not the current one in `tz`:
-    "Fri 3 Dec 2027, 16:00 CET" (and "Fri 3 Dec, 16:00 CET" this year)."""
-    shown = format_when(at, tz)
-    year = at.astimezone(tz).year
-    if year == now.astimezone(tz).year:
-        return shown
-    day, sep, clock = shown.partition(", ")
-    return f"{day} {year}{sep}{clock}"
 
 
 def recurring_confirmation(
@@ -49,10 +38,10 @@ def recurring_confirmation(
     confirmation = texts.REMIND_SET_RECURRING.format(
         where=_where(channel),
         rule=describe_rule(rule, tz=tz, after=now),
-        when=format_when_year(times[0], tz, now),
+        when=format_when(times[0], tz, now=now),
         text=text,
     )
-    lines = tuple(format_when_year(at, tz, now) for at in times)
+    lines = tuple(format_when(at, tz, now=now) for at in times)
     return Reply(
         kind=Kind.INFO,
         text=confirmation,
@@ -62,6 +51,21 @@ def recurring_confirmation(
 
 
 _JUST = timedelta(microseconds=1)
+
+
+def ask_back_reply(
+    *, question: str, fragment: str, readings: Sequence[tuple[datetime, str | None, str]],
+    tz: ZoneInfo, now: datetime,
+) -> Reply:  # fmt: skip
+    """A reminder read two ways: one button per reading (`tp:<question>:ask:<n>`)."""
+    buttons = []
+    for number, (at, rule, text) in enumerate(readings, start=1):
+        when = format_when(at, tz, now=now)
+        label = f"{describe_rule(rule)}, from {when}: {text}" if rule else f"{when}: {text}"
+        buttons.append(Button(button_id(question, ASK_STEP, str(number)), label, ButtonRole.ACTION))
+    return Reply(
+        kind=Kind.INFO, text=texts.REMIND_ASK.format(fragment=fragment), buttons=tuple(buttons)
+    )
 
 
 def _ahead(event_at: datetime, at: datetime) -> str:

@@ -3,6 +3,7 @@ commands, plan, when and messages."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, ZONE_STEP
+from bot.common.buttons import ASK_STEP, INTERVIEW_STEP, USER_SCOPE, ZONE_STEP, ButtonId
 from bot.common.clock import utc_now
 from bot.common.events import Press, Text
 from bot.common.replies import Kind, Reply
@@ -22,8 +23,9 @@ from bot.questionnaire.views import describe_company
 from bot.reminders import commands, messages, plan, texts, zone_replies, zones
 from bot.reminders.managing import CLEAR_VALUES, EditForm, Managing, Outcome
 from bot.reminders.model import NewReminder, Places, ReminderKind, Role
+from bot.reminders.reader import AskBack, Reading, read_reminder
 from bot.reminders.store import ReminderStore
-from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when, split_when
+from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
@@ -143,6 +145,8 @@ class ReminderService:
         if isinstance(action, InterviewTime):
             return await self._interview(key, action.conversation_id, action.text, now)
         if isinstance(action, Press):
+            if action.button is not None and action.button.step == ASK_STEP:
+                return await self._answer_ask(key, action.button, pending, now)
             return await self._press(key, action, now, pending)
         if isinstance(action, commands.EditReminder):
             return _handled(await self._manage.form_edit(key, action, now))
@@ -233,49 +237,107 @@ class ReminderService:
             return _error(problem)
         tz = await self.zone(key)
         try:
-            when, rest = split_when(command.rest, now=now, tz=tz)
+            read = read_reminder(command.rest, now=now, tz=tz)
         except WhenError as exc:
             return _error(str(exc))
-        text = commands.reminder_text(rest)
-        if not text:
-            return _error(texts.NO_TEXT.format(when="in 2 hours"))
-        if len(text) > plan.MAX_TEXT:
-            return _error(texts.TOO_LONG.format(length=len(text), limit=plan.MAX_TEXT))
+        if isinstance(read, AskBack):
+            return await self._ask_back(key, read, channel, tz, now)
+        return await self._create(key, read, channel, tz, now)
+
+    async def _refusal(self, key: UserKey, reading: Reading, channel: str | None) -> Handled | None:
+        """Why a reading cannot be set (too long, too many), or None."""
+        if len(reading.text) > plan.MAX_TEXT:
+            return _error(texts.TOO_LONG.format(length=len(reading.text), limit=plan.MAX_TEXT))
         if await self.store.count_active(key) >= plan.MAX_PENDING_PER_USER:
             return _error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
-        if when.rule is not None and channel is not None:
+        if reading.rule is not None and channel is not None:
             running = await self.store.count_channel_recurring(key.platform, key.workspace, channel)
             if running >= plan.MAX_RECURRING_PER_CHANNEL:
                 return _error(
                     texts.TOO_MANY_IN_CHANNEL.format(limit=plan.MAX_RECURRING_PER_CHANNEL)
                 )
-        recurring = when.rule is not None
+        return None
+
+    async def _create(
+        self, key: UserKey, reading: Reading, channel: str | None, tz: ZoneInfo, now: datetime
+    ) -> Handled:
+        """Store the reminder as read and confirm it, with Undo."""
+        if (refused := await self._refusal(key, reading, channel)) is not None:
+            return refused
+        recurring = reading.rule is not None
         reminder = NewReminder(
             id=self._new_id(),
             owner=key,
             channel=channel,
-            text=text,
+            text=reading.text,
             kind=ReminderKind.RECURRING if recurring else ReminderKind.ONCE,
             timezone=tz.key,
-            occurrences=(((Role.REPEAT if recurring else Role.ONCE), when.at),),
-            rule=when.rule,
+            occurrences=(((Role.REPEAT if recurring else Role.ONCE), reading.at),),
+            rule=reading.rule,
         )
         await self.store.create(reminder, now=now)
         self._on_created()
         log.info("reminder set on %s", key.platform)
-        where = texts.WHERE_CHANNEL.format(channel=channel) if channel else ""
-        shown = format_when(when.at, tz)
-        if when.rule is not None:
-            rule = messages.describe_rule(when.rule)
-            confirmation = texts.REMIND_SET_RECURRING.format(
-                where=where, rule=rule, when=shown, text=text
+        if reading.rule is not None:
+            reply = messages.recurring_confirmation(
+                reminder_id=reminder.id,
+                rule=reading.rule,
+                tz=tz,
+                now=now,
+                text=reading.text,
+                channel=channel,
             )
         else:
-            confirmation = texts.REMIND_SET.format(when=shown, where=where, text=text)
-        reply = Reply(
-            kind=Kind.INFO, text=confirmation, buttons=(messages.undo_button(reminder.id),)
-        )
+            where = texts.WHERE_CHANNEL.format(channel=channel) if channel else ""
+            shown = format_when(reading.at, tz, now=now)
+            reply = Reply(
+                kind=Kind.INFO,
+                text=texts.REMIND_SET.format(when=shown, where=where, text=reading.text),
+                buttons=(messages.undo_button(reminder.id),),
+            )
+        if reading.note:
+            reply = reply._replace(text=reply.text + "\n" + reading.note)
         return Handled((await self._with_zone_hint(key, reply, tz),))
+
+    async def _ask_back(
+        self, key: UserKey, read: AskBack, channel: str | None, tz: ZoneInfo, now: datetime
+    ) -> Handled:
+        """Both readings as buttons; the user's open question remembers them."""
+        for reading in (read.first, read.second):
+            if (refused := await self._refusal(key, reading, channel)) is not None:
+                return refused
+        question = self._new_id()
+        readings = [(r.at, r.rule, r.text) for r in (read.first, read.second)]
+        remembered = {
+            "question": question,
+            "channel": channel,
+            "readings": [
+                {"at": at.isoformat(), "rule": rule, "text": text} for at, rule, text in readings
+            ],
+        }
+        reply = messages.ask_back_reply(
+            question=question, fragment=read.fragment, readings=readings, tz=tz, now=now
+        )
+        pending = Pending(PendingKind.REMIND, ref=json.dumps(remembered))
+        return Handled((await self._with_zone_hint(key, reply, tz),), pending)
+
+    async def _answer_ask(
+        self, key: UserKey, button: ButtonId, pending: Pending | None, now: datetime
+    ) -> Handled:
+        """A press on one of the two readings: set that one, once."""
+        if pending is None or pending.kind is not PendingKind.REMIND or not pending.ref:
+            return _refused(texts.REMIND_ASK_GONE)
+        remembered = json.loads(pending.ref)
+        readings = remembered["readings"]
+        if remembered["question"] != button.scope or button.value not in ("1", "2"):
+            return _refused(texts.REMIND_ASK_GONE)
+        chosen = readings[int(button.value) - 1]
+        at = datetime.fromisoformat(chosen["at"])
+        if at <= now:
+            return Handled(_error(texts.REMIND_ASK_PASSED).replies, None)
+        reading = Reading(at, chosen["rule"], chosen["text"])
+        handled = await self._create(key, reading, remembered["channel"], await self.zone(key), now)
+        return handled._replace(pending=None)
 
     async def upcoming_reply(self, key: UserKey) -> Reply:
         """The user's upcoming reminders with their buttons, for an overview such as Slack's

@@ -13,9 +13,38 @@ FOLLOWUP_LINE = "{when}: I'll ask how it went"
 THE_INTERVIEW = "the interview"
 
 REMIND_HELP = (
-    "Write remind, then when, then what: remind in 2 hours call Sam back, "
-    "remind tomorrow 9am send the thank-you note, remind every monday 9am plan the week."
+    "Write remind with when and what, in either order: remind tomorrow 9am send the thank-you "
+    "note, remind me to call Sam back in 2 hours, remind every monday 9am plan the week."
 )
+# --- P1, the phrase reader: what it could not read, and the reminder asked back ----------------
+REMIND_NO_TIME = (
+    "I couldn't find when in “{typed}”. Put the time first or last: remind tomorrow 9am call "
+    "Sam, or remind me to call Sam in 2 hours. Times I understand: {examples}."
+)
+REMIND_TIME_INSIDE = (
+    "“{fragment}” sits in the middle of the reminder, so I can't tell the time from the text. "
+    "Put the time first or last: remind tomorrow 9am call Sam, or remind me to call Sam "
+    "tomorrow at 9am. Times I understand: {examples}."
+)
+REMIND_EMPTY_WHEN = "Tell me when, for example: {examples}."
+REMIND_NOT_A_TIME = "I couldn't read “{typed}” as a time. Try: {examples}."
+REMIND_NO_SUCH_TIME = (
+    "There's no {typed} on the clock (a day runs from 00:00 to 23:59), so nothing was saved. "
+    "Try: {examples}."
+)
+REMIND_NO_SUCH_DATE = "There's no {typed} in the calendar, so nothing was saved. Try: {examples}."
+REMIND_CANNOT_REPEAT = "I can't repeat “{typed}”. I can repeat: {repeats}."
+REMIND_PASSED = "“{typed}” ({when}) has already passed. Try a time ahead: {examples}."
+REMIND_TOO_FAR = (
+    "“{typed}” ({when}) is more than a year ahead; I can remind you up to 365 days out. "
+    "Try: {examples}."
+)
+REMIND_NEVER = "“{typed}” doesn't come round within a year. I can repeat: {repeats}."
+REMIND_ENDS_FIRST = "“{typed}” ends before its first time ({when}), so nothing was saved."
+REMIND_BARE_HOUR = "I read “{typed}” as {clock}; write {other} if you meant the other one."
+REMIND_ASK = "“{fragment}” looks like a time too, so I didn't guess. Which did you mean?"
+REMIND_ASK_GONE = "That question was already answered; set the reminder again with remind."
+REMIND_ASK_PASSED = "That time has passed in the meantime; set the reminder again with remind."
 REMIND_SET = "Reminder set for {when}{where}: {text}"
 REMIND_SET_RECURRING = "Recurring reminder set{where}, {rule}, starting {when}: {text}"
 # P2 (recurrence): the recurring confirmation's list of the next times.

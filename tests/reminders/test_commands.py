@@ -82,7 +82,7 @@ async def test_undo_cancels_the_reminder_before_it_fires(me, world):
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ("remind banana stretch", "Start with when"),
+        ("remind banana stretch", "Put the time first or last"),
         ("remind yesterday 9am stretch", "passed"),
         ("remind in 400 days stretch", "year"),
         ("remind 2020-01-01 10:00 stretch", "passed"),
@@ -186,8 +186,8 @@ async def test_channels_are_refused_in_the_console_with_a_plain_answer(me, world
 
 
 async def test_remind_in_a_named_channel_or_the_job_hunt_channel(slack_me, world):
-    named = await slack_me.say("remind <#C0123|job-hunt> in 5 minutes mock interviews at 5")
-    assert named.text.endswith(" in <#C0123>: mock interviews at 5")
+    named = await slack_me.say("remind <#C0123|job-hunt> in 5 minutes mock interview prep")
+    assert named.text.endswith(" in <#C0123>: mock interview prep")
     unset = await slack_me.say("remind channel in 5 minutes x")
     assert unset.text == texts.NO_JOB_HUNT_CHANNEL
     # Slack lets any member set it (the adapter says so with manage=True).

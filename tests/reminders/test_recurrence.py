@@ -26,6 +26,7 @@ from bot.reminders.recurrence import (
     upcoming,
 )
 from bot.reminders.rule_text import parse_rule
+from bot.reminders.when import format_when
 from bot.reminders.when import next_occurrence as when_next_occurrence
 
 NY, BERLIN, KOLKATA, SYDNEY = (
@@ -505,11 +506,11 @@ def test_recurring_confirmation_says_the_rule_and_the_next_two_times_with_the_ye
     assert [button.label for button in reply.buttons] == [texts.UNDO]
 
 
-def test_format_when_year_adds_the_year_only_when_it_is_not_this_one() -> None:
+def test_format_when_adds_the_year_only_when_it_is_not_this_one() -> None:
     now = at(NY, 2026, 12, 31, 12, 0)
-    assert messages.format_when_year(at(NY, 2026, 12, 31, 18, 0), ZoneInfo(NY), now) == (
+    assert format_when(at(NY, 2026, 12, 31, 18, 0), ZoneInfo(NY), now=now) == (
         "Thu 31 Dec, 18:00 EST"
     )
-    assert messages.format_when_year(at(NY, 2027, 1, 1, 9, 0), ZoneInfo(NY), now) == (
+    assert format_when(at(NY, 2027, 1, 1, 9, 0), ZoneInfo(NY), now=now) == (
         "Fri 1 Jan 2027, 09:00 EST"
     )

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.reminders.reader import Reading, read_reminder
+from bot.reminders.timewords import REPEATS
 from bot.reminders.when import (
     EXAMPLES,
     MAX_AHEAD,
@@ -19,7 +21,6 @@ from bot.reminders.when import (
     format_when,
     next_occurrence,
     parse_when,
-    split_when,
 )
 
 NY, BERLIN, KOLKATA = "America/New_York", "Europe/Berlin", "Asia/Kolkata"
@@ -118,7 +119,10 @@ def test_phrase_resolves_to_local_wall_clock_time(
 ) -> None:
     month, day, hour, minute = expected[zone]
     when = parse_when(phrase, now=NOW, tz=ZoneInfo(zone))
-    assert when == When(local(zone, month, day, hour, minute).astimezone(UTC), rule)
+    first = local(zone, month, day, hour, minute)
+    # A rule is written in the shared two-line form: DTSTART (the first time, local) + RRULE.
+    stored = None if rule is None else f"DTSTART:{first:%Y%m%dT%H%M%S}\nRRULE:{rule};BYSECOND=0"
+    assert (when.at, when.rule) == (first.astimezone(UTC), stored)
     assert when.at.tzinfo is UTC
 
 
@@ -317,7 +321,7 @@ def test_next_occurrence_weekdays_skips_the_weekend() -> None:
     assert nxt == local(BERLIN, 12, 7, 9, 0)
 
 
-# --- split_when ----------------------------------------------------------------------------
+# --- the whole phrase: time first (the old split) ------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -331,11 +335,12 @@ def test_next_occurrence_weekdays_skips_the_weekend() -> None:
     ],
 )
 @pytest.mark.parametrize("zone", ZONES)
-def test_split_takes_the_longest_leading_time_phrase(
+def test_time_first_leaves_the_rest_as_text(
     text: str, expected: tuple[int, int, int, int], rest: str, zone: str
 ) -> None:
-    when, what = split_when(text, now=NOW, tz=ZoneInfo(zone))
-    assert (when.at, what) == (local(zone, *expected).astimezone(UTC), rest)
+    reading = read_reminder(text, now=NOW, tz=ZoneInfo(zone))
+    assert isinstance(reading, Reading)
+    assert (reading.at, reading.text) == (local(zone, *expected).astimezone(UTC), rest)
 
 
 @pytest.mark.parametrize(
@@ -346,32 +351,41 @@ def test_split_takes_the_longest_leading_time_phrase(
         ("in 2 hours 30 min Walk the dog", timedelta(hours=2, minutes=30), "Walk the dog"),
     ],
 )
-def test_split_with_an_elapsed_duration(text: str, delta: timedelta, rest: str) -> None:
-    assert split_when(text, now=NOW, tz=ZoneInfo(NY)) == (When(NOW + delta), rest)
+def test_time_first_with_an_elapsed_duration(text: str, delta: timedelta, rest: str) -> None:
+    assert read_reminder(text, now=NOW, tz=ZoneInfo(NY)) == Reading(NOW + delta, None, rest)
 
 
-def test_split_recurring_keeps_the_rule() -> None:
-    when, what = split_when("every monday 9am stand-up notes", now=NOW, tz=ZoneInfo(BERLIN))
-    assert when == When(local(BERLIN, 12, 7, 9, 0).astimezone(UTC), WEEKLY_MO_9)
-    assert what == "stand-up notes"
+def test_time_first_recurring_keeps_the_rule() -> None:
+    reading = read_reminder("every monday 9am stand-up notes", now=NOW, tz=ZoneInfo(BERLIN))
+    assert reading == Reading(
+        local(BERLIN, 12, 7, 9, 0).astimezone(UTC),
+        "DTSTART:20261207T090000\nRRULE:" + WEEKLY_MO_9 + ";BYSECOND=0",
+        "stand-up notes",
+    )
 
 
-def test_split_without_text_after_the_time_says_what_to_add() -> None:
-    with pytest.raises(WhenError, match="Add what to remind you about") as caught:
-        split_when("tomorrow 9am", now=NOW, tz=ZoneInfo(NY))
+def test_a_time_without_text_says_what_to_add() -> None:
+    with pytest.raises(WhenError, match="What should I remind you of"):
+        read_reminder("tomorrow 9am", now=NOW, tz=ZoneInfo(NY))
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_nothing_after_remind_asks_when(text: str) -> None:
+    with pytest.raises(WhenError, match="Tell me when") as caught:
+        read_reminder(text, now=NOW, tz=ZoneInfo(NY))
     assert EXAMPLES in str(caught.value)
 
 
-@pytest.mark.parametrize("text", ["call Bob tomorrow", "", "   ", "banana 9am"])
-def test_split_without_a_leading_time_is_an_error(text: str) -> None:
-    with pytest.raises(WhenError, match="Start with when") as caught:
-        split_when(text, now=NOW, tz=ZoneInfo(NY))
-    assert EXAMPLES in str(caught.value)
+@pytest.mark.parametrize("text", ["call Bob", "banana", "water every plant"])
+def test_a_reminder_without_a_time_says_to_put_it_first_or_last(text: str) -> None:
+    with pytest.raises(WhenError, match="Put the time first or last") as caught:
+        read_reminder(text, now=NOW, tz=ZoneInfo(NY))
+    assert "Start with when" not in str(caught.value)
 
 
-def test_split_with_a_past_leading_time_says_it_has_passed() -> None:
+def test_a_past_leading_time_says_it_has_passed() -> None:
     with pytest.raises(WhenError, match="has already passed"):
-        split_when("yesterday 9am call Bob", now=NOW, tz=ZoneInfo(NY))
+        read_reminder("today 9am call Bob", now=NOW, tz=ZoneInfo(NY))
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -384,7 +398,7 @@ def assert_friendly(error: WhenError) -> None:
 
 
 @pytest.mark.parametrize(
-    "phrase", ["2020-01-01 10:00", "yesterday 9am", "today 9am", "in 0 seconds", "dec 2 10am"]
+    "phrase", ["2020-01-01 10:00", "yesterday 9am", "today 9am", "in 0 seconds", "dec 2 2026 10am"]
 )
 def test_past_time_is_refused_as_passed(phrase: str) -> None:
     with pytest.raises(WhenError, match="has already passed") as caught:
@@ -415,7 +429,6 @@ def test_exactly_max_ahead_is_accepted() -> None:
         "tomorrow banana",  # parsedatetime would read "tomorrow" and ignore the rest
         "tomorrow 25:00",  # parsedatetime would drop the clock and say 09:00
         "9",  # a bare number is not a time; "at 9" is
-        "every 2 hours",
         "every",
         "in 5 bananas",
     ],
@@ -424,6 +437,14 @@ def test_nonsense_is_refused_with_examples(phrase: str) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(phrase, now=NOW, tz=ZoneInfo(NY))
     assert_friendly(caught.value)
+
+
+@pytest.mark.parametrize("phrase", ["every 30 minutes", "every 0 days", "every second"])
+def test_a_repeat_we_do_not_offer_lists_the_ones_we_do(phrase: str) -> None:
+    with pytest.raises(WhenError, match="I can't repeat") as caught:
+        parse_when(phrase, now=NOW, tz=ZoneInfo(NY))
+    assert REPEATS in str(caught.value)
+    assert "Start with when" not in str(caught.value)
 
 
 def test_when_error_is_a_value_error() -> None:
@@ -449,3 +470,9 @@ def test_format_when_shows_weekday_date_time_and_zone(
     at: datetime, zone: str, expected: str
 ) -> None:
     assert format_when(at, ZoneInfo(zone)) == expected
+
+
+def test_format_when_shows_the_year_when_it_is_not_the_current_one() -> None:
+    at = local(NY, 1, 4, 9, 0, 2027)
+    assert format_when(at, ZoneInfo(NY), now=NOW) == "Mon 4 Jan 2027, 09:00 EST"
+    assert format_when(local(NY, 12, 8, 15, 0), ZoneInfo(NY), now=NOW) == "Tue 8 Dec, 15:00 EST"

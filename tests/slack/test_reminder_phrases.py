@@ -1,0 +1,78 @@
+"""Reminders on Slack as people type them, end to end (bolt against FakeSlack, a real scheduler
+on an injected clock): Slack's own word order, and a reminder read two ways asked back with two
+buttons, the pressed one set and posted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import aiohttp
+import pytest
+from fakes.slack import FakeSlack
+from support.harness import T0, Clock
+from support.slack_harness import (
+    ALICE_KEY,
+    SlackReminders,
+    SlackUser,
+    buttons,
+    serve,
+    shown_text,
+    slack_settings,
+)
+
+from bot.reminders import texts
+from bot.storage.sql import SqlStore
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture
+def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
+    clock.now = T0  # Thu 26 Nov 09:00 UTC: 10:00 for Alice, whose profile says Europe/Berlin
+    return SlackReminders(fake, store, clock)
+
+
+@pytest.fixture
+async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
+    async with aiohttp.ClientSession() as http:
+        async with serve(slack_settings(fake), world.engine, places=world.places) as url:
+            yield SlackUser(http, url, fake)
+
+
+async def test_slacks_word_order_sets_the_reminder_with_only_the_text(
+    alice: SlackUser, world: SlackReminders
+) -> None:
+    confirmed = shown_text((await alice.command("remind me to call Sam tomorrow at 9am")).body)
+    assert "Reminder set for Fri 27 Nov, 09:00 CET: call Sam" in confirmed
+    weekly = shown_text(
+        (await alice.command("remind me to update the tracker every monday at 9am")).body
+    )
+    assert "every Monday at 09:00, starting Mon 30 Nov, 09:00 CET: update the tracker" in weekly
+    await world.run_until(datetime.fromisoformat("2026-11-27T08:00:00+00:00"))
+    [post] = world.posts()
+    assert post["channel"] == alice.user_id
+    assert "Reminder: call Sam" in shown_text(post)
+
+
+async def test_a_reminder_read_two_ways_is_asked_with_two_buttons_and_the_pressed_one_is_set(
+    alice: SlackUser, world: SlackReminders
+) -> None:
+    asked = (await alice.command("remind tomorrow call Bob at 5pm")).body
+    assert texts.REMIND_ASK.format(fragment="at 5pm") in shown_text(asked)
+    assert [b["text"]["text"] for b in buttons(asked)] == [
+        "Fri 27 Nov, 09:00 CET: call Bob at 5pm",
+        "Fri 27 Nov, 17:00 CET: call Bob",
+    ]
+    assert await world.store.upcoming(ALICE_KEY) == []  # nothing set before the answer
+    confirmed = (await alice.press(asked, "ask:2")).body
+    assert "Reminder set for Fri 27 Nov, 17:00 CET: call Bob" in shown_text(confirmed)
+    await world.run_until(datetime.fromisoformat("2026-11-27T15:59:59+00:00"))
+    assert world.posts() == []
+    await world.run_until(datetime.fromisoformat("2026-11-27T16:00:00+00:00"))
+    [post] = world.posts()
+    assert "Reminder: call Bob" in shown_text(post)
