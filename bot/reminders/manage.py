@@ -7,11 +7,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.reminders import texts
+from bot.reminders.timewords import to_utc
 from bot.reminders.when import When, WhenError, parse_when
 
 
@@ -43,13 +44,6 @@ MORNING: Final = time(9, 0)
 SNOOZE_VALUES: Final = frozenset({*(c.value for c in SNOOZE_CHOICES), "snooze1h", LEGACY_DAY})
 
 
-def _wall(local: datetime, tz: ZoneInfo) -> datetime:
-    """A naive local wall-clock time as an instant: a time in a DST gap moves forward by the
-    gap (02:30 on a spring-forward night is 03:30), a repeated one takes the first."""
-    # fold=0 reads a gap's time with the offset before the change, which lands it after.
-    return local.replace(tzinfo=tz, fold=0).astimezone(UTC)
-
-
 def snooze_until(value: str, *, base: datetime, tz: ZoneInfo) -> datetime:
     """When a reminder snoozed from `base` (now, for a delivered one; its due time, for one
     still to come) comes back:
@@ -64,10 +58,10 @@ def snooze_until(value: str, *, base: datetime, tz: ZoneInfo) -> datetime:
         return base + _ELAPSED[value]
     local = base.astimezone(tz).replace(tzinfo=None)
     if value == "smorning":
-        return _wall(datetime.combine(local.date() + timedelta(days=1), MORNING), tz)
+        return to_utc(datetime.combine(local.date() + timedelta(days=1), MORNING), tz)
     if value in ("sweek", LEGACY_DAY):
         days = 7 if value == "sweek" else 1
-        return _wall(local + timedelta(days=days), tz)
+        return to_utc(local + timedelta(days=days), tz)
     raise KeyError(value)
 
 

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from bot.reminders.rule_text import FREQS, WEEKDAY_CODES, Rule, parse_rule
 from bot.reminders.rule_words import rule_in_words
+from bot.reminders.timewords import to_utc as to_utc
 
 # Candidates looked at per question: a rule that yields nothing usable cannot spin for ever.
 MAX_CANDIDATES = 1000
@@ -47,30 +47,6 @@ _STEP = {
     "HOURLY": timedelta(hours=1),
     "MINUTELY": timedelta(minutes=1),
 }
-
-
-def to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time in `tz` on the timeline, in UTC.
-
-    Ambiguous (clocks go back): the first of the two, fold=0. Non-existent (clocks go
-    forward): the first local time that exists after the gap, e.g. 02:30 -> 03:00.
-    """
-    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if first.astimezone(tz).replace(tzinfo=None) == naive:
-        return first
-    # In a gap the two folds read the time with the offsets before and after the change, so
-    # the change lies between those instants; the first existing local time is the change
-    # itself. Bisect to the second (transitions fall on whole seconds).
-    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    lo, hi = math.floor(min(first, other).timestamp()), math.ceil(max(first, other).timestamp())
-    offset_after = datetime.fromtimestamp(hi, tz).utcoffset()
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if datetime.fromtimestamp(mid, tz).utcoffset() == offset_after:
-            hi = mid
-        else:
-            lo = mid
-    return datetime.fromtimestamp(hi, UTC)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:

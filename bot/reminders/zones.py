@@ -13,7 +13,6 @@ hyphens, dots and case are ignored; a trailing "time" ("Berlin time") too.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from typing import Final
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.reminders import zone_names
+from bot.reminders.timewords import to_utc
 
 
 @dataclass(frozen=True)
@@ -343,24 +343,4 @@ def keep_wall_clock(at: datetime, old: ZoneInfo, new: ZoneInfo) -> datetime:
     """The instant showing in `new` the clock time `at` showed in `old`, in UTC: 09:00 in
     Berlin becomes 09:00 in Los Angeles. A time the new zone skips (clocks go forward) moves
     to the first that exists; a time it has twice takes the first."""
-    return on_timeline(at.astimezone(old).replace(tzinfo=None), new)
-
-
-def on_timeline(naive: datetime, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time in `tz`, in UTC: ambiguous -> the first (fold=0); skipped ->
-    the first local time after the gap (02:30 -> 03:00). The same rule as the phrase reader."""
-    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if first.astimezone(tz).replace(tzinfo=None) == naive:
-        return first
-    # In a gap the two folds read the time with the offsets before and after the change, so
-    # the change lies between them: bisect to the second.
-    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    lo, hi = math.floor(min(first, other).timestamp()), math.ceil(max(first, other).timestamp())
-    offset_after = datetime.fromtimestamp(hi, tz).utcoffset()
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if datetime.fromtimestamp(mid, tz).utcoffset() == offset_after:
-            hi = mid
-        else:
-            lo = mid
-    return datetime.fromtimestamp(hi, UTC)
+    return to_utc(at.astimezone(old).replace(tzinfo=None), new)

@@ -283,7 +283,8 @@ async def test_every_day_in_the_users_zone_arrives_on_time_and_lists_the_next_da
     )  # fmt: skip
     assert answer["content"] == (
         f"Recurring reminder set in <#{CHANNEL_ID}>, every day at 14:31, "
-        "starting Thu 26 Nov, 14:31 IST: stand-up"
+        "starting Thu 26 Nov, 14:31 IST: stand-up\n\n"
+        "**Next times**\n• Thu 26 Nov, 14:31 IST\n• Fri 27 Nov, 14:31 IST"
     )
 
     request, post = await bot.on_time(due, CHANNEL_ID)

@@ -149,8 +149,9 @@ def test_an_edit_is_a_time_only_when_it_reads_fully_as_one(words, reading):
             datetime(2026, 10, 31, 13, 0, tzinfo=UTC),
             datetime(2026, 11, 7, 14, 0, tzinfo=UTC),
         ),
-        # A time the spring change skips moves forward: 02:30 → 03:30 EDT.
-        ("sweek", datetime(2026, 3, 1, 7, 30, tzinfo=UTC), datetime(2026, 3, 8, 7, 30, tzinfo=UTC)),
+        # A time the spring change skips moves to the first that exists (SPEC §3): 02:30 → 03:00
+        # EDT, as recurring times do.
+        ("sweek", datetime(2026, 3, 1, 7, 30, tzinfo=UTC), datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
     ],
 )
 def test_each_snooze_choice_lands_in_local_time(value, base, expected):
