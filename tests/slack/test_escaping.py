@@ -24,12 +24,6 @@ PASS_RUN = ("well", "recent", "no", "unknown", "no", "sneak")
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
 async def user(fake: FakeSlack, engine: Engine) -> AsyncIterator[SlackUser]:
     async with aiohttp.ClientSession() as http, serve(slack_settings(fake), engine) as url:
         yield SlackUser(http, url, fake)

@@ -39,12 +39,6 @@ BUTTON_ID = re.compile(r"^tp:[a-z0-9]+:([a-z_]+):([a-z_]+)$")
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
 def settings(fake: FakeSlack) -> Settings:
     return slack_settings(fake)
 

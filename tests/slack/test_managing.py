@@ -6,14 +6,12 @@ harness's injected clock (T0 is Thu 26 Nov, 10:00 in Berlin, Alice's zone)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
 from fakes.slack import FakeSlack
-from support.harness import T0, Clock
+from support.harness import T0
 from support.slack_harness import (
     ALICE_KEY,
     SlackReminders,
@@ -21,9 +19,7 @@ from support.slack_harness import (
     button,
     buttons,
     posted_after,
-    serve,
     shown_text,
-    slack_settings,
     updates,
     view_of,
 )
@@ -35,30 +31,8 @@ from adapters.slack.forms import (
     EDIT_WHEN_ACTION,
     EDIT_WHEN_BLOCK,
 )
-from bot.storage.sql import SqlStore
 
 Params = dict[str, Any]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0
-    return SlackReminders(fake, store, clock)
-
-
-@pytest.fixture
-async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
-    async with (
-        serve(slack_settings(fake), world.engine, places=world.places) as url,
-        aiohttp.ClientSession() as http,
-    ):
-        yield SlackUser(http, url, fake)
 
 
 def edit_values(when: str, text: str) -> dict[str, dict[str, Params]]:

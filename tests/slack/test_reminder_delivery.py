@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -24,12 +23,6 @@ from bot.reminders.model import (
     RetryLater,
     Undeliverable,
 )
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
 
 
 @pytest.fixture

@@ -4,44 +4,20 @@ buttons, the pressed one set and posted."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
-import aiohttp
-import pytest
-from fakes.slack import FakeSlack
-from support.harness import T0, Clock
 from support.slack_harness import (
     ALICE_KEY,
     SlackReminders,
     SlackUser,
     buttons,
-    serve,
     shown_text,
-    slack_settings,
 )
 
 from bot.reminders import texts
-from bot.storage.sql import SqlStore
 
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0  # Thu 26 Nov 09:00 UTC: 10:00 for Alice, whose profile says Europe/Berlin
-    return SlackReminders(fake, store, clock)
-
-
-@pytest.fixture
-async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
-    async with aiohttp.ClientSession() as http:
-        async with serve(slack_settings(fake), world.engine, places=world.places) as url:
-            yield SlackUser(http, url, fake)
+# The world's clock starts at T0, Thu 26 Nov 09:00 UTC: 10:00 for Alice, whose profile says
+# Europe/Berlin.
 
 
 async def test_slacks_word_order_sets_the_reminder_with_only_the_text(

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 from fakes.slack import FakeSlack, app_home_opened_event, pings
-from support.harness import T0, Clock
+from support.harness import T0
 from support.slack_harness import (
     ALICE_KEY,
     BOB,
@@ -39,21 +39,8 @@ from adapters.slack.forms import (
     TEXT_BLOCK,
 )
 from adapters.slack.rendering import MAX_HOME_BLOCKS
-from bot.storage.sql import SqlStore
 
 Params = dict[str, Any]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0
-    return SlackReminders(fake, store, clock)
 
 
 @pytest.fixture

@@ -39,18 +39,6 @@ from bot.storage.sql import SqlStore
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0
-    return SlackReminders(fake, store, clock)
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session

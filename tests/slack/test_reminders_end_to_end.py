@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
 from fakes.slack import FakeSlack, pings
 from support.harness import T0, Clock
@@ -22,12 +21,10 @@ from support.slack_harness import (
     button,
     buttons,
     posted_after,
-    serve,
     shown_text,
     updates,
     view_of,
 )
-from support.slack_harness import slack_settings as settings_for
 
 from adapters.slack.forms import TEXT_ACTION, TEXT_BLOCK
 from bot.storage.sql import SqlStore
@@ -53,15 +50,6 @@ def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
         offsets=(timedelta(minutes=2), timedelta(minutes=1)),
         followup=timedelta(minutes=3),
     )
-
-
-@pytest.fixture
-async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
-    async with (
-        serve(settings_for(fake), world.engine, places=world.places) as url,
-        aiohttp.ClientSession() as http,
-    ):
-        yield SlackUser(http, url, fake)
 
 
 async def on_time(world: SlackReminders, due: datetime, where: str) -> Params:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -24,12 +23,6 @@ from bot.engine.engine import Engine
 from bot.questionnaire.rules import QUESTIONS
 
 MAIN = "from adapters.cli import main; raise SystemExit(main({argv!r}))"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
 
 
 async def start(

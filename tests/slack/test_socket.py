@@ -21,12 +21,6 @@ from bot.engine.engine import Engine
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
 async def running(fake: FakeSlack, engine: Engine) -> AsyncIterator[asyncio.Task[None]]:
     settings = slack_settings(fake, SLACK_APP_TOKEN="xapp-test")
     assert settings.slack_mode == "socket"

@@ -4,13 +4,10 @@ clock. Alice's Slack profile says Europe/Berlin until she names another zone."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
-import aiohttp
-import pytest
 from fakes.slack import FakeSlack
-from support.harness import T0, Clock
+from support.harness import T0
 from support.slack_harness import ALICE_KEY as ALICE
 from support.slack_harness import (
     TAKE_IT,
@@ -18,38 +15,14 @@ from support.slack_harness import (
     SlackUser,
     buttons,
     posted_after,
-    serve,
     shown_text,
     view_of,
 )
-from support.slack_harness import slack_settings as settings_for
 
 from adapters.slack.forms import TEXT_ACTION, TEXT_BLOCK
 from adapters.slack.rendering import JOINER
-from bot.storage.sql import SqlStore
 
 # T0 is Thursday 26 Nov 2026, 09:00 UTC: 10:00 in Berlin, 01:00 in Los Angeles.
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0
-    return SlackReminders(fake, store, clock)
-
-
-@pytest.fixture
-async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
-    async with (
-        serve(settings_for(fake), world.engine, places=world.places) as url,
-        aiohttp.ClientSession() as http,
-    ):
-        yield SlackUser(http, url, fake)
 
 
 def _shown(body: dict) -> str:  # type: ignore[type-arg]

@@ -4,48 +4,21 @@ bolt app against FakeSlack."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import aiohttp
-import pytest
 from fakes.slack import FakeSlack
-from support.harness import T0, Clock
+from support.harness import T0
 from support.slack_harness import (
     SlackReminders,
     SlackUser,
     buttons,
-    serve,
     shown_text,
-    slack_settings,
 )
 
 from bot.questionnaire import texts
 from bot.reminders import texts as reminder_texts
-from bot.storage.sql import SqlStore
 
 ANSWERS = ("3", "only on paper", "a year or more ago", "yes", "recruiter", "late", "2")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
-    clock.now = T0
-    return SlackReminders(fake, store, clock)
-
-
-@pytest.fixture
-async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
-    async with (
-        aiohttp.ClientSession() as http,
-        serve(slack_settings(fake), world.engine, places=world.places) as url,
-    ):
-        yield SlackUser(http, url, fake)
 
 
 async def _dm(alice: SlackUser, fake: FakeSlack, text: str) -> str:

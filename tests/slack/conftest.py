@@ -1,0 +1,37 @@
+"""What the Slack tests share: the fake Slack, the reminders world on the test clock, and
+alice, a user of the real bolt app served over HTTP against that fake."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from fakes.slack import FakeSlack
+from support.harness import T0, Clock
+from support.slack_harness import SlackReminders, SlackUser, serve, slack_settings
+
+from bot.storage.sql import SqlStore
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture
+def world(fake: FakeSlack, store: SqlStore, clock: Clock) -> SlackReminders:
+    """Reminders through the fake, on the test clock, starting at T0."""
+    clock.now = T0
+    return SlackReminders(fake, store, clock)
+
+
+@pytest.fixture
+async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUser]:
+    """The fake's default user, talking to the bolt app served with the reminders world."""
+    async with (
+        aiohttp.ClientSession() as http,
+        serve(slack_settings(fake), world.engine, places=world.places) as url,
+    ):
+        yield SlackUser(http, url, fake)
