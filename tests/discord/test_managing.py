@@ -12,13 +12,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes.discord import DM_CHANNEL_ID, USER_ID, RecordedRequest
+from fakes.discord import DM_CHANNEL_ID, RecordedRequest
 from fakes.discord import guilds as rules
-from support.discord_harness import ALICE_KEY, CALLBACK, Harness, buttons, labels
+from support.discord_harness import ALICE_KEY, CALLBACK, Harness, buttons, labels, with_reminders
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
@@ -68,13 +67,8 @@ async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[Bot]:
     clock.now = T0
     places: dict[str, Places] = {}
     world = ReminderWorld(store, clock, places=places)
-    async with Harness.started(world.engine) as harness:
-        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
-        assert harness.client is not None
-        places["discord"] = DiscordPlaces(harness.client)
-        world.scheduler = world.make_scheduler(DiscordDelivery(harness.client))
+    async with with_reminders(world, places) as harness:
         yield Bot(harness, world)
-        assert harness.fake.spec_violations == []
 
 
 def _fields(modal: dict) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]

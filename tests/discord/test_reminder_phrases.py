@@ -8,12 +8,10 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
-from fakes.discord import DM_CHANNEL_ID, USER_ID
-from support.discord_harness import ALICE_KEY, Harness, labels
+from support.discord_harness import ALICE_KEY, Harness, labels, with_reminders
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
@@ -24,13 +22,8 @@ async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[tuple[Harness, Rem
     clock.now = T0  # Thu 26 Nov 09:00 UTC: 04:00 in New York, the default zone
     places: dict[str, Places] = {}
     world = ReminderWorld(store, clock, places=places)
-    async with Harness.started(world.engine) as harness:
-        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
-        assert harness.client is not None
-        places["discord"] = DiscordPlaces(harness.client)
-        world.scheduler = world.make_scheduler(DiscordDelivery(harness.client))
+    async with with_reminders(world, places) as harness:
         yield harness, world
-        assert harness.fake.spec_violations == []
 
 
 def _reminder_posts(harness: Harness, since: int) -> list[str]:

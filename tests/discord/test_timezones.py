@@ -11,20 +11,17 @@ from datetime import UTC, datetime
 import pytest
 from fakes.discord import (
     CHANNEL_ID,
-    DM_CHANNEL_ID,
     GUILD_ID,
-    USER_ID,
     option,
     slash_command,
     subcommand,
 )
 from fakes.discord import guilds as rules
 from support.discord_harness import ALICE_KEY as KEY
-from support.discord_harness import CALLBACK, EPHEMERAL, MEMBER, Harness, labels
+from support.discord_harness import CALLBACK, EPHEMERAL, MEMBER, Harness, labels, with_reminders
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces
 from adapters.discord.rendering import escape
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
@@ -96,13 +93,8 @@ async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[Bot]:
     clock.now = T0
     places: dict[str, Places] = {}
     world = ReminderWorld(store, clock, places=places)
-    async with Harness.started(world.engine) as harness:
-        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
-        tested = Bot(harness, world)
-        places["discord"] = DiscordPlaces(harness.client)  # type: ignore[arg-type]
-        world.scheduler = world.make_scheduler(DiscordDelivery(harness.client))  # type: ignore[arg-type]
-        yield tested
-        assert harness.fake.spec_violations == []
+    async with with_reminders(world, places) as harness:
+        yield Bot(harness, world)
 
 
 def _lines(content: str) -> list[str]:

@@ -24,9 +24,10 @@ from fakes.discord import (
 )
 from fakes.discord import guilds as rules
 
-from adapters.discord import TakeOrPassClient
+from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
 from adapters.discord.receiving import user_key
 from bot.engine.engine import Engine
+from bot.reminders.model import Places
 
 JSON = dict[str, Any]
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
@@ -221,3 +222,23 @@ def reminder_servers(fake: FakeDiscord) -> None:
         channels=[rules.text_channel(OTHER_CHANNEL_ID, "elsewhere", OTHER_GUILD_ID)],
     )
     fake.add_guild(other)
+
+
+@contextlib.asynccontextmanager
+async def with_reminders(
+    world: Any,
+    places: dict[str, Places],
+    *,
+    prepare: Callable[[FakeDiscord], None] | None = None,
+) -> AsyncIterator[Harness]:
+    """The client started on a `support.reminders.ReminderWorld`'s engine, with alice's DM
+    open and the reminders wired to it: the service asks the client about channels
+    (`places`, the dict the world's service was given) and the world's scheduler posts
+    through it. On the way out, the fake must have seen no request Discord would refuse."""
+    async with Harness.started(world.engine, prepare=prepare) as harness:
+        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
+        assert harness.client is not None
+        places["discord"] = DiscordPlaces(harness.client)
+        world.scheduler = world.make_scheduler(DiscordDelivery(harness.client))
+        yield harness
+        assert harness.fake.spec_violations == []
