@@ -11,6 +11,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -150,13 +151,16 @@ def hours(clock: Clock | None, part: str | None) -> list[tuple[int, int]]:
         return [(clock.hour, clock.minute)]
     if clock is not None:
         base = clock.hour % 12
-        pm = (PARTS | PARTS_NIGHT)[part][1] if part is not None else None
+        pm = _ALL_PARTS[part][1] if part is not None else None
         if pm is not None:
             return [(base + 12 if pm else base, 0)]
         return [(h, 0) for h in (base, base + 12) if h in DAYTIME]
     if part is not None:
-        return [((PARTS | PARTS_NIGHT)[part][0], 0)]
+        return [(_ALL_PARTS[part][0], 0)]
     return [DEFAULT_CLOCK]
+
+
+_ALL_PARTS: Final = PARTS | PARTS_NIGHT
 
 
 def _days(m: Moment, today: date) -> list[date]:
