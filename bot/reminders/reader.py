@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.reminders import texts
 from bot.reminders.moments import Moment, moment_at, resolve
 from bot.reminders.repeat_rules import build
-from bot.reminders.repeats import Repeat, repeat_at
+from bot.reminders.repeats import Repeat, may_repeat, repeat_at
 from bot.reminders.timewords import (
     EXAMPLES,
     LINKS,
@@ -58,17 +58,19 @@ class AskBack:
     fragment: str
 
 
-def span_at(words: Sequence[str], i: int) -> Span | None:
-    """The time phrase, repeating or not, that starts at word i."""
-    return repeat_at(words, i) or moment_at(words, i)
+def span_at(words: Sequence[str], i: int, *, repeating: bool = True) -> Span | None:
+    """The time phrase, repeating or not, that starts at word i (`repeating` False: the words
+    hold no repeat, so only one-off times are looked for)."""
+    return (repeat_at(words, i) if repeating else None) or moment_at(words, i)
 
 
 def scan(words: Sequence[str]) -> list[Span]:
     """Every time phrase in the words, left to right, none overlapping."""
     spans: list[Span] = []
     i, n = 0, len(words)
+    repeating = may_repeat(words)
     while i < n:
-        span = span_at(words, i)
+        span = span_at(words, i, repeating=repeating)
         if span is None:
             i += 1
         else:

@@ -27,6 +27,18 @@ _OPENERS = frozenset(
     | set(ORDINALS) | set(PARTS) | {"night", "noon", "midnight", "midday"}
 )  # fmt: skip
 _UNTIL = frozenset({"until", "till", "til", "through", "thru", "ending"})
+# Every repeating phrase holds one of these words ("every", "daily", "on mondays", …): a text
+# with none of them needs no look for repeats at all.
+_REPEAT_WORDS = frozenset(
+    {"every", "each", "daily", "hourly", "weekly", "biweekly", "fortnightly", "monthly",
+     "yearly", "annually", "weekdays", "weekends"}
+    | set(PLURAL_WEEKDAYS)
+)  # fmt: skip
+
+
+def may_repeat(words: Sequence[str]) -> bool:
+    """Whether the words could hold a repeating phrase (a cheap test before reading)."""
+    return not _REPEAT_WORDS.isdisjoint(words)
 
 
 @dataclass(slots=True)

@@ -22,6 +22,10 @@ from bot.reminders.model import Delivered, Destination, Outgoing
 from bot.storage.sql import SqlStore
 
 INTERVAL = 0.2
+# Gaps are measured where the fake receives the posts, so one request's trip can shorten the
+# gap after it by a few milliseconds on a busy machine; a paced lane is still far from the
+# near-zero gaps of unpaced instances (the next test).
+JITTER = 0.05
 OWNER = UserKey("slack", "T1", "U_ALICE")
 
 
@@ -91,7 +95,7 @@ async def test_two_instances_sharing_the_database_take_turns_in_one_channel(fres
     assert results == [Delivered()] * 6
     gaps = _gaps(seen, "C_JOBS")
     assert len(gaps) == 5
-    assert min(gaps) >= INTERVAL - 0.02, gaps
+    assert min(gaps) >= INTERVAL - JITTER, gaps
 
 
 @pytest.mark.timing
