@@ -163,7 +163,7 @@ async def tick_figures(folder: Path, runs: int = 9) -> tuple[float, float, float
         for ticker in (small, large):
             # The first pass warms SQLAlchemy's statement cache and SQLite's pages.
             await ticker.tick(record=run > 0)
-    # RSS: Python with SQLAlchemy, parsedatetime and the bot's modules, both open stores with
+    # RSS: Python with SQLAlchemy and the bot's modules, both open stores with
     # SQLite's page caches (the 100k file's mostly), and what the allocator kept from building
     # the rows in chunks of 10,000.
     memory = rss_mb()
