@@ -204,7 +204,8 @@ def _reminder_service(
     places: dict[str, Places] | None = None,
 ) -> ReminderService:
     from bot.common.clock import new_conversation_id
-    from bot.reminders.service import ReminderConfig, ReminderService
+    from bot.reminders.handling import ReminderConfig
+    from bot.reminders.service import ReminderService
     from bot.reminders.store import ReminderStore
 
     config = ReminderConfig(

@@ -31,7 +31,8 @@ from bot.questionnaire.flow import step
 from bot.questionnaire.state import HistoryEntry, Pending, PendingKind, Session
 from bot.questionnaire.views import history_reply
 from bot.reminders.commands import EditReminder
-from bot.reminders.service import KEEP, Keep, ReminderService
+from bot.reminders.handling import KEEP, Keep
+from bot.reminders.service import ReminderService
 from bot.reminders.texts import NOT_HERE
 from bot.storage import Store
 

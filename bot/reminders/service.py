@@ -1,84 +1,35 @@
 """Carries out reminder commands and presses for the engine: the I/O around the pure parts in
-commands, plan, when and messages."""
+commands, plan, when and messages. Setting reminders (`remind`, interview times) is handed to
+reminding.py, managing them (delete, clear, edit, snooze, done) to managing.py."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import ASK_STEP, INTERVIEW_STEP, USER_SCOPE, ZONE_STEP, ButtonId
+from bot.common.buttons import ASK_STEP, INTERVIEW_STEP, USER_SCOPE, ZONE_STEP
 from bot.common.clock import utc_now
 from bot.common.events import Press, Text
-from bot.common.replies import Kind, Reply
+from bot.common.replies import Reply
 from bot.common.users import UserKey
 from bot.questionnaire.effects import InterviewTime
 from bot.questionnaire.state import OUTCOMES, Pending, PendingKind
-from bot.questionnaire.verdict import decide
-from bot.questionnaire.views import describe_company
 from bot.reminders import commands, messages, plan, texts, zone_replies, zones
+from bot.reminders.handling import KEEP, Handled, ReminderConfig, error, refused, say
 from bot.reminders.managing import CLEAR_VALUES, EditForm, Managing, Outcome
-from bot.reminders.model import NewReminder, Places, ReminderKind, Role
-from bot.reminders.reader import AskBack, Reading, read_reminder
+from bot.reminders.model import Places
+from bot.reminders.reminding import Reminding
 from bot.reminders.store import ReminderStore
-from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when
+from bot.reminders.when import format_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 
 
-class Keep:
-    """The open question stays as it was."""
-
-
-KEEP = Keep()
-
-
-class Handled(NamedTuple):
-    """What to say, and what the user's open question becomes (None: nothing open)."""
-
-    replies: tuple[Reply, ...]
-    pending: Pending | Keep | None = KEEP
-
-
-@dataclass(frozen=True)
-class ReminderConfig:
-    """The settings reminders run with."""
-
-    offsets: tuple[timedelta, ...]
-    followup: timedelta
-    default_timezone: str = "UTC"
-    # Platforms this process delivers reminders on; commands elsewhere are answered plainly.
-    platforms: frozenset[str] = frozenset({"console"})
-    # Platforms that have channels (the console has none).
-    channel_platforms: frozenset[str] = frozenset({"slack", "discord"})
-    # Platforms that know no user's timezone (Discord): until the user sets one, confirmations
-    # say which zone their times are in and how to change it.
-    ask_timezone: frozenset[str] = frozenset({"discord"})
-    # SLACK_JOB_HUNT_CHANNEL / DISCORD_JOB_HUNT_CHANNEL, by platform.
-    job_hunt_channels: Mapping[str, str] = field(default_factory=dict)
-
-
-def _say(text: str, kind: Kind = Kind.INFO) -> Handled:
-    return Handled((Reply(kind=kind, text=text),))
-
-
-def _error(text: str) -> Handled:
-    return Handled((Reply(kind=Kind.ERROR, text=text),))
-
-
 def _handled(outcome: Outcome) -> Handled:
     return Handled(outcome.replies, None if outcome.close else (outcome.pending or KEEP))
-
-
-def _refused(text: str) -> Handled:
-    # A press that changed nothing (not yours, already done): adapters leave the pressed
-    # message as it was and tell only the presser.
-    return Handled((Reply(kind=Kind.ERROR, text=text, refused=True),))
 
 
 class ReminderService:
@@ -100,9 +51,18 @@ class ReminderService:
         self._places = places if places is not None else {}
         self._sql = sql
         self.config = config
-        self._new_id = new_id
         self._on_created = on_created
         self._manage = Managing(store, self.zone, lambda: self._on_created())
+        self._reminding = Reminding(
+            store=store,
+            sql=sql,
+            config=config,
+            new_id=new_id,
+            on_created=lambda: self._on_created(),
+            zone=self.zone,
+            channel_problem=self._channel_problem,
+            job_hunt_channel=self._job_hunt_channel,
+        )
 
     def serves(self, platform: str) -> bool:
         """Whether reminders are delivered on this platform by this process."""
@@ -121,11 +81,6 @@ class ReminderService:
                 return ZoneInfo(found)
         return ZoneInfo(self.config.default_timezone)
 
-    async def _with_zone_hint(self, key: UserKey, reply: Reply, tz: ZoneInfo) -> Reply:
-        if key.platform not in self.config.ask_timezone or await self._sql.timezone(key):
-            return reply
-        return reply._replace(notice=texts.TIMEZONE_HINT.format(zone=tz.key))
-
     async def _channel_problem(self, key: UserKey, channel: str, server: str | None) -> str | None:
         place = self._places.get(key.platform)
         return None if place is None else await place.check_channel(key, channel, server)
@@ -141,19 +96,19 @@ class ReminderService:
         """Carry out one delegated event. `pending` is the user's open question, if any (a
         reminder asked back, a clear to confirm): what a press or a typed answer resolves."""
         if not self.serves(key.platform):
-            return _say(texts.NOT_HERE)
+            return say(texts.NOT_HERE)
         if isinstance(action, InterviewTime):
-            return await self._interview(key, action.conversation_id, action.text, now)
+            return await self._reminding.interview(key, action.conversation_id, action.text, now)
         if isinstance(action, Press):
             if action.button is not None and action.button.step == ASK_STEP:
-                return await self._answer_ask(key, action.button, pending, now)
+                return await self._reminding.answer_ask(key, action.button, pending, now)
             return await self._press(key, action, now, pending)
         if isinstance(action, commands.EditReminder):
             return _handled(await self._manage.form_edit(key, action, now))
         command = commands.parse_command(action.text)
         server = action.server or key.workspace or None
         if isinstance(command, commands.Remind):
-            return await self._remind(key, command, server, now)
+            return await self._reminding.remind(key, command, server, now)
         if isinstance(command, commands.ListReminders):
             return await self._list(key, action.channel, server, now)
         if isinstance(command, commands.CancelItem):
@@ -172,172 +127,7 @@ class ReminderService:
         if isinstance(command, commands.ShowStats):
             entries = await self._sql.history(key, limit=10_000)
             return Handled((messages.stats_reply(entries),))
-        return _say(texts.REMIND_HELP)
-
-    # --- interviews -------------------------------------------------------------------------
-
-    async def _interview(
-        self, key: UserKey, conversation_id: str, typed: str, now: datetime
-    ) -> Handled:
-        entry = await self._sql.entry(key, conversation_id)
-        if entry is None:
-            return Handled(_error(texts.INTERVIEW_UNKNOWN).replies, None)
-        tz = await self.zone(key)
-        try:
-            when = parse_when(typed, now=now, tz=tz)
-        except WhenError as exc:
-            return _error(str(exc))
-        if when.rule is not None:
-            return _error(f"An interview happens once: give its day and time, such as {EXAMPLES}.")
-        if await self.store.count_active(key) >= plan.MAX_PENDING_PER_USER:
-            return _error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
-        times = plan.interview_times(
-            when.at, offsets=self.config.offsets, followup=self.config.followup, now=now
-        )
-        about = describe_company(entry.company, entry.role) or ""
-        tips = decide(entry.answers, company=entry.company, role=entry.role).tips
-        reminder = NewReminder(
-            id=self._new_id(),
-            owner=key,
-            channel=None,  # they name a company: DM only
-            text=about,
-            kind=ReminderKind.INTERVIEW,
-            timezone=tz.key,
-            occurrences=times,
-            notes=tips,
-            conversation_id=conversation_id,
-            event_at=when.at,
-        )
-        await self.store.create(reminder, now=now)
-        self._on_created()
-        log.info("interview reminders set on %s", key.platform)
-        reply = messages.interview_confirmation(
-            reminder_id=reminder.id, about_text=about, event_at=when.at, times=times, tz=tz
-        )
-        return Handled((await self._with_zone_hint(key, reply, tz),), None)
-
-    # --- remind -----------------------------------------------------------------------------
-
-    async def _remind(
-        self, key: UserKey, command: commands.Remind, server: str | None, now: datetime
-    ) -> Handled:
-        if not command.rest:
-            return _say(texts.REMIND_HELP)
-        wants_channel = command.channel is not None or command.unclear_channel
-        if wants_channel and key.platform not in self.config.channel_platforms:
-            return _error(texts.NO_CHANNELS_HERE)
-        if command.unclear_channel:
-            return _error(texts.UNCLEAR_CHANNEL)
-        channel = command.channel
-        if isinstance(channel, commands.JobHunt):
-            channel = await self._job_hunt_channel(key.platform, server)
-            if channel is None:
-                return _error(texts.NO_JOB_HUNT_CHANNEL if server else texts.JOB_HUNT_IN_SERVER)
-        if channel is not None and (problem := await self._channel_problem(key, channel, server)):
-            return _error(problem)
-        tz = await self.zone(key)
-        try:
-            read = read_reminder(command.rest, now=now, tz=tz)
-        except WhenError as exc:
-            return _error(str(exc))
-        if isinstance(read, AskBack):
-            return await self._ask_back(key, read, channel, tz, now)
-        return await self._create(key, read, channel, tz, now)
-
-    async def _refusal(self, key: UserKey, reading: Reading, channel: str | None) -> Handled | None:
-        """Why a reading cannot be set (too long, too many), or None."""
-        if len(reading.text) > plan.MAX_TEXT:
-            return _error(texts.TOO_LONG.format(length=len(reading.text), limit=plan.MAX_TEXT))
-        if await self.store.count_active(key) >= plan.MAX_PENDING_PER_USER:
-            return _error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
-        if reading.rule is not None and channel is not None:
-            running = await self.store.count_channel_recurring(key.platform, key.workspace, channel)
-            if running >= plan.MAX_RECURRING_PER_CHANNEL:
-                return _error(
-                    texts.TOO_MANY_IN_CHANNEL.format(limit=plan.MAX_RECURRING_PER_CHANNEL)
-                )
-        return None
-
-    async def _create(
-        self, key: UserKey, reading: Reading, channel: str | None, tz: ZoneInfo, now: datetime
-    ) -> Handled:
-        """Store the reminder as read and confirm it, with Undo."""
-        if (refused := await self._refusal(key, reading, channel)) is not None:
-            return refused
-        recurring = reading.rule is not None
-        reminder = NewReminder(
-            id=self._new_id(),
-            owner=key,
-            channel=channel,
-            text=reading.text,
-            kind=ReminderKind.RECURRING if recurring else ReminderKind.ONCE,
-            timezone=tz.key,
-            occurrences=(((Role.REPEAT if recurring else Role.ONCE), reading.at),),
-            rule=reading.rule,
-        )
-        await self.store.create(reminder, now=now)
-        self._on_created()
-        log.info("reminder set on %s", key.platform)
-        if reading.rule is not None:
-            reply = messages.recurring_confirmation(
-                reminder_id=reminder.id,
-                rule=reading.rule,
-                tz=tz,
-                now=now,
-                text=reading.text,
-                channel=channel,
-            )
-        else:
-            where = texts.WHERE_CHANNEL.format(channel=channel) if channel else ""
-            shown = format_when(reading.at, tz, now=now)
-            reply = Reply(
-                kind=Kind.INFO,
-                text=texts.REMIND_SET.format(when=shown, where=where, text=reading.text),
-                buttons=(messages.undo_button(reminder.id),),
-            )
-        if reading.note:
-            reply = reply._replace(text=reply.text + "\n" + reading.note)
-        return Handled((await self._with_zone_hint(key, reply, tz),))
-
-    async def _ask_back(
-        self, key: UserKey, read: AskBack, channel: str | None, tz: ZoneInfo, now: datetime
-    ) -> Handled:
-        """Both readings as buttons; the user's open question remembers them."""
-        for reading in (read.first, read.second):
-            if (refused := await self._refusal(key, reading, channel)) is not None:
-                return refused
-        question = self._new_id()
-        readings = [(r.at, r.rule, r.text) for r in (read.first, read.second)]
-        remembered = {
-            "question": question,
-            "channel": channel,
-            "readings": [
-                {"at": at.isoformat(), "rule": rule, "text": text} for at, rule, text in readings
-            ],
-        }
-        reply = messages.ask_back_reply(
-            question=question, fragment=read.fragment, readings=readings, tz=tz, now=now
-        )
-        pending = Pending(PendingKind.REMIND, ref=json.dumps(remembered))
-        return Handled((await self._with_zone_hint(key, reply, tz),), pending)
-
-    async def _answer_ask(
-        self, key: UserKey, button: ButtonId, pending: Pending | None, now: datetime
-    ) -> Handled:
-        """A press on one of the two readings: set that one, once."""
-        if pending is None or pending.kind is not PendingKind.REMIND or not pending.ref:
-            return _refused(texts.REMIND_ASK_GONE)
-        remembered = json.loads(pending.ref)
-        readings = remembered["readings"]
-        if remembered["question"] != button.scope or button.value not in ("1", "2"):
-            return _refused(texts.REMIND_ASK_GONE)
-        chosen = readings[int(button.value) - 1]
-        at = datetime.fromisoformat(chosen["at"])
-        if at <= now:
-            return Handled(_error(texts.REMIND_ASK_PASSED).replies, None)
-        reading = Reading(at, chosen["rule"], chosen["text"])
-        handled = await self._create(key, reading, remembered["channel"], await self.zone(key), now)
-        return handled._replace(pending=None)
+        return say(texts.REMIND_HELP)
 
     async def upcoming_reply(self, key: UserKey) -> Reply:
         """The user's upcoming reminders with their buttons, for an overview such as Slack's
@@ -388,7 +178,7 @@ class ReminderService:
     async def _timezone(self, key: UserKey, name: str | None, now: datetime) -> Handled:
         if name is None:
             tz = await self.zone(key)
-            return _say(texts.TIMEZONE_SHOW.format(zone=tz.key, now=format_when(now, tz)))
+            return say(texts.TIMEZONE_SHOW.format(zone=tz.key, now=format_when(now, tz)))
         found = zones.resolve(name)
         if isinstance(found, zones.Candidates):
             return Handled((zone_replies.zone_choices(found, now),))
@@ -414,23 +204,23 @@ class ReminderService:
         now: datetime,
     ) -> Handled:
         if key.platform not in self.config.channel_platforms:
-            return _error(texts.NO_CHANNELS_HERE)
+            return error(texts.NO_CHANNELS_HERE)
         if command.unclear_channel:
-            return _error(texts.UNCLEAR_CHANNEL)
+            return error(texts.UNCLEAR_CHANNEL)
         chosen = command.channel or action.channel
         if chosen is None:
             current = await self._job_hunt_channel(key.platform, server)
             if current is None:
-                return _say(texts.CHANNEL_ASK)
-            return _say(texts.CHANNEL_SHOW.format(channel=current))
+                return say(texts.CHANNEL_ASK)
+            return say(texts.CHANNEL_SHOW.format(channel=current))
         if server is None:
-            return _error(texts.CHANNEL_IN_SERVER)
+            return error(texts.CHANNEL_IN_SERVER)
         if not action.manage:
-            return _error(texts.CHANNEL_NEEDS_MANAGE)
+            return error(texts.CHANNEL_NEEDS_MANAGE)
         if problem := await self._channel_problem(key, chosen, server):
-            return _error(problem)
+            return error(problem)
         await self.store.set_job_hunt_channel(key.platform, server, chosen, now=now)
-        return _say(texts.CHANNEL_SET.format(channel=chosen))
+        return say(texts.CHANNEL_SET.format(channel=chosen))
 
     # --- buttons ----------------------------------------------------------------------------
 
@@ -450,7 +240,7 @@ class ReminderService:
         self, key: UserKey, press: Press, now: datetime, pending: Pending | None = None
     ) -> Handled:
         if press.button is None:
-            return _refused(texts.GONE)
+            return refused(texts.GONE)
         scope, step, value = press.button
         if step == ZONE_STEP:
             # A zone picked from an ambiguous name's candidates: for whoever pressed.
@@ -464,22 +254,22 @@ class ReminderService:
             return await self._occurrence_press(key, int(scope), value, press, now)
         found = await self.store.reminder(scope)
         if found is None:
-            return _refused(texts.GONE)
+            return refused(texts.GONE)
         owner, conversation_id, text = found.owner, found.conversation_id, found.text
         if step == "rem" and value == "stop" and found.rule:
             if not self._may_manage(key, owner, found.channel, press):
-                return _refused(texts.NOT_YOURS)
+                return refused(texts.NOT_YOURS)
         elif owner != key:
-            return _refused(texts.NOT_YOURS)
+            return refused(texts.NOT_YOURS)
         if step == "rem" and value in ("undo", "stop"):
             cancelled = await self.store.cancel_series(scope, now=now)
             if value == "undo":
-                return _say(texts.UNDONE) if cancelled else _refused(texts.GONE)
-            return _say(texts.STOPPED_SERIES.format(text=text))
+                return say(texts.UNDONE) if cancelled else refused(texts.GONE)
+            return say(texts.STOPPED_SERIES.format(text=text))
         if step == "out" and value in OUTCOMES and conversation_id is not None:
             entry = await self.store.set_outcome(key, conversation_id, value, now=now)
             if entry is None:
-                return _refused(texts.OUTCOME_GONE)
+                return refused(texts.OUTCOME_GONE)
             log.info("interview outcome recorded on %s", key.platform)
             reply = messages.outcome_reply(value, entry)
             if value == "next":
@@ -487,20 +277,20 @@ class ReminderService:
                 reply = reply._replace(conversation_id=conversation_id, step_id=INTERVIEW_STEP)
                 return Handled((reply,), Pending(PendingKind.INTERVIEW, ref=conversation_id))
             return Handled((reply,))
-        return _refused(texts.GONE)
+        return refused(texts.GONE)
 
     async def _occurrence_press(
         self, key: UserKey, occurrence_id: int, value: str, press: Press, now: datetime
     ) -> Handled:
         found = await self.store.occurrence(occurrence_id)
         if found is None:
-            return _refused(texts.GONE)
+            return refused(texts.GONE)
         owner, item = found
         recurring_cancel = value == "cancel" and item.rule is not None
         if owner != key and not (
             recurring_cancel and self._may_manage(key, owner, item.channel, press)
         ):
-            return _refused(texts.NOT_YOURS)
+            return refused(texts.NOT_YOURS)
         managed = await self._manage.occurrence_press(key, item, value, now)
         if managed is not None:
             return _handled(managed)
@@ -508,7 +298,7 @@ class ReminderService:
         if value == "cancel":
             if item.rule:
                 await self.store.cancel_series(item.reminder_id, now=now)
-                return _say(texts.STOPPED_SERIES.format(text=item.text))
+                return say(texts.STOPPED_SERIES.format(text=item.text))
             done = await self.store.cancel_occurrence(occurrence_id, now=now)
-            return _say(texts.CANCELLED_ONE.format(text=shown)) if done else _refused(texts.GONE)
-        return _refused(texts.GONE)
+            return say(texts.CANCELLED_ONE.format(text=shown)) if done else refused(texts.GONE)
+        return refused(texts.GONE)

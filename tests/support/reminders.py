@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from bot.common.clock import new_conversation_id
 from bot.engine.engine import Engine
+from bot.reminders.handling import ReminderConfig
 from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing, Places
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
-from bot.reminders.service import ReminderConfig, ReminderService
+from bot.reminders.service import ReminderService
 from bot.reminders.store import ReminderStore
 from bot.storage.sql import SqlStore
 from support.harness import TTL, Clock

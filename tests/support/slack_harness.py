@@ -39,9 +39,10 @@ from bot.common.clock import new_conversation_id
 from bot.common.users import UserKey
 from bot.config.settings import Settings, load_settings
 from bot.engine.engine import Engine
+from bot.reminders.handling import ReminderConfig
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
-from bot.reminders.service import ReminderConfig, ReminderService
+from bot.reminders.service import ReminderService
 from bot.reminders.store import ReminderStore
 from bot.storage.sql import SqlStore
 from support.harness import TTL, Clock
