@@ -1,4 +1,5 @@
-"""The bolt app: `build_app` wires the listeners (listeners.py) to what Slack sends.
+"""The bolt app: `build_app` wires the listeners (listeners.py, and form_listeners.py for the
+forms) to what Slack sends.
 `run.run_slack` checks the token and serves the app, over HTTP or Socket Mode."""
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ def build_app(
     )
     app.command(settings.slack_command)(listeners.on_command)
     app.action({"type": "block_actions", "action_id": ACTION_ID_PATTERN})(listeners.on_press)
-    app.view(INTERVIEW_CALLBACK)(listeners.on_view_submission)
-    app.view(EDIT_CALLBACK)(listeners.on_edit_submission)
+    app.view(INTERVIEW_CALLBACK)(listeners.forms.on_interview_submission)
+    app.view(EDIT_CALLBACK)(listeners.forms.on_edit_submission)
     app.event("message")(listeners.on_message)
     app.event("app_home_opened")(listeners.on_home_opened)
     app.event("user_change")(listeners.on_user_change)

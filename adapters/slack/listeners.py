@@ -1,7 +1,8 @@
 """The Slack listeners: each takes one kind of payload, hands it to the engine as a core event
 and shows the replies. `/takeorpass`, presses on our buttons (the questionnaire's, reminder
-posts' and lists', the form's), the interview form's submission, DM text, App Home and profile
-changes; app.py wires them into the bolt app."""
+posts' and lists', the form's), DM text, App Home and profile changes; app.py wires them into
+the bolt app. Opening the forms and their submissions are in form_listeners.py, which asks the
+engine through `Listeners._ask` too."""
 
 from __future__ import annotations
 
@@ -14,20 +15,8 @@ import aiohttp
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.forms import (
-    EDIT_WHEN_BLOCK,
-    FORM_FAILED,
-    NOTHING_GIVEN,
-    TEXT_BLOCK,
-    edit_modal,
-    edit_submitted,
-    error_line,
-    interview_modal,
-    opens_edit,
-    opens_form,
-    submitted,
-    with_form_button,
-)
+from adapters.slack.form_listeners import FormListeners
+from adapters.slack.forms import opens_edit, opens_form, with_form_button
 from adapters.slack.logs import quiet_logger
 from adapters.slack.receiving import (
     Inbound,
@@ -38,11 +27,11 @@ from adapters.slack.receiving import (
     from_press,
     home_user,
     press_origin,
-    press_team,
 )
 from adapters.slack.reminders import SlackPlaces
 from adapters.slack.rendering import (
     COPY_STEP,
+    FAILED,
     ITEM_BLOCK,
     accepted,
     home_view,
@@ -60,14 +49,13 @@ from adapters.slack.sending import (
     ResponseUrlOutlet,
     bounded,
     deliver,
-    open_view,
     platform_error,
     retry_handlers,
     update_message,
 )
 from bot.common.buttons import USER_SCOPE, button_id, is_reminder_button
 from bot.common.errors import PlatformError
-from bot.common.events import Event, Press, Text
+from bot.common.events import Event, Press
 from bot.common.logs import failure
 from bot.common.replies import Button, ButtonRole, Reply
 from bot.common.users import UserKey
@@ -77,7 +65,6 @@ from bot.reminders.commands import EditReminder
 
 log = logging.getLogger(__name__)
 
-FAILED: Final = "Something went wrong on my side and nothing was changed. Please try again."
 NOT_SHOWN: Final = (
     "I couldn't show my last reply, but your answer is saved. "
     "Run {command} to pick up where you left off."
@@ -106,6 +93,8 @@ class Listeners:
         self._webhook_log = quiet_logger("adapters.slack.response_url")
         # The longest any one reply may take to reach Slack (response_url or Web API).
         self._timeout = timeout
+        # The forms' listeners (form_listeners.py): app.py wires their submissions.
+        self.forms = FormListeners(engine, ask=self._ask, dm=self._dm, timeout=timeout)
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """`/takeorpass …`: answered ephemerally through the command's response_url."""
@@ -135,11 +124,11 @@ class Listeners:
         origin = press_origin(body)
         if button is not None and opens_form(button, ephemeral=origin.place is Place.EPHEMERAL):
             outlet = self._press_outlet(origin, inbound.key.user, client, in_place=False)
-            await self._open_form(button.scope, body, outlet, client)
+            await self.forms.open_form(button.scope, body, outlet, client)
             return
         if button is not None and (occurrence := opens_edit(button)) is not None:
             outlet = self._press_outlet(origin, inbound.key.user, client, in_place=False)
-            await self._open_edit(inbound.key, occurrence, body, outlet, client)
+            await self.forms.open_edit(inbound.key, occurrence, body, outlet, client)
             return
         if button is not None and is_reminder_button(button):
             await self._reminder_press(inbound, body, action, origin, client)
@@ -174,69 +163,6 @@ class Listeners:
         key = home_user(body, event)
         if key is not None:
             await self.publish_home(key, client)
-
-    async def on_view_submission(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        """The form sent: its time goes to the questionnaire it was opened for. A time the
-        core refuses keeps the form open with the reason under the input; else the
-        confirmation arrives in the user's DM with the app."""
-        view = body.get("view") or {}
-        user = str((body.get("user") or {}).get("id") or "")
-        team = press_team(body)
-        conversation_id = str(view.get("private_metadata") or "")
-        if not user or not team or not conversation_id:
-            await ack()
-            return
-        given = submitted(view)
-        if given is None:
-            await ack(response_action="errors", errors={TEXT_BLOCK: NOTHING_GIVEN})
-            return
-        replies = await self._ask(
-            UserKey("slack", team, user),
-            Text(given.value, interview=conversation_id),
-            "interview form",
-            show_failure=lambda: ack(
-                response_action="errors", errors={given.block_id: error_line(FAILED)}
-            ),
-        )
-        if replies is None:
-            return
-        if not accepted(replies):
-            reason = replies[0].text if replies else FAILED
-            await ack(response_action="errors", errors={given.block_id: error_line(reason)})
-            return
-        await ack()
-        await deliver(self._dm(client, user), message(replies))
-
-    async def on_edit_submission(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        """A reminder's Edit form sent: applied by the core as a typed `edit` would be. What
-        it refuses (a time it can't read) keeps the form open with the reason under the time;
-        else the confirmation arrives in the user's DM with the app."""
-        user = str((body.get("user") or {}).get("id") or "")
-        team = press_team(body)
-        edit = edit_submitted(body.get("view") or {})
-        if not user or not team or edit is None:
-            await ack()
-            return
-        replies = await self._ask(
-            UserKey("slack", team, user),
-            edit,
-            "edit form",
-            show_failure=lambda: ack(
-                response_action="errors", errors={EDIT_WHEN_BLOCK: error_line(FAILED)}
-            ),
-        )
-        if replies is None:
-            return
-        if not accepted(replies):
-            reason = replies[0].text if replies else FAILED
-            await ack(response_action="errors", errors={EDIT_WHEN_BLOCK: error_line(reason)})
-            return
-        await ack()
-        await deliver(self._dm(client, user), message(replies))
 
     async def on_user_change(self, event: dict[str, Any]) -> None:
         """A user changed their profile, maybe their timezone: ask Slack again next time."""
@@ -346,7 +272,7 @@ class Listeners:
             return
         await deliver(outlet, notice(COPIED))
 
-    # --- presses on reminder posts and lists, and the form -----------------------------------
+    # --- presses on reminder posts and lists ----------------------------------------------
 
     async def _reminder_press(
         self,
@@ -398,45 +324,6 @@ class Listeners:
             except Exception as exc:
                 log.warning("could not list reminders again: %s", type(exc).__name__)
         await deliver(outlet, message(shown), replace=True)
-
-    async def _open_edit(
-        self,
-        key: UserKey,
-        occurrence: int,
-        body: dict[str, Any],
-        outlet: Outlet,
-        client: AsyncWebClient,
-    ) -> None:
-        """Edit on a listed reminder: the form, prefilled; or, only to the presser, why not."""
-        reminders = self._engine.reminders
-        if reminders is None or not reminders.serves(key.platform):
-            await deliver(outlet, notice(FORM_FAILED))
-            return
-        try:
-            form = await reminders.edit_form(key, occurrence)
-        except Exception as exc:
-            log.error("slack edit form failed: %s", type(exc).__name__)
-            log.debug("slack edit form failed: %s", failure(exc))
-            await deliver(outlet, notice(FAILED))
-            return
-        if isinstance(form, Reply):
-            await deliver(outlet, message([form]))
-            return
-        try:
-            await open_view(client, body.get("trigger_id"), edit_modal(form), self._timeout)
-        except PlatformError as exc:
-            log.warning("slack: %s", exc)
-            await deliver(outlet, notice(FORM_FAILED))
-
-    async def _open_form(
-        self, conversation_id: str, body: dict[str, Any], outlet: Outlet, client: AsyncWebClient
-    ) -> None:
-        view = interview_modal(conversation_id)
-        try:
-            await open_view(client, body.get("trigger_id"), view, self._timeout)
-        except PlatformError as exc:
-            log.warning("slack: %s", exc)
-            await deliver(outlet, notice(FORM_FAILED))
 
     # --- where answers go -------------------------------------------------------------------
 

@@ -245,6 +245,10 @@ def notice(text: str) -> Message:
     return {"text": escape(text), "blocks": [section(escape(text))]}
 
 
+# What any listener says when the engine failed (listeners.py, form_listeners.py).
+FAILED: Final = "Something went wrong on my side and nothing was changed. Please try again."
+
+
 HOME_TITLE: Final = "Take or Pass"
 HOME_INTRO: Final = (
     "Not sure an interview is worth your time? Answer seven quick questions and get a "
