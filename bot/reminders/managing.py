@@ -100,7 +100,9 @@ class Managing:
 
     async def done_lately(self, key: UserKey, now: datetime) -> list[Upcoming]:
         """What the user marked done in the last week, for the list's "Done recently"."""
-        return await self._store.recently_done(key, since=now - DONE_SHOWN_FOR, limit=DONE_SHOWN)
+        return await self._store.edits.recently_done(
+            key, since=now - DONE_SHOWN_FOR, limit=DONE_SHOWN
+        )
 
     async def _item(self, key: UserKey, number: int) -> Upcoming | Outcome:
         items = await self.listed(key)
@@ -150,7 +152,7 @@ class Managing:
             return _refused(texts.CLEAR_STALE)
         if value == "keep":
             return Outcome((Reply(kind=Kind.INFO, text=texts.CLEAR_KEPT),), close=True)
-        count = await self._store.cancel_all(key, now=now)
+        count = await self._store.edits.cancel_all(key, now=now)
         log.info("cleared reminders on %s", key.platform)
         text = texts.CLEARED.format(count=count, s="" if count == 1 else "s")
         return Outcome((Reply(kind=Kind.INFO, text=text),), close=True)
@@ -177,7 +179,7 @@ class Managing:
         value that is none of these."""
         tz = await self._zone(key)
         if value == "done":
-            marked = await self._store.mark_done(item.occurrence_id, now=now)
+            marked = await self._store.edits.mark_done(item.occurrence_id, now=now)
             if marked is None:
                 return _refused(texts.GONE)
             if not marked:
@@ -192,7 +194,7 @@ class Managing:
         if value == "edit":
             return await self._ask_edit(key, item, tz)
         if value in SNOOZE_VALUES:
-            at = await self._store.snooze_to(
+            at = await self._store.edits.snooze_to(
                 item.occurrence_id,
                 pending_at=snooze_until(value, base=item.due_at, tz=tz),
                 posted_at=snooze_until(value, base=now, tz=tz),
@@ -312,7 +314,7 @@ class Managing:
         shown_text = text if text is not None else item.text
         at = item.due_at
         if new_time is not None:
-            moved = await self._store.reschedule(
+            moved = await self._store.edits.reschedule(
                 item.occurrence_id, at=new_time.at, rule=new_time.rule
             )
             if moved is None:
@@ -320,7 +322,7 @@ class Managing:
             at = moved
             self._on_changed()
         if text is not None and text != item.text:
-            if not await self._store.edit_text(item.reminder_id, text):
+            if not await self._store.edits.edit_text(item.reminder_id, text):
                 return _refused(texts.GONE)
         log.info("reminder edited on %s", key.platform)
         when_shown = format_when(at, tz)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from bot.common.users import UserKey
 from bot.reminders.model import Due, Role, Status
 from bot.reminders.plan import PACED, catch_up, delivery_key
-from bot.reminders.store import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
+from bot.reminders.tables import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
 from bot.storage.schema import UtcDateTime, occurrences, reminders
 from bot.storage.sql import SqlStore
 

@@ -431,11 +431,11 @@ async def test_the_store_lists_done_ones_for_a_week_only(me, world):
     await world.run_until(NOW + timedelta(minutes=5))
     [(_, post)] = world.delivery.posts
     occurrence = _occurrence(_button(post.message, "Done"))
-    assert await world.store.mark_done(occurrence, now=NOW + timedelta(minutes=6)) is True
-    assert await world.store.mark_done(occurrence, now=NOW + timedelta(minutes=7)) is False
-    recent = await world.store.recently_done(CONSOLE, since=NOW)
+    assert await world.store.edits.mark_done(occurrence, now=NOW + timedelta(minutes=6)) is True
+    assert await world.store.edits.mark_done(occurrence, now=NOW + timedelta(minutes=7)) is False
+    recent = await world.store.edits.recently_done(CONSOLE, since=NOW)
     assert [item.text for item in recent] == ["stretch"]
-    assert await world.store.recently_done(CONSOLE, since=NOW + timedelta(days=1)) == []
+    assert await world.store.edits.recently_done(CONSOLE, since=NOW + timedelta(days=1)) == []
     assert Status.DONE.value == "done"
 
 
@@ -444,18 +444,18 @@ async def test_the_store_reschedules_edits_text_and_cancels_all(me, world):
     await me.say("remind every day 9am two")
     [first, second] = await world.store.upcoming(CONSOLE)
     at = NOW + timedelta(hours=5)
-    assert await world.store.reschedule(first.occurrence_id, at=at, rule=None) == at
-    assert await world.store.edit_text(first.reminder_id, "uno")
+    assert await world.store.edits.reschedule(first.occurrence_id, at=at, rule=None) == at
+    assert await world.store.edits.edit_text(first.reminder_id, "uno")
     # A run of a series given a one-off time becomes a one-off.
-    moved = await world.store.reschedule(
+    moved = await world.store.edits.reschedule(
         second.occurrence_id, at=at + timedelta(hours=1), rule=None
     )
     assert moved == at + timedelta(hours=1)
     series = await world.store.reminder(second.reminder_id)
     assert series is not None and series.rule is None
-    assert await world.store.cancel_all(CONSOLE, now=NOW) == 2
-    assert await world.store.cancel_all(CONSOLE, now=NOW) == 0
-    assert await world.store.reschedule(first.occurrence_id, at=at, rule=None) is None
+    assert await world.store.edits.cancel_all(CONSOLE, now=NOW) == 2
+    assert await world.store.edits.cancel_all(CONSOLE, now=NOW) == 0
+    assert await world.store.edits.reschedule(first.occurrence_id, at=at, rule=None) is None
     assert await _statuses(world) == [("uno", "cancelled"), ("two", "cancelled")]
 
 
