@@ -14,7 +14,6 @@ from bot.reminders.model import ReminderKind, Role, Status, Upcoming
 from bot.reminders.plan import delivery_key
 from bot.reminders.tables import (
     UPCOMING_COLUMNS,
-    insert_ignoring_duplicates,
     o,
     occurrence_row,
     owned_by,
@@ -30,36 +29,6 @@ class ReminderEdits:
 
     def __init__(self, sql: SqlStore) -> None:
         self._sql = sql
-
-    async def snooze(
-        self, occurrence_id: int, delta: timedelta, *, now: datetime
-    ) -> datetime | None:
-        """Put an occurrence off: a pending one moves by `delta`; one already posted comes
-        back once, `delta` from now. Returns the new time, or None if there was nothing to do."""
-
-        def run(conn: Connection) -> datetime | None:
-            row = conn.execute(
-                select(o.reminder_id, o.platform, o.role, o.due_at, o.status).where(
-                    o.id == occurrence_id
-                )
-            ).first()
-            if row is None or row.status in (Status.CANCELLED.value, Status.CLAIMED.value):
-                return None
-            if row.status == Status.PENDING.value:
-                at: datetime = row.due_at + delta
-                conn.execute(
-                    update(occurrences)
-                    .where(o.id == occurrence_id, o.status == Status.PENDING.value)
-                    .values(due_at=at, ready_at=at, delivery_key=delivery_key(row.reminder_id, at))
-                )
-                return at
-            at = now + delta  # posted already: once more, later
-            role = Role.ONCE if row.role == Role.REPEAT.value else Role(row.role)
-            statement = insert_ignoring_duplicates(conn, occurrences)
-            conn.execute(statement, occurrence_row(row.reminder_id, row.platform, role, at))
-            return at
-
-        return await self._sql.write(run)
 
     async def snooze_to(
         self, occurrence_id: int, *, pending_at: datetime, posted_at: datetime
