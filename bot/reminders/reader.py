@@ -190,6 +190,27 @@ def read_time(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading:
     return _reading(span, phrase.typed(span), "", now, tz)
 
 
+# Words that lead into a time without saying one.
+_LINKING = frozenset({"at", "@", "on", "in", "by", "the", "this", "next", "coming"})
+
+
+def _merged(phrase: _Text, primary: Span, other: Span) -> tuple[Span, str] | None:
+    """The other fragment read as part of the primary time ("tomorrow" + "at 5pm": tomorrow at
+    17:00), with what it reads as typed; where the two clash ("tomorrow 9am" + "at 8pm"), the
+    primary's leading words that fit with the fragment ("tomorrow at 8pm"). None if nothing fits."""
+    words = phrase.words
+    lead, tail = words[primary.start : primary.end], words[other.start : other.end]
+    for keep in range(len(lead), 0, -1):
+        if all(word in _LINKING for word in lead[:keep]):
+            break  # "next" or "on" alone says nothing of the primary time: no merge
+        both = [*lead[:keep], *tail]
+        span = span_at(both, 0)
+        if span is not None and span.end == len(both) and span.problem is None:
+            kept = phrase.raw[phrase.starts[primary.start] : phrase.ends[primary.start + keep - 1]]
+            return span, f"{kept} {phrase.typed(other)}"
+    return None
+
+
 def read_reminder(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading | AskBack:
     """`raw` is what follows `remind [#channel]` (a leading "me" already gone): its time first or
     last, the rest its text. Raises WhenError naming what could not be used."""
@@ -225,13 +246,12 @@ def read_reminder(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading | AskBack
         return first
     other = others[0]
     fragment = phrase.typed(other)
-    both = [*words[primary.start : primary.end], *words[other.start : other.end]]
-    merged = span_at(both, 0)
-    if merged is not None and merged.end == len(both) and merged.problem is None:
-        rest = phrase.without(primary, other)
-        second = _reading(merged, f"{typed} {fragment}", rest, now, tz)
+    # The second reading takes its time from the fragment, so neither time stays in its text.
+    rest = phrase.without(primary, other)
+    merged = _merged(phrase, primary, other)
+    if merged is not None:
+        second = _reading(merged[0], merged[1], rest, now, tz)
     else:
-        rest = phrase.without(other)
         second = _reading(other, fragment, rest, now, tz)
     if not second.text:
         raise WhenError(texts.NO_TEXT.format(when=shown(fragment)))

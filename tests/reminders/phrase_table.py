@@ -558,7 +558,7 @@ ASKED: tuple[Asked, ...] = (
         NY,
         WED,
         ("2026-12-03 09:00", "meeting moved to 10am"),
-        ("2026-12-03 10:00", "tomorrow 9am meeting moved to"),
+        ("2026-12-03 10:00", "meeting moved to"),
     ),
     Asked(
         "every monday plan the week at 10am",
@@ -572,7 +572,7 @@ ASKED: tuple[Asked, ...] = (
         NY,
         WED,
         ("2026-12-03 09:00", "dinner at 8pm"),
-        ("2026-12-02 20:00", "tomorrow 9am dinner"),
+        ("2026-12-03 20:00", "dinner"),
     ),
     Asked(
         "tonight send the 9pm report",
@@ -593,7 +593,7 @@ ASKED: tuple[Asked, ...] = (
         NY,
         WED,
         ("2026-12-02 10:40", "check the 3pm slot"),
-        ("2026-12-02 15:00", "in 10 minutes check the slot"),
+        ("2026-12-02 15:00", "check the slot"),
     ),
     Asked(
         "every day call mom at 7pm",
@@ -614,28 +614,28 @@ ASKED: tuple[Asked, ...] = (
         NY,
         WED,
         ("2026-12-02 17:00", "leave for the 6:30pm train"),
-        ("2026-12-02 18:30", "at 5pm leave for the train"),
+        ("2026-12-02 18:30", "leave for the train"),
     ),
     Asked(
         "me to call Sam at 3 tomorrow at 9am",
         NY,
         WED,
         ("2026-12-03 09:00", "call Sam at 3 tomorrow"),
-        ("2026-12-03 15:00", "call Sam at 9am"),
+        ("2026-12-03 15:00", "call Sam"),
     ),
     Asked(
         "next tuesday 3pm prep for wednesday",
         NY,
         WED,
         ("2026-12-08 15:00", "prep for wednesday"),
-        ("2026-12-09 09:00", "next tuesday 3pm prep for"),
+        ("2026-12-09 09:00", "prep for"),
     ),
     Asked(
         "me to check the tomorrow slots on friday",
         NY,
         WED,
         ("2026-12-04 09:00", "check the tomorrow slots"),
-        ("2026-12-03 09:00", "check the slots on friday"),
+        ("2026-12-03 09:00", "check the slots"),
     ),
 )
 
