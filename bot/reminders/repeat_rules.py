@@ -49,6 +49,17 @@ def first_after(r: Repeat, start: datetime, hm: tuple[int, int] | None, tz: Zone
     """The first local occurrence of `r` (searching from the naive local `start`) that lies
     on the timeline strictly after `after`. The one function here that runs a rule: the lead
     may point it at `recurrence.next_occurrence(rule_text(...), tz, after)` instead."""
+    if hm is not None and r.freq in ("DAILY", "WEEKLY") and not (r.monthdays or r.month or r.nth):
+        # Daily, or on chosen weekdays, at one time: the coming week holds the first one, so
+        # look day by day instead of building a dateutil rule (most repeats people set).
+        days = frozenset(r.weekdays) if r.weekdays else None
+        if r.freq == "DAILY" or days:
+            for ahead in range(8):
+                day = start.date() + timedelta(days=ahead)
+                if days is None or day.weekday() in days:
+                    naive = datetime.combine(day, time(*hm))
+                    if naive >= start and to_utc(naive, tz) > after:
+                        return naive
     for naive in itertools.islice(_rrule(r, start, hm, search=True), 400):
         if to_utc(naive, tz) > after:
             return naive
