@@ -12,8 +12,8 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.reminders import texts
-from bot.reminders.timewords import to_utc
-from bot.reminders.when import When, WhenError, parse_when
+from bot.reminders.timewords import WhenError, to_utc
+from bot.reminders.when import When, parse_when
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,10 @@ from bot.reminders.manage import (
     snooze_until,
 )
 from bot.reminders.model import Role, Upcoming
+from bot.reminders.recurrence import describe_rule
 from bot.reminders.store import ReminderStore
-from bot.reminders.when import WhenError, format_when, parse_when
+from bot.reminders.timewords import WhenError, format_when
+from bot.reminders.when import parse_when
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +188,7 @@ class Managing:
                 return _refused(texts.ALREADY_DONE)
             log.info("reminder marked done on %s", key.platform)
             if item.rule and item.role is Role.REPEAT:
-                rule = messages.describe_rule(item.rule)
+                rule = describe_rule(item.rule)
                 return _say(texts.MARKED_DONE_REPEAT.format(text=item.text, rule=rule))
             return _say(texts.MARKED_DONE.format(text=item.text))
         if value == "snooze":
@@ -247,7 +249,7 @@ class Managing:
     @staticmethod
     def _prefill(item: Upcoming, tz: ZoneInfo, now: datetime) -> str:
         if item.rule and item.role is Role.REPEAT:
-            return messages.describe_rule(item.rule)
+            return describe_rule(item.rule)
         return edit_prefill(item.due_at, tz, now)
 
     async def form_edit(self, key: UserKey, edit: EditReminder, now: datetime) -> Outcome:
@@ -327,7 +329,7 @@ class Managing:
         log.info("reminder edited on %s", key.platform)
         when_shown = format_when(at, tz)
         if new_time is not None and new_time.rule is not None:
-            rule = messages.describe_rule(new_time.rule)
+            rule = describe_rule(new_time.rule)
             return _say(texts.EDITED_RULE.format(rule=rule, when=when_shown, text=shown_text))
         if new_time is not None:
             return _say(texts.EDITED_TIME.format(when=when_shown, text=shown_text))

@@ -15,9 +15,8 @@ from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
 from bot.reminders.manage import SNOOZE_CHOICES
 from bot.reminders.model import Due, Role, Upcoming
-from bot.reminders.recurrence import describe_rule as describe_rule  # kept importable here
-from bot.reminders.recurrence import next_occurrence, upcoming
-from bot.reminders.when import format_when
+from bot.reminders.recurrence import describe_rule, next_occurrence, upcoming
+from bot.reminders.timewords import format_when
 
 
 def recurring_confirmation(

@@ -29,7 +29,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from bot.reminders.rule_text import FREQS, WEEKDAY_CODES, Rule, parse_rule
 from bot.reminders.rule_words import rule_in_words
-from bot.reminders.timewords import to_utc as to_utc
+from bot.reminders.timewords import to_utc
 
 # Candidates looked at per question: a rule that yields nothing usable cannot spin for ever.
 MAX_CANDIDATES = 1000

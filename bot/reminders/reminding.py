@@ -21,7 +21,8 @@ from bot.reminders.handling import Handled, ReminderConfig, error, refused, say
 from bot.reminders.model import NewReminder, ReminderKind, Role
 from bot.reminders.reader import AskBack, Reading, read_reminder
 from bot.reminders.store import ReminderStore
-from bot.reminders.when import EXAMPLES, WhenError, format_when, parse_when
+from bot.reminders.timewords import EXAMPLES, WhenError, format_when
+from bot.reminders.when import parse_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from bot.reminders.managing import CLEAR_VALUES, EditForm, Managing, Outcome
 from bot.reminders.model import Places
 from bot.reminders.reminding import Reminding
 from bot.reminders.store import ReminderStore
-from bot.reminders.when import format_when
+from bot.reminders.timewords import format_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)

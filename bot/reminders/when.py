@@ -1,6 +1,6 @@
-"""When a reminder fires, for every caller: `parse_when` reads a whole text as one time (an
-interview's time, an edited time), `format_when` shows an instant, `next_occurrence` runs a
-stored rule. Pure: no I/O, no platform imports.
+"""A whole text read as one time, for every caller that has only a time (an interview's time,
+an edited time): `parse_when`. Showing an instant is `timewords.format_when`; running a stored
+rule is `recurrence.next_occurrence`. Pure: no I/O, no platform imports.
 
 The reading itself lives in smaller modules: `timewords` (the words and tokens), `timeparts`
 (a clock time, a day, a duration), `moments` (one-off times), `repeats` and `repeat_rules`
@@ -14,16 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-# Callers keep importing these from here, as before the reader was split up.
-from bot.reminders.moments import DEFAULT_CLOCK as DEFAULT_CLOCK
-from bot.reminders.reader import MAX_AHEAD as MAX_AHEAD
 from bot.reminders.reader import read_time
-
-# Rules are read and run in recurrence; these names stay importable from here.
-from bot.reminders.recurrence import next_occurrence as next_occurrence
-from bot.reminders.timewords import EXAMPLES as EXAMPLES
-from bot.reminders.timewords import WhenError as WhenError
-from bot.reminders.timewords import format_when as format_when
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from bot.common.buttons import USER_SCOPE, ZONE_STEP, button_id
 from bot.common.replies import Button, ButtonRole, Kind, Reply
 from bot.reminders import texts, zones
 from bot.reminders.rezone import Moved
-from bot.reminders.when import format_when
+from bot.reminders.timewords import format_when
 
 # At most this many candidates get a button (Discord allows 25 in five rows; ten stay readable).
 MAX_ZONE_BUTTONS: Final = 10

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from bot.reminders.commands import Remind, parse_command
 from bot.reminders.reader import AskBack, Reading, read_reminder
+from bot.reminders.recurrence import next_occurrence
 from bot.reminders.timewords import WhenError
-from bot.reminders.when import next_occurrence
 
 NY, BERLIN, KOLKATA, SYDNEY = (
     "America/New_York",

@@ -26,8 +26,7 @@ from bot.reminders.recurrence import (
     upcoming,
 )
 from bot.reminders.rule_text import parse_rule
-from bot.reminders.when import format_when
-from bot.reminders.when import next_occurrence as when_next_occurrence
+from bot.reminders.timewords import format_when
 
 NY, BERLIN, KOLKATA, SYDNEY = (
     "America/New_York",
@@ -326,10 +325,6 @@ def test_legacy_bare_rules_still_run_anchored_at_the_moment_asked() -> None:
     ]
     assert describe_rule(weekly) == "every Monday at 09:00"
     assert describe_rule("FREQ=WEEKLY;BYDAY=MO,FR") == "every Monday and Friday at 09:00"
-
-
-def test_when_still_offers_next_occurrence_for_its_callers() -> None:
-    assert when_next_occurrence is next_occurrence
 
 
 # --- in words ----------------------------------------------------------------------------------

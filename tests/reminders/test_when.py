@@ -11,17 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders.reader import Reading, read_reminder
-from bot.reminders.timewords import REPEATS
-from bot.reminders.when import (
-    EXAMPLES,
-    MAX_AHEAD,
-    When,
-    WhenError,
-    format_when,
-    next_occurrence,
-    parse_when,
-)
+from bot.reminders.reader import MAX_AHEAD, Reading, read_reminder
+from bot.reminders.recurrence import next_occurrence
+from bot.reminders.timewords import EXAMPLES, REPEATS, WhenError, format_when
+from bot.reminders.when import When, parse_when
 
 NY, BERLIN, KOLKATA = "America/New_York", "Europe/Berlin", "Asia/Kolkata"
 ZONES = [NY, BERLIN, KOLKATA]
