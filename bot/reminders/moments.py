@@ -10,11 +10,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
-
-from dateutil.relativedelta import relativedelta
 
 from bot.reminders.timeparts import (
     Clock,
@@ -35,6 +33,7 @@ from bot.reminders.timewords import (
     TOMORROW,
     WEAK,
     WEEKDAYS,
+    add_months,
     local_now,
     to_utc,
 )
@@ -58,7 +57,7 @@ class Moment:
     problem: Impossible | None = None
 
 
-_STARTS = frozenset(
+STARTS = frozenset(
     {"at", "@", "on", "in", "this", "next", "coming", "tonight", "today", "the", "day"}
     | {"yesterday"}
     | set(WEEKDAYS) | set(MONTHS) | set(TOMORROW) | set(NAMED_CLOCKS) | set(PARTS)
@@ -68,7 +67,7 @@ _STARTS = frozenset(
 
 def may_start(word: str) -> bool:
     """Whether a time phrase can start with this word (a cheap test before reading)."""
-    return word in _STARTS or word[:1].isdigit()
+    return word in STARTS or word[:1].isdigit()
 
 
 def moment_at(words: Sequence[str], i: int) -> Moment | None:
@@ -164,27 +163,28 @@ _ALL_PARTS: Final = PARTS | PARTS_NIGHT
 
 
 def _days(m: Moment, today: date) -> list[date]:
+    # timedelta(n) is n days; positional arguments, as keywords cost more on this hot path
     day = m.day
     if day is None:
-        return [today] if m.today_only else [today, today + timedelta(days=1)]
+        return [today] if m.today_only else [today, today + timedelta(1)]
     if day.kind == "rel":
-        return [today + timedelta(days=day.a)]
+        return [today + timedelta(day.a)]
     if day.kind == "weekday":
         ahead = (day.a - today.weekday()) % 7
         if day.b:  # "next tuesday": the coming one, never today
-            return [today + timedelta(days=ahead or 7)]
-        return [today + timedelta(days=ahead), today + timedelta(days=ahead + 7)]
+            return [today + timedelta(ahead or 7)]
+        return [today + timedelta(ahead), today + timedelta(ahead + 7)]
     if day.kind == "nextweek":
-        return [today + timedelta(days=7 - today.weekday())]
+        return [today + timedelta(7 - today.weekday())]
     if day.kind == "weekend":
         ahead = (5 - today.weekday()) % 7 + day.a
-        return [today + timedelta(days=ahead), today + timedelta(days=ahead + 7)]
+        return [today + timedelta(ahead), today + timedelta(ahead + 7)]
     if day.kind == "date":
         years = [day.year] if day.year else [today.year, today.year + 1, today.year + 4]
         return [date(y, day.a, day.b) for y in years if valid_date(y, day.a, day.b)]
     found = []  # "on the 15th": this month's, else the next month that has one
     for ahead in range(0, 4):
-        first = today.replace(day=1) + relativedelta(months=ahead)
+        first = add_months(today.replace(day=1), ahead)
         if day.a <= calendar.monthrange(first.year, first.month)[1]:
             found.append(first.replace(day=day.a))
     return found
@@ -203,7 +203,7 @@ def resolve(m: Moment, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[int
     if m.duration is not None:
         months, days, seconds = m.duration
         if months or days:
-            moved = local + relativedelta(months=months, days=days)
+            moved = add_months(local, months) + timedelta(days=days)
             if m.clock is not None or m.part is not None:
                 hour, minute = hours(m.clock, m.part)[0]
                 moved = moved.replace(hour=hour, minute=minute, second=0, microsecond=0)
@@ -217,7 +217,7 @@ def resolve(m: Moment, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[int
     first: datetime | None = None
     for day in _days(m, local.date()):
         for hour, minute in options:
-            at = to_utc(datetime.combine(day, time(hour, minute)), tz)
+            at = to_utc(datetime(day.year, day.month, day.day, hour, minute), tz)
             first = first or at
             if at > now:
                 bare = m.clock is not None and m.clock.bare and m.part is None

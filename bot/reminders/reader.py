@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.reminders import texts
-from bot.reminders.moments import Moment, moment_at, resolve
+from bot.reminders.moments import STARTS, Moment, moment_at, resolve
 from bot.reminders.repeat_rules import build
-from bot.reminders.repeats import Repeat, may_repeat, repeat_at
+from bot.reminders.repeats import OPENERS, Repeat, may_repeat, repeat_at
 from bot.reminders.timewords import (
     EXAMPLES,
     LINKS,
@@ -38,8 +39,7 @@ _QUIET = frozenset(
 _TRIM = " \t,;:-–—"
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One reading: the first time (UTC), the rule if it repeats, the text, and how a bare
     hour was read (a sentence for the confirmation), if there was one."""
 
@@ -64,18 +64,26 @@ def span_at(words: Sequence[str], i: int, *, repeating: bool = True) -> Span | N
     return (repeat_at(words, i) if repeating else None) or moment_at(words, i)
 
 
+_OPEN_ANY = STARTS | OPENERS
+
+
 def scan(words: Sequence[str]) -> list[Span]:
     """Every time phrase in the words, left to right, none overlapping."""
     spans: list[Span] = []
     i, n = 0, len(words)
     repeating = may_repeat(words)
+    opening = _OPEN_ANY if repeating else STARTS
     while i < n:
-        span = span_at(words, i, repeating=repeating)
-        if span is None:
-            i += 1
-        else:
-            spans.append(span)
-            i = span.end
+        # Most words of a reminder open no time phrase: the cheap test first (a digit, or a
+        # word a phrase can start with), the readers only after it.
+        word = words[i]
+        if word in opening or word[:1].isdigit():
+            span = span_at(words, i, repeating=repeating)
+            if span is not None:
+                spans.append(span)
+                i = span.end
+                continue
+        i += 1
     return spans
 
 
@@ -92,20 +100,27 @@ class _Text:
     def without(self, *spans: Span) -> str:
         """The text with the spans taken out and the linking words before it ("to", "about",
         "that", "me") dropped; the user's characters otherwise as typed."""
-        taken: set[int] = set()
-        for span in spans:
-            taken.update(range(span.start, span.end))
-        kept = [i for i in range(len(self.words)) if i not in taken]
-        while kept and self.words[kept[0]] in LINKS:
-            kept.pop(0)
-        runs: list[list[int]] = []
-        for i in kept:
-            if runs and i == runs[-1][-1] + 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-        pieces = (self.raw[self.starts[r[0]] : self.ends[r[-1]]] for r in runs)
-        return " ".join(p.strip(_TRIM) for p in pieces if p.strip(_TRIM)).strip(_TRIM)
+        pieces: list[str] = []
+        leading = True  # still dropping the linking words that open what is kept
+        i = 0
+        for span in sorted(spans, key=lambda s: s.start):
+            leading = self._keep(i, span.start, pieces, leading)
+            i = max(i, span.end)
+        self._keep(i, len(self.words), pieces, leading)
+        return " ".join(pieces).strip(_TRIM)
+
+    def _keep(self, i: int, end: int, pieces: list[str], leading: bool) -> bool:
+        """Words [i, end) as typed onto `pieces`, first dropping linking words if `leading`;
+        whether linking words are still to be dropped after them."""
+        if leading:
+            while i < end and self.words[i] in LINKS:
+                i += 1
+        if i >= end:
+            return leading
+        piece = self.raw[self.starts[i] : self.ends[end - 1]].strip(_TRIM)
+        if piece:
+            pieces.append(piece)
+        return False
 
 
 def _refuse(span: Span, typed: str) -> None:

@@ -21,7 +21,7 @@ from bot.reminders.timewords import (
 
 Spec = dict[str, Any]  # Repeat fields, as a phrase names them
 _WORKDAYS = (0, 1, 2, 3, 4)
-_OPENERS = frozenset(
+OPENERS = frozenset(
     {"every", "each", "daily", "hourly", "weekly", "biweekly", "fortnightly", "monthly",
      "yearly", "annually", "weekdays", "weekends", "on", "the", "at", "@", "in", "this"}
     | set(ORDINALS) | set(PARTS) | {"night", "noon", "midnight", "midday"}
@@ -253,7 +253,7 @@ def _core(words: Sequence[str], j: int) -> tuple[int, Spec] | None:
 def repeat_at(words: Sequence[str], i: int) -> Repeat | None:
     """The longest repeating phrase starting at word i, or None."""
     word = words[i]
-    if word not in _OPENERS and not word[:1].isdigit():
+    if word not in OPENERS and not word[:1].isdigit():
         return None
     n = len(words)
     r = Repeat(i, i)  # filled in place as the words are read: this runs on many words

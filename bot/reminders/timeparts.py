@@ -86,18 +86,19 @@ def clock_at(words: Sequence[str], j: int, *, after_at: bool) -> tuple[int, Cloc
     if oclock:
         end += 1
     hour, minute = int(match["h"]), int(match["m"] or 0)
-    typed = words_of(words, j, end)
     if ap is not None:
         if not 1 <= hour <= 12 or minute > 59:
-            return end, typed
+            return end, words_of(words, j, end)
         return end, Clock(hour % 12 + (12 if ap == "p" else 0), minute)
     if match["m"] is not None:
-        return end, (Clock(hour, minute) if hour <= 23 and minute <= 59 else typed)
+        if hour <= 23 and minute <= 59:
+            return end, Clock(hour, minute)
+        return end, words_of(words, j, end)
     if not (after_at or oclock):
         return None  # a bare number is not a time; "at 9" is
     if hour > 23:
-        return end, typed
-    return end, Clock(hour, 0, bare=1 <= hour <= 12)
+        return end, words_of(words, j, end)
+    return end, Clock(hour, 0, 1 <= hour <= 12)  # bare: an hour without am/pm
 
 
 def _day_number(word: str, *, need_suffix: bool) -> int | None:
