@@ -123,7 +123,10 @@ class _Text:
         return False
 
 
-def _refuse(span: Span, typed: str) -> None:
+def _refuse(span: Span, phrase: _Text) -> None:
+    if span.problem is None and not (isinstance(span, Repeat) and span.cannot):
+        return
+    typed = phrase.typed(span)
     if span.problem is not None:
         message = texts.REMIND_NO_SUCH_TIME if span.problem.clock else texts.REMIND_NO_SUCH_DATE
         raise WhenError(message.format(typed=span.problem.typed, examples=EXAMPLES))
@@ -197,10 +200,10 @@ def read_time(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading:
         raise WhenError(texts.REMIND_EMPTY_WHEN.format(examples=EXAMPLES))
     span = span_at(words, 0)
     if span is not None:
-        _refuse(span, phrase.typed(span))
+        _refuse(span, phrase)
     if span is None or span.end != len(words):
         for other in scan(words):
-            _refuse(other, phrase.typed(other))
+            _refuse(other, phrase)
         raise WhenError(texts.REMIND_NOT_A_TIME.format(typed=shown(raw), examples=EXAMPLES))
     return _reading(span, phrase.typed(span), "", now, tz)
 
@@ -235,7 +238,7 @@ def read_reminder(raw: str, *, now: datetime, tz: ZoneInfo) -> Reading | AskBack
         raise WhenError(texts.REMIND_EMPTY_WHEN.format(examples=EXAMPLES))
     spans = scan(words)
     for span in spans:
-        _refuse(span, phrase.typed(span))
+        _refuse(span, phrase)
     lead = spans[0] if spans and spans[0].start == 0 else None
     trail = spans[-1] if spans and spans[-1].end == len(words) else None
     primary = lead or trail

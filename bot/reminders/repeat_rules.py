@@ -53,10 +53,10 @@ def first_after(r: Repeat, start: datetime, hm: tuple[int, int] | None, tz: Zone
         # look day by day instead of building a dateutil rule (most repeats people set).
         days = frozenset(r.weekdays) if r.weekdays else None
         if r.freq == "DAILY" or days:
-            today = start.date()
+            today, weekday = start.date(), start.weekday()
             for ahead in range(8):
-                day = today + timedelta(ahead)  # days; positional is quicker
-                if days is None or day.weekday() in days:
+                if days is None or (weekday + ahead) % 7 in days:
+                    day = today + timedelta(ahead)  # days; positional is quicker
                     naive = datetime(day.year, day.month, day.day, *hm)
                     if naive >= start and to_utc(naive, tz) > after:
                         return naive
@@ -126,27 +126,23 @@ def build(r: Repeat, now: datetime, tz: ZoneInfo) -> Built | None:
     """The rule and first occurrence of `r` after `now`; None if it never occurs."""
     at = now.astimezone(tz)
     local = datetime(at.year, at.month, at.day, at.hour, at.minute)
+    hm: tuple[int, int] | None
     if r.freq == "HOURLY" and r.clock is None and r.part is None:
-        first = local + timedelta(hours=r.interval)
-        found: list[tuple[datetime, tuple[int, int] | None]] = [(first, None)]
+        first: datetime | None = local + timedelta(hours=r.interval)
+        hm = None
     else:
         # A bare hour in a repeat is the daytime one, never "whichever comes next today":
         # "weekdays at 9" is 09:00 whatever the hour it was set at.
-        options = hours(r.clock, r.part)[:1]
+        hm = hours(r.clock, r.part)[0]
         # "every week", "every month", "every year" without a day: from the next such time.
         anchor = r
         if (r.freq == "WEEKLY" and not r.weekdays) or (
             r.freq in ("MONTHLY", "YEARLY") and not r.monthdays and not r.weekdays
         ) or r.freq == "HOURLY":  # fmt: skip
             anchor = Repeat(0, 0, freq="DAILY")
-        found = []
-        for option in options:
-            naive = first_after(anchor, local, option, tz, now)
-            if naive is not None:
-                found.append((naive, option))
-    if not found:
+        first = first_after(anchor, local, hm, tz, now)
+    if first is None:
         return None
-    first, hm = min(found, key=lambda pair: pair[0])
     if r.freq == "WEEKLY" and not r.weekdays:
         r = replace(r, weekdays=(first.weekday(),))
     elif r.freq in ("MONTHLY", "YEARLY") and not r.monthdays and not r.weekdays:

@@ -96,20 +96,35 @@ def tokenize(text: str) -> Tokens:
     """The words of `text`, each normalised, with their places; punctuation-only words dropped.
 
     "p.m." keeps its dots; "9am." and "mon," lose the sentence's."""
+    lowered = text.lower()
+    raws = lowered.split()
+    words = [raw if raw in AM_PM else raw.strip(_EDGE_PUNCTUATION) for raw in raws]
+    # Lower-casing all at once keeps every place pointing into the text as typed, unless a
+    # letter changes length ("İ"); that, and punctuation-only words, go word by word.
+    if len(lowered) != len(text) or not all(words):
+        return _tokenize_slowly(text)
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    find = lowered.find
+    for raw in raws:
+        start = find(raw, at)
+        at = start + len(raw)
+        starts.append(start)
+        ends.append(at)
+    return Tokens(words, starts, ends)
+
+
+def _tokenize_slowly(text: str) -> Tokens:
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    lowered = text.lower()
-    # Lower-casing all at once is quicker, but a few letters change length ("İ"): then word by
-    # word, so that every place still points into the text as typed.
-    same = len(lowered) == len(text)
-    source = lowered if same else text
     at = 0
-    for raw in source.split():
-        start = source.find(raw, at)
+    for raw in text.split():
+        start = text.find(raw, at)
         at = start + len(raw)
-        raw = raw if same else raw.lower()
-        word = raw if raw in AM_PM else raw.strip(_EDGE_PUNCTUATION)
+        low = raw.lower()
+        word = low if low in AM_PM else low.strip(_EDGE_PUNCTUATION)
         if word:
             words.append(word)
             starts.append(start)
@@ -128,22 +143,20 @@ def to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
     Ambiguous (clocks go back): the first of the two, fold=0. Non-existent (clocks go
     forward): the first local time that exists after the gap, e.g. 02:30 -> 03:00.
     """
-    # Built positionally: keyword arguments (`replace(tzinfo=…)`) cost several times more, and
-    # this runs for every time read. A naive time's offset in a ZoneInfo is cheap and cached.
-    y, mo, d, h, mi, s, us = (naive.year, naive.month, naive.day, naive.hour, naive.minute,
-                              naive.second, naive.microsecond)  # fmt: skip
-    before = tz.utcoffset(datetime(y, mo, d, h, mi, s, us))  # fold=0
-    after = tz.utcoffset(datetime(y, mo, d, h, mi, s, us, fold=1))
-    if before is None or after is None:  # not for a ZoneInfo; kept for the type checker
-        return naive.replace(tzinfo=tz).astimezone(UTC)
-    if after <= before:  # an ordinary time, or the first of two (clocks went back)
-        u = naive - before
-        return datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, UTC)
+    # combine() with the zone, not replace(tzinfo=…): keyword arguments cost more, and this
+    # runs for every time read.
+    if naive.fold:
+        naive = naive.replace(fold=0)
+    aware = datetime.combine(naive.date(), naive.time(), tz)
+    first = aware.astimezone(UTC)
+    # Both in `tz`: the comparison is of wall-clock fields, so this holds unless `naive` falls
+    # in a gap (a time that does not exist there).
+    if first.astimezone(tz) == aware:
+        return first
     # In a gap the two folds read the time with the offsets before and after the change, so
     # the change lies between those instants; the first existing local time is the change
     # itself. Bisect to the second (transitions fall on whole seconds).
-    first = (naive - before).replace(tzinfo=UTC)
-    other = (naive - after).replace(tzinfo=UTC)
+    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
     lo, hi = math.floor(min(first, other).timestamp()), math.ceil(max(first, other).timestamp())
     offset_after = datetime.fromtimestamp(hi, tz).utcoffset()
     while hi - lo > 1:
