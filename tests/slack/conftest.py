@@ -3,14 +3,16 @@ alice, a user of the real bolt app served over HTTP against that fake."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
 from fakes.slack import FakeSlack
+from sqlalchemy import Connection, func, select
 from support.harness import T0, Clock
 from support.slack_harness import SlackReminders, SlackUser, serve, slack_settings
 
+from bot.storage.schema import metadata
 from bot.storage.sql import SqlStore
 
 
@@ -35,3 +37,20 @@ async def alice(fake: FakeSlack, world: SlackReminders) -> AsyncIterator[SlackUs
         serve(slack_settings(fake), world.engine, places=world.places) as url,
     ):
         yield SlackUser(http, url, fake)
+
+
+@pytest.fixture
+def stored(store: SqlStore) -> Callable[[], Awaitable[dict[str, int]]]:
+    """How many rows each table of the store holds now: what a test compares before and after
+    a request that must leave no trace."""
+
+    def count(conn: Connection) -> dict[str, int]:
+        return {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in metadata.sorted_tables
+        }
+
+    async def rows() -> dict[str, int]:
+        return await store.read(count)
+
+    return rows
