@@ -92,10 +92,13 @@ def from_command(body: dict[str, Any]) -> Inbound[Event] | None:
 
 
 def press_team(body: dict[str, Any]) -> str | None:
-    """The workspace of a block_actions payload."""
+    """The workspace of a block_actions or view_submission payload. Under an org-wide install
+    on Enterprise Grid, `team` is null (a press on the Home tab, a form): the user's and then
+    the view's workspace stand in."""
     team = body.get("team") or {}
     user = body.get("user") or {}
-    value = team.get("id") or user.get("team_id")
+    view = body.get("view") or {}
+    value = team.get("id") or user.get("team_id") or view.get("team_id")
     return str(value) if value else None
 
 
