@@ -93,12 +93,10 @@ def from_command(body: dict[str, Any]) -> Inbound[Event] | None:
 
 def press_team(body: dict[str, Any]) -> str | None:
     """The workspace of a block_actions or view_submission payload. Under an org-wide install
-    on Enterprise Grid, `team` is null (a press on the Home tab, a form): the user's and then
-    the view's workspace stand in."""
+    on Enterprise Grid `team` is null (a press on the Home tab, a form): the user's stands in."""
     team = body.get("team") or {}
     user = body.get("user") or {}
-    view = body.get("view") or {}
-    value = team.get("id") or user.get("team_id") or view.get("team_id")
+    value = team.get("id") or user.get("team_id")
     return str(value) if value else None
 
 

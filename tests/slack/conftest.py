@@ -1,5 +1,6 @@
-"""What the Slack tests share: the fake Slack, the reminders world on the test clock, and
-alice, a user of the real bolt app served over HTTP against that fake."""
+"""What the Slack tests share: the fake Slack, the reminders world on the test clock, alice, a
+user of the real bolt app served over HTTP against that fake, and `stored`, the store's row
+counts."""
 
 from __future__ import annotations
 

@@ -99,3 +99,17 @@ async def test_replayed_delivery_is_answered_or_ignored_cleanly(
             assert await stored() == before
     await asyncio.sleep(0.1)  # anything else it set off has finished by now
     assert trouble(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "where"), [("app_uninstalled", "T0001"), ("app_uninstalled_org", "E0001")]
+)
+async def test_uninstall_is_one_info_line_naming_the_workspace(
+    alice: SlackUser, fake: FakeSlack, caplog: pytest.LogCaptureFixture, name: str, where: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.slack")
+    status, _ = await alice.post(request_body(load(REPLAY / f"{name}.json"), fake.url))
+    assert status == 200
+    await asyncio.sleep(0.1)
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("adapters.slack")]
+    assert said == [f"slack: app_uninstalled for {where}"]
