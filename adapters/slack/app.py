@@ -87,8 +87,7 @@ def build_app(
 
 
 async def _removed(body: dict[str, Any], event: dict[str, Any]) -> None:
-    """The app was uninstalled, or its tokens revoked: worth a line in the log, nothing more
-    (reminders there then fail to post, each with a warning)."""
+    """The app was uninstalled, or its tokens revoked: worth one line in the log, nothing more."""
     where = body.get("team_id") or body.get("enterprise_id") or "an unknown workspace"
     log.info("slack: %s for %s", str(event.get("type")), where)
 
