@@ -5,10 +5,11 @@ forms) to what Slack sends.
 from __future__ import annotations
 
 import logging
-from typing import Final
+import re
+from typing import Any, Final
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.forms import EDIT_CALLBACK, INTERVIEW_CALLBACK
@@ -20,7 +21,11 @@ from adapters.slack.sending import TIMEOUT, make_client
 from bot.config.settings import Settings
 from bot.engine.engine import Engine
 
+log = logging.getLogger(__name__)
+
 AUTH_FAILED: Final = "Take or Pass can't reach Slack right now. Please try again in a minute."
+# Whatever no listener above it takes: see `_ignore_event`.
+_ANY: Final = re.compile(".*")
 
 
 def _not_token_skipped(record: logging.LogRecord) -> bool:
@@ -72,4 +77,30 @@ def build_app(
     app.event("message")(listeners.on_message)
     app.event("app_home_opened")(listeners.on_home_opened)
     app.event("user_change")(listeners.on_user_change)
+    app.event("app_uninstalled")(_removed)
+    app.event("tokens_revoked")(_removed)
+    # Registered last, so that they take only what nothing above took.
+    app.event(_ANY)(_ignore_event)
+    app.action({"type": "block_actions", "action_id": _ANY})(_ignore_interaction)
+    app.view(_ANY)(_ignore_interaction)
     return app
+
+
+async def _removed(body: dict[str, Any], event: dict[str, Any]) -> None:
+    """The app was uninstalled, or its tokens revoked: worth one line in the log, nothing more."""
+    where = body.get("team_id") or body.get("enterprise_id") or "an unknown workspace"
+    log.info("slack: %s for %s", str(event.get("type")), where)
+
+
+async def _ignore_event(event: dict[str, Any]) -> None:
+    """An event no listener takes (bolt has acknowledged it): ignored with one DEBUG line. Left
+    to bolt, it would answer 404 and warn, and Slack retries events answered with errors,
+    then stops sending events to an app that keeps failing."""
+    log.debug("slack: ignored an event of type %s", str(event.get("type"))[:40])
+
+
+async def _ignore_interaction(ack: AsyncAck, body: dict[str, Any]) -> None:
+    """A press or form that is not ours (a picker on an old message, a form of an older
+    version): acknowledged, so the user sees no error, and ignored with one DEBUG line."""
+    await ack()
+    log.debug("slack: ignored an interaction of type %s", str(body.get("type"))[:40])

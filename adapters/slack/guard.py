@@ -1,5 +1,5 @@
-"""What HTTP mode checks on a raw request before bolt reads it: Slack's signature over the exact
-bytes first, then that the body is UTF-8 and its JSON parses. Nothing here looks at, keeps or
+"""What HTTP mode does with a raw request before bolt sees it: checks Slack's signature over the
+exact bytes first, then reads the body's fields (UTF-8; JSON, or a form). Nothing here keeps or
 logs what a body says."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Final
+from typing import Any, Final
 from urllib.parse import parse_qsl
 
 log = logging.getLogger(__name__)
@@ -45,32 +45,36 @@ def signature_problem(
     return None
 
 
-def _json_object(text: str, what: str) -> None:
+def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):
         raise BadBody(f"{what} is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise BadBody(f"{what} is not a JSON object")
+    return parsed
 
 
-def read_body(body: bytes, content_type: str) -> str:
-    """The body as text for bolt, once it is known that bolt can parse it: by bolt's own rules,
-    a JSON body, or a form whose `payload` field holds JSON, must hold a JSON object. Raises
-    BadBody otherwise."""
+def read_body(body: bytes, content_type: str) -> dict[str, Any]:
+    """The fields of a signed body, as bolt's listeners read them: a JSON body's object (events),
+    the object in an interactivity form's `payload` field (presses, forms), or a slash
+    command's form fields. Raises BadBody for anything else.
+
+    Parsed here, not by bolt: bolt takes any form body with the letters "payload" anywhere in
+    it for an interactivity form, and finding no `payload` field hands on nothing, so a
+    command about "payload.io", from a user or in a channel so named, vanished."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadBody("the body is not UTF-8") from None
     if not text:
-        return text
+        return {}
     if content_type == "application/json" or text.startswith("{"):
-        _json_object(text, "the body")
-    elif "payload" in text:
-        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is not None:
-            _json_object(payload, "the payload field")
-    return text
+        return _json_object(text, "the body")
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in fields:
+        return _json_object(fields["payload"], "the payload field")
+    return fields
 
 
 class Refusals:

@@ -26,6 +26,7 @@ from adapters.slack.receiving import (
     from_dm,
     from_press,
     home_user,
+    ignored_message,
     press_origin,
 )
 from adapters.slack.reminders import SlackPlaces
@@ -149,9 +150,12 @@ class Listeners:
     async def on_message(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        """Typed text in the bot's DM (events are acknowledged by bolt before this runs)."""
+        """Typed text in the bot's DM (events are acknowledged by bolt before this runs);
+        anything else that arrives as a message event is ignored with one DEBUG line."""
         found = from_dm(body, event)
         if found is None:
+            why = ignored_message(event) or "no text or no team"
+            log.debug("slack: ignored a message event (%s)", why)
             return
         inbound, channel = found
         await self._converse(inbound, self._dm(client, channel), replace=lambda _: False)

@@ -12,6 +12,9 @@ from bot.common.users import UserKey
 from bot.engine.router import command_event
 
 PLATFORM = "slack"
+# Slack's own system user: its notices arrive as plain messages, without a bot_id.
+SLACKBOT = "USLACKBOT"
+_WORD = re.compile(r"[a-z_]{1,40}")
 
 # Links as Slack marks them up in message and command text: <https://acme.com|acme.com>.
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
@@ -89,7 +92,8 @@ def from_command(body: dict[str, Any]) -> Inbound[Event] | None:
 
 
 def press_team(body: dict[str, Any]) -> str | None:
-    """The workspace of a block_actions payload."""
+    """The workspace of a block_actions or view_submission payload. Under an org-wide install
+    on Enterprise Grid `team` is null (a press on the Home tab, a form): the user's stands in."""
     team = body.get("team") or {}
     user = body.get("user") or {}
     value = team.get("id") or user.get("team_id")
@@ -129,10 +133,29 @@ def press_origin(body: dict[str, Any]) -> Origin:
     return Origin(Place.EPHEMERAL, channel, container.get("message_ts"), response_url)
 
 
+def ignored_message(event: dict[str, Any]) -> str | None:
+    """Why a message event is not a person typing in the bot's DM, in a few words that never
+    quote it; None when it is. Slackbot (who writes there whenever someone removes the app
+    from a channel), other apps' bots and every subtype (edits, deletions, joins, bot posts)
+    are not people typing."""
+    subtype = event.get("subtype")
+    if event.get("channel_type") != "im":
+        return "not in the app's DM"
+    if subtype:
+        return f"subtype {subtype}" if _WORD.fullmatch(str(subtype)) else "a subtype"
+    if event.get("bot_id") or event.get("bot_profile"):
+        return "written by an app's bot"
+    if event.get("user") == SLACKBOT:
+        return "written by Slackbot"
+    if not event.get("user"):
+        return "no author"
+    return None
+
+
 def from_dm(body: dict[str, Any], event: dict[str, Any]) -> tuple[Inbound[Text], str] | None:
     """A message a person typed in the bot's DM, with the DM channel to answer in; None for
-    anything else (edits, bot messages, files without text, other channels)."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    anything else (see `ignored_message`, and messages without text)."""
+    if ignored_message(event) is not None:
         return None
     text = plain_text(str(event.get("text") or "")).strip()
     channel = event.get("channel")

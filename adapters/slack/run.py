@@ -131,11 +131,12 @@ def build_web_app(
     """HTTP mode: `POST /slack/events` (commands, interactivity and events) and `GET /healthz`.
 
     Every request's signature is checked on its raw bytes before anything reads them: a bad or
-    stale one gets 401. A signed body that is not Slack's (not UTF-8, broken JSON) gets 400;
-    only then does bolt see it. `signing_secret` defaults to the one the bolt app checks with.
+    stale one gets 401. A signed body is read here (`guard.read_body`): one that is not Slack's
+    (not UTF-8, broken JSON) gets 400; else bolt gets its fields. `signing_secret` defaults to
+    the one the bolt app was built with.
     `/healthz` answers 200 `{"status": "ok"}`, or 503 with a reason when `health` says the
     database is unwell or does not answer within `health_limit` seconds."""
-    # bolt checks again with the same secret: the two can never disagree.
+    # This is the only signature check on HTTP requests (bolt's is skipped, see below).
     secret = app._signing_secret if signing_secret is None else signing_secret
     refusals = Refusals()
 
@@ -146,10 +147,14 @@ def build_web_app(
             refusals.note(refused)
             return web.json_response({"error": "invalid request"}, status=401)
         try:
+            # bolt takes a body already read only in "socket_mode", whose one difference from
+            # "http" is that bolt does not check the signature: that was done above, on the
+            # raw bytes.
             bolt_request = AsyncBoltRequest(
                 body=read_body(raw, request.content_type),
                 query=request.query_string,
                 headers=request.headers,  # type: ignore[arg-type]
+                mode="socket_mode",
             )
         except BadBody as exc:
             return _bad_request(str(exc))

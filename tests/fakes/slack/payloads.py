@@ -24,6 +24,7 @@ BOT_ID = "B0001"
 USER_ID = "U0001"
 CHANNEL_ID = "C0001"
 DEFAULT_TZ = "Europe/Berlin"
+SLACKBOT = "USLACKBOT"  # Slack's own system user, in every workspace
 
 PAYLOADS = Path(__file__).parent.parent / "payloads" / "slack"
 
@@ -73,6 +74,8 @@ def slash_command_payload(
     channel_id: str = CHANNEL_ID,
     response_url: str | None = None,
     command: str = "/takeorpass",
+    user_name: str | None = None,
+    channel_name: str | None = None,
 ) -> dict[str, str]:
     """A slash command's fields, as Slack sends them (also the Socket Mode payload)."""
     payload: dict[str, str] = template("slash_command")
@@ -80,6 +83,10 @@ def slash_command_payload(
     payload |= {"command": command, "text": text}
     if channel_id.startswith("D"):
         payload["channel_name"] = "directmessage"
+    if channel_name is not None:
+        payload["channel_name"] = channel_name
+    if user_name is not None:
+        payload["user_name"] = user_name
     if response_url is not None:
         payload["response_url"] = response_url
     return payload
@@ -141,6 +148,17 @@ def message_im_event(
     event["channel"] = channel_id or dm_channel_id(user_id)
     event["client_msg_id"] = str(uuid.uuid4())
     event["blocks"][0]["elements"][0]["elements"][0]["text"] = text
+    return event
+
+
+def slackbot_im_event(text: str | None = None) -> Params:
+    """Slackbot writing in its DM with the app, as it does when someone removes the app from a
+    channel: a plain `message` event in an im, from USLACKBOT, with no subtype and no bot_id."""
+    event = template("message_slackbot")
+    ts = next_ts()
+    event |= {"ts": ts, "event_ts": ts, "channel": dm_channel_id(SLACKBOT)}
+    if text is not None:
+        event["text"] = text
     return event
 
 
