@@ -13,6 +13,7 @@ from discord import app_commands
 
 from adapters.discord.commands import TakeOrPassCommands, sync_commands
 from adapters.discord.components import AnswerButton, rows_of
+from adapters.discord.contexts import answer_elsewhere, keep_to_where_it_works
 from adapters.discord.forms import EditReminderForm, edit_occurrence, form_conversation
 from adapters.discord.logs import NO_VOICE_WARNINGS
 from adapters.discord.parsers import guard_parsers
@@ -100,7 +101,10 @@ class TakeOrPassClient(discord.Client):
             max_messages=None,  # the adapter never looks a message up in the cache
             **options,  # a sharded client's shard_count and shard_ids
         )
-        # An event discord.py cannot parse is dropped, not allowed to end the client.
+        # An interaction from where the bot does not work reaches no handler but
+        # on_interaction_elsewhere; an event discord.py cannot parse is dropped, not allowed to
+        # end the client.
+        keep_to_where_it_works(self)
         guard_parsers(self._connection.parsers)
         self.engine = engine
         self.guild_ids = tuple(guild_ids)
@@ -144,8 +148,12 @@ class TakeOrPassClient(discord.Client):
             log_failure(f"discord: {event_method}", failure)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # Past keep_to_where_it_works, one outside servers is from the bot's own DM.
         if interaction.guild_id is None and interaction.channel_id is not None:
             self.dm_channels.remember(interaction.user.id, interaction.channel_id)
+
+    async def on_interaction_elsewhere(self, interaction: discord.Interaction[Any]) -> None:
+        await answer_elsewhere(interaction)
 
     # DMs
 

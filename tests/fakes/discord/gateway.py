@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .contexts import envelope_problem, is_bot_dm
 from .interactions import _Interaction
 from .payloads import APP_ID, BOT_ID, JSON, _partial_user, load_payload
 from .shards import INVALID_SHARD, GatewaySession, guild_of_event, parse_shard, shard_of
@@ -179,6 +180,9 @@ class Gateway:
     ) -> int | None:
         """Push a gateway event to the session of its server's shard (a DM's: shard 0's); return
         its sequence number, or None if that session's intents exclude it."""
+        problem = envelope_problem(data) if event == "INTERACTION_CREATE" else None
+        if problem is not None:
+            raise ValueError(f"Discord sends no such interaction: {problem}")
         session = await self._session_for(guild_of_event(event, data), timeout)
         data = copy.deepcopy(data)
         if not self._allowed(event, data, session.intents):
@@ -210,8 +214,13 @@ class Gateway:
         elif event == "INTERACTION_CREATE":
             self.interactions[data["id"]] = _Interaction(data, time.monotonic())
             channel = data.get("channel") or {}
-            if channel.get("type") == 1 and channel["id"] not in self.channels:
+            known = channel.get("id") in self.channels
+            if is_bot_dm(data) and channel.get("type") == 1 and not known:
                 self.dm_channel(data["user"]["id"], channel["id"])
+            elif not is_bot_dm(data) and self.guild_of(channel.get("id", "")) is None and not known:
+                # A DM between people, a group DM, a server the bot is not in: the interaction
+                # may be answered there, and nothing else.
+                self.unreachable[channel["id"]] = channel
             message = data.get("message")
             if message:
                 self.messages.setdefault(message["id"], copy.deepcopy(message))
