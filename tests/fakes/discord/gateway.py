@@ -217,13 +217,16 @@ class Gateway:
             known = channel.get("id") in self.channels
             if is_bot_dm(data) and channel.get("type") == 1 and not known:
                 self.dm_channel(data["user"]["id"], channel["id"])
-            elif not is_bot_dm(data) and self.guild_of(channel.get("id", "")) is None and not known:
+            elif not (is_bot_dm(data) or known or self._bot_in(data.get("guild_id"))):
                 # A DM between people, a group DM, a server the bot is not in: the interaction
                 # may be answered there, and nothing else.
                 self.unreachable[channel["id"]] = channel
             message = data.get("message")
             if message:
                 self.messages.setdefault(message["id"], copy.deepcopy(message))
+
+    def _bot_in(self, guild_id: str | None) -> bool:
+        return any(g["id"] == guild_id for g in self.all_guilds)
 
     async def send_op(self, op: int, d: Any = None, *, shard: int | None = None) -> None:
         """Send a raw non-dispatch opcode, e.g. 7 (RECONNECT) to make the client resume: on the
