@@ -93,6 +93,8 @@ class FakeDiscord(RestApi, Interactions, Gateway):
         self.bot_user: JSON = load_payload("user")
         self.application: JSON = load_payload("application")
         self.guild: JSON = load_payload("guild_create")
+        # What READY carries at every IDENTIFY; the session's own fields are filled in then.
+        self.ready: JSON = load_payload("ready")
         self.requests: list[RecordedRequest] = []
         # Requests refused for breaking Discord's OpenAPI spec (spec_discord.py);
         # tests/conftest.py fails the test if any are left at its end.

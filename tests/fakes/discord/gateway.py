@@ -16,7 +16,7 @@ from aiohttp import WSMsgType, web
 
 from .contexts import envelope_problem, is_bot_dm
 from .interactions import _Interaction
-from .payloads import APP_ID, BOT_ID, JSON, _partial_user, load_payload
+from .payloads import APP_ID, BOT_ID, JSON, _partial_user
 from .shards import INVALID_SHARD, GatewaySession, guild_of_event, parse_shard, shard_of
 
 # Gateway intent bits the fake honours when deciding what to deliver.
@@ -109,14 +109,22 @@ class Gateway:
         session = GatewaySession(shard_id, shard_count, identify, ws)
         self.sessions.append(session)
         guilds = [g for g in self.all_guilds if shard_of(g["id"], shard_count) == shard_id]
-        ready = load_payload("ready")
+        ready = copy.deepcopy(self.ready)
+        held = {g["id"] for g in self.all_guilds}
+        # Servers the READY template lists that the fake does not hold are in an outage: listed,
+        # never created.
+        outages = [
+            g
+            for g in ready["guilds"]
+            if g["id"] not in held and shard_of(g["id"], shard_count) == shard_id
+        ]
         ready.update(
             user=_partial_user(self.bot_user)
             | {"verified": True, "mfa_enabled": True, "flags": 0, "email": None},
             session_id=session.session_id,
             resume_gateway_url=self.gateway_url,
             application={"id": APP_ID, "flags": self.application["flags"]},
-            guilds=[{"id": g["id"], "unavailable": True} for g in guilds],
+            guilds=[{"id": g["id"], "unavailable": True} for g in guilds] + outages,
         )
         if "shard" in identify:
             ready["shard"] = [shard_id, shard_count]
