@@ -13,7 +13,15 @@ from discord import app_commands
 
 from adapters.discord.commands import TakeOrPassCommands, sync_commands
 from adapters.discord.components import AnswerButton, rows_of
-from adapters.discord.forms import EditReminderForm, edit_occurrence, form_conversation
+from adapters.discord.contexts import answer_elsewhere, keep_to_where_it_works
+from adapters.discord.forms import (
+    FORM_EXPIRED,
+    EditReminderForm,
+    OpenForms,
+    answer_expired_forms,
+    edit_occurrence,
+    form_conversation,
+)
 from adapters.discord.logs import NO_VOICE_WARNINGS
 from adapters.discord.parsers import guard_parsers
 from adapters.discord.receiving import COMMAND, press_event, typed_event, user_key
@@ -100,7 +108,12 @@ class TakeOrPassClient(discord.Client):
             max_messages=None,  # the adapter never looks a message up in the cache
             **options,  # a sharded client's shard_count and shard_ids
         )
-        # An event discord.py cannot parse is dropped, not allowed to end the client.
+        # An interaction from where the bot does not work reaches no handler but
+        # on_interaction_elsewhere, a form this client does not hold none but on_form_expired;
+        # an event discord.py cannot parse is dropped, not allowed to end the client.
+        self.open_forms = OpenForms()
+        answer_expired_forms(self, self.open_forms)
+        keep_to_where_it_works(self)
         guard_parsers(self._connection.parsers)
         self.engine = engine
         self.guild_ids = tuple(guild_ids)
@@ -144,8 +157,16 @@ class TakeOrPassClient(discord.Client):
             log_failure(f"discord: {event_method}", failure)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # Past keep_to_where_it_works, one outside servers is from the bot's own DM.
         if interaction.guild_id is None and interaction.channel_id is not None:
             self.dm_channels.remember(interaction.user.id, interaction.channel_id)
+
+    async def on_interaction_elsewhere(self, interaction: discord.Interaction[Any]) -> None:
+        await answer_elsewhere(interaction)
+
+    async def on_form_expired(self, interaction: discord.Interaction[Any]) -> None:
+        with ends_on_shutdown(self, "an expired form"):
+            await reply_once(interaction, FORM_EXPIRED)
 
     # DMs
 
@@ -267,7 +288,9 @@ class TakeOrPassClient(discord.Client):
         )
         conversation = form_conversation(press)
         if conversation is not None:
-            await open_form(interaction, conversation, submitted=self._interview_time)
+            await open_form(
+                interaction, conversation, submitted=self._interview_time, forms=self.open_forms
+            )
             return
         occurrence = edit_occurrence(press)
         if occurrence is not None:
@@ -342,6 +365,7 @@ class TakeOrPassClient(discord.Client):
             await reply_once(interaction, form.text)
             return
         modal = EditReminderForm(form, key=str(interaction.id), edited=self._edited)
+        self.open_forms.add(modal)
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:

@@ -5,7 +5,9 @@ core as an edit."""
 
 from __future__ import annotations
 
+import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -33,6 +35,55 @@ MAX_TYPED: Final = 100
 FORM_TIMEOUT: Final = 30 * 60.0
 
 Submitted = Callable[[discord.Interaction[Any], str, str], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+# The custom ids of our forms all start so (InterviewTimeForm, EditReminderForm).
+_OUR_FORM = re.compile(r"tp-(when|edit):")
+_MODAL_SUBMIT: Final = 5
+# The answer to a submitted form this client does not hold: opened before a restart, or left
+# open past FORM_TIMEOUT. discord.py itself would drop it without a word.
+FORM_EXPIRED: Final = (
+    "That form has expired, so nothing was changed: press its button again to open a fresh one."
+)
+# The event such a submit is dispatched as (the client's `on_form_expired`).
+EXPIRED: Final = "form_expired"
+
+
+class OpenForms:
+    """The forms a client has opened and not yet closed, by custom id."""
+
+    def __init__(self) -> None:
+        # Weak: a form discord.py has let go of (submitted, timed out) is gone from here too.
+        self._forms: weakref.WeakValueDictionary[str, discord.ui.Modal] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def add(self, form: discord.ui.Modal) -> None:
+        self._forms[form.custom_id] = form
+
+    def holds(self, custom_id: str) -> bool:
+        form = self._forms.get(custom_id)
+        return form is not None and not form.is_finished()
+
+
+def answer_expired_forms(client: discord.Client, forms: OpenForms) -> None:
+    """Let discord.py parse a submit of one of our forms only if `forms` holds it; dispatch any
+    other as EXPIRED. Decided before discord.py schedules the form's own handler, so the two
+    never both answer. Wraps discord.py's parser, like adapters.discord.contexts."""
+    state = client._connection
+    parse = state.parsers["INTERACTION_CREATE"]
+
+    def parse_if_held(data: Any) -> None:
+        submitted = data.get("data") if data.get("type") == _MODAL_SUBMIT else None
+        custom_id = str((submitted or {}).get("custom_id", ""))
+        if _OUR_FORM.match(custom_id) and not forms.holds(custom_id):
+            log.info("discord: a form submitted after it expired")
+            client.dispatch(EXPIRED, discord.Interaction(data=data, state=state))
+            return
+        parse(data)
+
+    state.parsers["INTERACTION_CREATE"] = parse_if_held
 
 
 def form_id(conversation_id: str) -> str:

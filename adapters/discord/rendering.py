@@ -35,6 +35,12 @@ DMS_CLOSED: Final = (
 NOT_SAVED: Final = (
     "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment."
 )
+# The one answer to an interaction from where the bot does not work (another people's DM or
+# group DM, a server it was never added to).
+ONLY_WHERE_I_WORK: Final = (
+    "I only work in servers I've been added to and in a DM with me: run /takeorpass in one of "
+    "those, or send me a direct message."
+)
 NOT_DELIVERED: Final = (
     "Discord wouldn't take my reply just now. Type help in our DM to see where you are."
 )

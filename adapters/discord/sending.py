@@ -16,7 +16,7 @@ import discord
 from discord.http import handle_message_parameters
 
 from adapters.discord.components import components, rows_of, to_view
-from adapters.discord.forms import InterviewTimeForm, Submitted
+from adapters.discord.forms import InterviewTimeForm, OpenForms, Submitted
 from adapters.discord.rendering import NOT_DELIVERED, OutMessage, closed, render_all
 from bot.common.errors import PlatformError, TakeOrPassError
 from bot.common.replies import Kind, Reply
@@ -260,10 +260,15 @@ async def acknowledge(
 
 
 async def open_form(
-    interaction: discord.Interaction[Any], conversation: str, *, submitted: Submitted
+    interaction: discord.Interaction[Any],
+    conversation: str,
+    *,
+    submitted: Submitted,
+    forms: OpenForms,
 ) -> None:
-    """Answer a press on "Enter the date and time" with the form."""
+    """Answer a press on "Enter the date and time" with the form, kept in `forms`."""
     form = InterviewTimeForm(conversation, key=str(interaction.id), submitted=submitted)
+    forms.add(form)
     try:
         await interaction.response.send_modal(form)
     except discord.HTTPException as exc:

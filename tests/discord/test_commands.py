@@ -79,7 +79,11 @@ async def test_command_is_registered_globally_with_its_subcommands(bot: Harness)
         3,
         False,
     )
-    assert command["contexts"] == [0, 1]  # servers and the bot's DM
+    # Installed to servers only, offered in servers and the bot's DM, as sent, not defaulted.
+    [sync] = bot.fake.requests_to("PUT", rf"/applications/{APP_ID}/commands")
+    [sent] = sync.json
+    assert (sent["integration_types"], sent["contexts"]) == ([0], [0, 1])
+    assert (command["integration_types"], command["contexts"]) == ([0], [0, 1])
     assert not bot.fake.requests_to("PUT", r"/applications/\d+/guilds/\d+/commands")
 
 

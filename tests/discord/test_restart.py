@@ -1,4 +1,5 @@
-"""Buttons survive a restart of the bot, and slow storage never makes Discord drop a press."""
+"""Buttons survive a restart of the bot, a form opened before one is answered, and slow storage
+never makes Discord drop a press."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import asyncio
 from typing import Any
 
 from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, slash_command, subcommand
-from support.discord_harness import CALLBACK, EPHEMERAL, Harness
-from support.harness import TTL
+from fakes.discord import guilds as rules
+from support.discord_harness import ALICE_KEY, CALLBACK, EPHEMERAL, Harness
+from support.harness import T0, TTL, Clock
+from support.reminders import ReminderWorld
 
+from adapters.discord.forms import FORM_EXPIRED, InterviewTimeForm, OpenForms
 from bot.common.users import UserKey
 from bot.engine.engine import Engine
 from bot.questionnaire import texts
@@ -90,3 +94,47 @@ async def test_slow_storage_defers_a_command_in_the_dm(store: SqlStore) -> None:
         assert callback.status == 200  # in time
         edit = await bot.fake.wait_for("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
         assert edit.json["content"].endswith(f"**{texts.COMPANY_PROMPT}**")
+
+
+async def test_a_form_opened_before_a_restart_is_answered_and_changes_nothing(
+    store: SqlStore, clock: Clock
+) -> None:
+    clock.now = T0
+    world = ReminderWorld(store, clock)
+    async with FakeDiscord() as fake:
+        fake.dm_channel(USER_ID, DM_CHANNEL_ID)
+        with fake.patch_discord():
+            bot = Harness(fake, world.engine)
+            async with bot.connected():
+                await bot.dm("remind tomorrow 9am call Sam")
+                [listing] = await bot.dm("reminders")
+                press = bot.press_payload(listing, "edit")
+                await fake.dispatch("INTERACTION_CREATE", press)
+                opened = await fake.wait_for("POST", CALLBACK)
+                assert opened.json["type"] == 9
+                form = opened.json["data"]
+
+            # A new client: the form is still open on alice's screen, and she submits it.
+            async with bot.connected():
+                values = {c["component"]["custom_id"]: "fri 3pm" for c in form["components"]}
+                await fake.dispatch(
+                    "INTERACTION_CREATE", rules.modal_submit(form, values, source=press)
+                )
+                answer = await fake.wait_for("POST", CALLBACK, count=2)
+                assert answer.json["type"] == 4
+                assert answer.json["data"]["content"] == FORM_EXPIRED
+                assert answer.json["data"]["flags"] == EPHEMERAL
+                [item] = await world.store.upcoming(ALICE_KEY, limit=5)
+                assert item.text == "call Sam"
+
+
+async def test_open_forms_hold_a_form_until_it_closes() -> None:
+    async def submitted(*_: Any) -> None: ...
+
+    forms = OpenForms()
+    form = InterviewTimeForm("c1", key="1", submitted=submitted)
+    assert not forms.holds(form.custom_id)
+    forms.add(form)
+    assert forms.holds(form.custom_id)
+    form.stop()  # submitted, or timed out
+    assert not forms.holds(form.custom_id)

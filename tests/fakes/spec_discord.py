@@ -292,3 +292,12 @@ def discord_refusal(problems: list[str]) -> tuple[int, JSON]:
             node = node.setdefault(key, {})
         node.setdefault("_errors", []).append({"code": "SPEC_INVALID", "message": message})
     return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}
+
+
+def shape_problems(schema: str, instance: Any) -> list[str]:
+    """What Discord's spec finds wrong with an object said to have one of its documented shapes
+    (`components/schemas/<schema>`, e.g. MessageResponse); [] if none. For payloads written by
+    hand from the docs: the spec's response shapes are what Discord sends in REST answers, and
+    the gateway's objects share them."""
+    validator = _validator("components", "schemas", schema)
+    return [_describe(e) for e in validator.iter_errors(instance)]

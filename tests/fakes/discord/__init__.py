@@ -93,6 +93,8 @@ class FakeDiscord(RestApi, Interactions, Gateway):
         self.bot_user: JSON = load_payload("user")
         self.application: JSON = load_payload("application")
         self.guild: JSON = load_payload("guild_create")
+        # What READY carries at every IDENTIFY; the session's own fields are filled in then.
+        self.ready: JSON = load_payload("ready")
         self.requests: list[RecordedRequest] = []
         # Requests refused for breaking Discord's OpenAPI spec (spec_discord.py);
         # tests/conftest.py fails the test if any are left at its end.
@@ -110,6 +112,9 @@ class FakeDiscord(RestApi, Interactions, Gateway):
         self.dropped: list[tuple[str, JSON]] = []  # dispatches the client's intents exclude
         self.channels: dict[str, JSON] = {c["id"]: c for c in self.guild["channels"]}
         self.dm_channels: dict[str, str] = {}  # recipient id -> DM channel id
+        # Channels seen in interactions from where the bot is not (contexts.py): other people's
+        # DMs and group DMs, servers it is not in. Posting or looking there gets 50001.
+        self.unreachable: dict[str, JSON] = {}
         self.messages: dict[str, JSON] = {}
         self.originals: dict[str, str] = {}  # interaction token -> @original message id
         self.commands: dict[str | None, list[JSON]] = {}  # guild id (None: global) -> commands

@@ -14,8 +14,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .contexts import envelope_problem, is_bot_dm
 from .interactions import _Interaction
-from .payloads import APP_ID, BOT_ID, JSON, _partial_user, load_payload
+from .payloads import APP_ID, BOT_ID, JSON, _partial_user
 from .shards import INVALID_SHARD, GatewaySession, guild_of_event, parse_shard, shard_of
 
 # Gateway intent bits the fake honours when deciding what to deliver.
@@ -108,14 +109,22 @@ class Gateway:
         session = GatewaySession(shard_id, shard_count, identify, ws)
         self.sessions.append(session)
         guilds = [g for g in self.all_guilds if shard_of(g["id"], shard_count) == shard_id]
-        ready = load_payload("ready")
+        ready = copy.deepcopy(self.ready)
+        held = {g["id"] for g in self.all_guilds}
+        # Servers the READY template lists that the fake does not hold are in an outage: listed,
+        # never created.
+        outages = [
+            g
+            for g in ready["guilds"]
+            if g["id"] not in held and shard_of(g["id"], shard_count) == shard_id
+        ]
         ready.update(
             user=_partial_user(self.bot_user)
             | {"verified": True, "mfa_enabled": True, "flags": 0, "email": None},
             session_id=session.session_id,
             resume_gateway_url=self.gateway_url,
             application={"id": APP_ID, "flags": self.application["flags"]},
-            guilds=[{"id": g["id"], "unavailable": True} for g in guilds],
+            guilds=[{"id": g["id"], "unavailable": True} for g in guilds] + outages,
         )
         if "shard" in identify:
             ready["shard"] = [shard_id, shard_count]
@@ -179,6 +188,9 @@ class Gateway:
     ) -> int | None:
         """Push a gateway event to the session of its server's shard (a DM's: shard 0's); return
         its sequence number, or None if that session's intents exclude it."""
+        problem = envelope_problem(data) if event == "INTERACTION_CREATE" else None
+        if problem is not None:
+            raise ValueError(f"Discord sends no such interaction: {problem}")
         session = await self._session_for(guild_of_event(event, data), timeout)
         data = copy.deepcopy(data)
         if not self._allowed(event, data, session.intents):
@@ -210,11 +222,19 @@ class Gateway:
         elif event == "INTERACTION_CREATE":
             self.interactions[data["id"]] = _Interaction(data, time.monotonic())
             channel = data.get("channel") or {}
-            if channel.get("type") == 1 and channel["id"] not in self.channels:
+            known = channel.get("id") in self.channels
+            if is_bot_dm(data) and channel.get("type") == 1 and not known:
                 self.dm_channel(data["user"]["id"], channel["id"])
+            elif not (is_bot_dm(data) or known or self._bot_in(data.get("guild_id"))):
+                # A DM between people, a group DM, a server the bot is not in: the interaction
+                # may be answered there, and nothing else.
+                self.unreachable[channel["id"]] = channel
             message = data.get("message")
             if message:
                 self.messages.setdefault(message["id"], copy.deepcopy(message))
+
+    def _bot_in(self, guild_id: str | None) -> bool:
+        return any(g["id"] == guild_id for g in self.all_guilds)
 
     async def send_op(self, op: int, d: Any = None, *, shard: int | None = None) -> None:
         """Send a raw non-dispatch opcode, e.g. 7 (RECONNECT) to make the client resume: on the

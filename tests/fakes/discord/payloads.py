@@ -15,6 +15,9 @@ from typing import Any
 JSON = dict[str, Any]
 
 PAYLOADS = Path(__file__).parent.parent / "payloads" / "discord"
+# Payload shapes Discord sends, each file with its source, what it is and what the bot should do
+# with it (tests/discord/test_replay.py).
+REPLAYS = PAYLOADS / "replay"
 
 BOT_ID = "1100000000000000001"
 APP_ID = BOT_ID  # a bot user's id is its application's id
@@ -37,6 +40,20 @@ def snowflake() -> str:
 def load_payload(name: str) -> JSON:
     """Return a fresh copy of a canned payload, e.g. ``load_payload("ready")``."""
     data: JSON = json.loads((PAYLOADS / f"{name}.json").read_text())
+    return data
+
+
+def replay_names() -> list[str]:
+    """The names of the replay files, sorted."""
+    return sorted(path.stem for path in REPLAYS.glob("*.json"))
+
+
+def load_replay(name: str) -> JSON:
+    """A fresh copy of a replay file: `source`, `event`, `expect` (answered, ignored or
+    session), `why`; optional `private` (answered only to the user), `delivery`
+    ("despite_intents": sent though the bot's intents exclude it) and `shapes` (objects in it
+    and the spec's schemas they fit); and the event's `data`."""
+    data: JSON = json.loads((REPLAYS / f"{name}.json").read_text())
     return data
 
 

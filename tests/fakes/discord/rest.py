@@ -330,6 +330,8 @@ class RestApi:
 
     async def _get_channel(self, req: RecordedRequest, m: re.Match[str]) -> web.Response:
         channel = self.channels.get(m["channel"])
+        if m["channel"] in self.unreachable:
+            return _error(*rules.MISSING_ACCESS)
         if channel is None:
             return _error(404, 10003, "Unknown Channel")
         guild = self.guild_of(channel["id"])
@@ -366,6 +368,8 @@ class RestApi:
 
     async def _create_message(self, req: RecordedRequest, m: re.Match[str]) -> web.Response:
         channel = self.channels.get(m["channel"])
+        if m["channel"] in self.unreachable:
+            return _error(*rules.MISSING_ACCESS)
         if channel is None:
             return _error(404, 10003, "Unknown Channel")
         body = req.json or {}
