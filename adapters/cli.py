@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "slack", "discord", "check")
+COMMANDS = ("console", "slack", "discord", "check", "backup")
 # Reminders a scheduler claims at once, unless a paced platform asks for fewer.
 DEFAULT_BATCH = 100
 
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--online", action="store_true", help="also ask Slack and Discord whether the tokens work"
     )
+    backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
+    backup.add_argument("file", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
@@ -92,12 +95,31 @@ def _named(problems: list[str]) -> set[str]:
     return {problem.split(":", 1)[0] for problem in problems}
 
 
+def _backup(settings: Settings, problems: list[str], file: str, *, force: bool) -> int:
+    from bot.storage.backup import BackupError, backup_sqlite, done_line, plan_backup
+
+    # A backup needs only the database: it is made even while other settings are being fixed.
+    if wrong := [p for p in problems if p.split(":", 1)[0] in ("DATABASE_URL", "DATABASE_TIMEOUT")]:
+        _say_problems(wrong)
+        return 1
+    try:
+        plan = plan_backup(settings.database_url, file, replace=force)
+        size = backup_sqlite(plan, timeout=settings.database_timeout.total_seconds())
+    except BackupError as exc:
+        _say_problems([str(exc)])
+        return 1
+    print(done_line(plan, size))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `takeorpass` console script."""
     args = _parser().parse_args(argv)
     settings, problems = read_settings()
     if args.command == "check":
         return _check(settings, problems, online=args.online)
+    if args.command == "backup":
+        return _backup(settings, problems, args.file, force=args.force)
     if problems:
         _say_problems(problems)
         return 1
