@@ -1,7 +1,8 @@
 """A bot's writes, without end, through the app's own store: `python busy_writer.py URL PREFIX`
 creates reminder PREFIX0000001 and then a history row of the same conversation id, then 2, and
-so on, each committed before the next begins, until it is killed. It prints `writing` once the
-first pair is committed. Used to take backups under load (tests/ops/test_backup.py)."""
+so on, each committed before the next begins, until it is killed; all of them stay in the
+database's -wal file, as a live bot's latest writes do between checkpoints. It prints `writing`
+once the first pair is committed. Used to take backups under load (tests/ops/test_backup.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, insert
 from bot.common.users import UserKey
 from bot.reminders.model import NewReminder, ReminderKind, Role
 from bot.reminders.store import ReminderStore
+from bot.storage import sql
 from bot.storage.schema import history
 from bot.storage.sql import SqlStore
 
@@ -67,8 +69,12 @@ async def fill(url: str, prefix: str, count: int) -> None:
         await store.close()
 
 
-async def write(url: str, prefix: str, count: int | None = None) -> None:
-    """Write `count` pairs (or without end), each pair in order, each row committed alone."""
+async def write(url: str, prefix: str, count: int | None = None, *, fold: bool = True) -> None:
+    """Write `count` pairs (or without end), each pair in order, each row committed alone.
+    With `fold=False` the store never folds its log into the file (a checkpoint), so every row
+    written stays in the -wal file: a copy of the database file alone would miss all of them."""
+    if not fold:
+        sql.CHECKPOINT_EVERY = sys.maxsize
     store = await SqlStore.open(url)
     reminders = ReminderStore(store)
     n = 0
@@ -85,4 +91,4 @@ async def write(url: str, prefix: str, count: int | None = None) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(write(sys.argv[1], sys.argv[2]))
+    asyncio.run(write(sys.argv[1], sys.argv[2], fold=False))
