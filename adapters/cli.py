@@ -82,6 +82,8 @@ def _check(settings: Settings, problems: list[str], *, online: bool) -> int:
 
     # A platform whose address is wrong is not asked: the default would be someone else's.
     skip = [p for p in ("slack", "discord") if f"{p.upper()}_API_URL" in _named(problems)]
+    for platform in skip:
+        print(f"{platform.capitalize()}: not asked until {platform.upper()}_API_URL is fixed.")
     findings = asyncio.run(check_online(settings, skip=skip))
     for finding in findings:
         if finding.ok:

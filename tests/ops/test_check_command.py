@@ -141,3 +141,14 @@ async def test_check_online_lists_the_settings_problems_and_still_asks_the_platf
         "takeorpass: DEFAULT_TIMEZONE: 'Mars/Base' is not an IANA timezone such as Europe/Berlin"
     ]
     assert "Slack: the bot token works" in out and "Discord: the token works" in out
+
+
+def test_a_platform_whose_address_is_wrong_is_not_asked(tmp_path):
+    # The default address would be the real Slack: not what the operator meant to ask.
+    result = run_takeorpass(
+        ["check", "--online"], "", tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL="slack.local"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("takeorpass: SLACK_API_URL: 'slack.local' must start with")
+    assert len(result.stderr.splitlines()) == 2  # and the signing secret HTTP mode needs
+    assert "Slack: not asked until SLACK_API_URL is fixed." in result.stdout
