@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.common import logs
 from bot.common.errors import SettingsError, StorageError
-from bot.config.settings import Settings, load_settings
+from bot.config.settings import Settings, read_settings
 
 if TYPE_CHECKING:
     from adapters.supervise import Backoff
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "slack", "discord", "check")
+COMMANDS = ("console", "slack", "discord", "check", "backup")
 # Reminders a scheduler claims at once, unless a paced platform asks for fewer.
 DEFAULT_BATCH = 100
 
@@ -38,42 +38,102 @@ def _parser() -> argparse.ArgumentParser:
         description="Take or Pass: decide whether an interview is worth taking.",
         epilog="With no command, runs every platform whose token is set, else the console.",
     )
-    parser.add_argument("command", nargs="?", choices=COMMANDS, help="what to run")
+    commands = parser.add_subparsers(dest="command", metavar="command", title="commands")
+    commands.add_parser("console", help="the conversation in this terminal")
+    commands.add_parser("slack", help="run on Slack (SLACK_BOT_TOKEN)")
+    commands.add_parser("discord", help="run on Discord (DISCORD_TOKEN)")
+    check = commands.add_parser("check", help="list every problem with the settings")
+    check.add_argument(
+        "--online", action="store_true", help="also ask Slack and Discord whether the tokens work"
+    )
+    backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
+    backup.add_argument("file", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
-def _check(settings: Settings) -> int:
-    print("Settings are valid.")
-    for line in settings.describe():
-        print(f"  {line}")
-    runs = ", ".join(
-        f"slack ({settings.slack_mode} mode)" if p == "slack" else p for p in settings.platforms
-    )
-    print(f"takeorpass would run: {runs}")
+def _say_problems(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"takeorpass: {problem}", file=sys.stderr)
+
+
+def _check(settings: Settings, problems: list[str], *, online: bool) -> int:
+    _say_problems(problems)
+    if not problems:
+        print("Settings are valid.")
+        for line in settings.describe():
+            print(f"  {line}")
+        runs = ", ".join(
+            f"slack ({settings.slack_mode} mode)" if p == "slack" else p for p in settings.platforms
+        )
+        print(f"takeorpass would run: {runs}")
+    tokens = settings.slack_bot_token or settings.discord_token
+    if not online:
+        if tokens or any(p.startswith(("SLACK_", "DISCORD_")) for p in problems):
+            print(
+                "Tokens were checked for their form only, not with Slack or Discord; "
+                "`takeorpass check --online` asks them."
+            )
+        return 1 if problems else 0
+    if not tokens:
+        print("Nothing to check online: neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is usable.")
+        return 1 if problems else 0
+    from adapters.check import check_online
+
+    # A platform whose address is wrong is not asked: the default would be someone else's.
+    skip = [p for p in ("slack", "discord") if f"{p.upper()}_API_URL" in _named(problems)]
+    for platform in skip:
+        print(f"{platform.capitalize()}: not asked until {platform.upper()}_API_URL is fixed.")
+    findings = asyncio.run(check_online(settings, skip=skip))
+    for finding in findings:
+        if finding.ok:
+            print(finding.text)
+    _say_problems([f.text for f in findings if not f.ok])
+    return 1 if problems or not all(f.ok for f in findings) else 0
+
+
+def _named(problems: list[str]) -> set[str]:
+    """The settings that `problems` name (each line begins with its setting's name)."""
+    return {problem.split(":", 1)[0] for problem in problems}
+
+
+def _backup(settings: Settings, problems: list[str], file: str, *, force: bool) -> int:
+    from bot.storage.backup import BackupError, backup_sqlite, done_line, plan_backup
+
+    # A backup needs only the database: it is made even while other settings are being fixed.
+    if wrong := [p for p in problems if p.split(":", 1)[0] in ("DATABASE_URL", "DATABASE_TIMEOUT")]:
+        _say_problems(wrong)
+        return 1
+    try:
+        plan = plan_backup(settings.database_url, file, replace=force)
+        size = backup_sqlite(plan, timeout=settings.database_timeout.total_seconds())
+    except BackupError as exc:
+        _say_problems([str(exc)])
+        return 1
+    print(done_line(plan, size))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `takeorpass` console script."""
     args = _parser().parse_args(argv)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        for problem in exc.problems:
-            print(f"takeorpass: {problem}", file=sys.stderr)
+    settings, problems = read_settings()
+    if args.command == "check":
+        return _check(settings, problems, online=args.online)
+    if args.command == "backup":
+        return _backup(settings, problems, args.file, force=args.force)
+    if problems:
+        _say_problems(problems)
         return 1
     platforms = (args.command,) if args.command else settings.platforms
     # In the console the terminal is the conversation: routine log lines stay out of it.
     logs.configure(settings.log_level, quiet=platforms == ("console",))
-    if args.command == "check":
-        return _check(settings)
     try:
         return asyncio.run(_run(settings, platforms))
     except (KeyboardInterrupt, asyncio.CancelledError):
         return 0
     except SettingsError as exc:
-        for problem in exc.problems:
-            print(f"takeorpass: {problem}", file=sys.stderr)
+        _say_problems(exc.problems)
         return 1
 
 

@@ -4,53 +4,31 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
     EnvSettingsSource,
-    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
-from bot.common.durations import compact_duration, parse_duration
+from bot.common.durations import compact_duration
 from bot.common.errors import SettingsError
 from bot.config.endpoints import database_url_problem, mask_url, valid_host
-
-
-def _duration(value: Any) -> Any:
-    return parse_duration(value) if isinstance(value, str) else value
-
-
-def _durations(value: Any) -> Any:
-    if isinstance(value, str):
-        return tuple(parse_duration(part) for part in value.split(",") if part.strip())
-    return value
-
-
-def _numbers(what: str, example: str) -> Callable[[Any], Any]:
-    """A reader of comma-separated numbers (server or shard ids) from the environment."""
-
-    def read(value: Any) -> Any:
-        if isinstance(value, str):
-            parts = [p.strip() for p in value.split(",") if p.strip()]
-            bad = [p for p in parts if not p.isdigit()]
-            if bad:
-                raise ValueError(
-                    f"{what} ids are numbers separated by commas{example}, not {bad[0]!r}"
-                )
-            return tuple(int(p) for p in parts)
-        return value
-
-    return read
-
+from bot.config.values import TOKEN_PREFIXES, Duration, Durations, GuildIds, ShardIds
 
 SLACK_API_DEFAULT: Final = "https://slack.com/api/"
 DISCORD_API_DEFAULT: Final = "https://discord.com/api/v10"
@@ -63,11 +41,6 @@ MIN_REMINDER_LEASE: Final = timedelta(seconds=1)  # both named in _lease's messa
 MAX_DATABASE_TIMEOUT: Final = timedelta(minutes=10)
 # A public channel's id starts with C, an older private channel's with G.
 SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
-Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
-GuildIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_numbers("server", ""))]
-ShardIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_numbers("shard", " (0,1)"))]
 
 
 class Settings(BaseSettings):
@@ -203,25 +176,17 @@ class Settings(BaseSettings):
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token")
     @classmethod
-    def _secret_text(cls, value: SecretStr | None) -> SecretStr | None:
-        # A token pasted with a space or a stray character would only fail later, in a header.
+    def _secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         secret = value.get_secret_value() if value is not None else ""
+        found = []
+        # A token pasted with a space or a stray character would only fail later, in a header.
         if not all("!" <= ch <= "~" for ch in secret):
-            raise ValueError("has spaces or characters a token never has; copy it again")
-        return value
-
-    @field_validator("slack_bot_token")
-    @classmethod
-    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("a Slack bot token starts with xoxb-")
-        return value
-
-    @field_validator("slack_app_token")
-    @classmethod
-    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("a Slack app-level token starts with xapp-")
+            found.append("has spaces or characters a token never has; copy it again")
+        prefix, rule = TOKEN_PREFIXES.get(info.field_name or "", ("", ""))
+        if value is not None and not secret.startswith(prefix):
+            found.append(rule)
+        if found:  # both at once, in one line: a token is fixed by pasting it once
+            raise ValueError("; ".join(found))
         return value
 
     def problems(self) -> list[str]:
@@ -309,8 +274,68 @@ def load_settings(
     environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
 ) -> Settings:
     """Build settings from `environ` (default os.environ) over `env_file`; SettingsError
-    carries one line per problem, each naming its variable."""
+    carries one line per problem, each naming its variable: every problem at once."""
+    settings, problems = read_settings(environ, env_file=env_file)
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def read_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+) -> tuple[Settings, list[str]]:
+    """The settings and every problem with them, so that one run lists them all: an unreadable
+    `.env` does not hide the environment's problems, nor a bad value the problems between
+    settings. In the settings returned, a setting with a problem has its default."""
     env = os.environ if environ is None else environ
+    problems: list[str] = []
+    bound = _bound(env, env_file)
+    try:
+        built = _attempt(bound)
+    except UnicodeDecodeError:
+        problems.append(_not_utf8(Path(str(env_file))))
+        bound = _bound(env, None)  # the environment is still checked
+        built = _attempt(bound)
+    except OSError as exc:
+        problems.append(f"{env_file}: cannot be read ({exc.strerror})")
+        bound = _bound(env, None)
+        built = _attempt(bound)
+    if isinstance(built, Settings):
+        return built, problems + built.problems()
+    problems += [_explain(err) for err in built]
+    bad = {str(err["loc"][0]) for err in built if err["loc"]}
+    # Each bad value stands aside for its default, so that the others are still checked...
+    settings = bound(**{name: _default(name) for name in bad})
+    # ...and the checks between settings see a malformed token as set, which it is.
+    present = bound(**{name: STAND_INS.get(name, _default(name)) for name in bad})
+    named = {problem.split(":", 1)[0] for problem in problems}
+    problems += [p for p in present.problems() if p.split(":", 1)[0] not in named]
+    return settings, problems
+
+
+def _attempt(bound: type[Settings]) -> Settings | list[Any]:
+    """The settings, or pydantic's errors (every bad value, not only the first)."""
+    try:
+        return bound()
+    except ValidationError as exc:
+        return list(exc.errors())
+
+
+# Valid values that stand in for a set but malformed secret, for the checks between settings.
+STAND_INS: Final = {
+    "slack_bot_token": "xoxb-stand-in",
+    "slack_app_token": "xapp-stand-in",
+    "slack_signing_secret": "stand-in",
+    "discord_token": "stand-in",
+}
+
+
+def _default(name: str) -> Any:
+    return Settings.model_fields[name].get_default(call_default_factory=True)
+
+
+def _bound(env: Mapping[str, str], env_file: str | Path | None) -> type[Settings]:
+    """Settings read from `env` over `env_file`; values given to the class win over both."""
 
     class _Bound(Settings):
         @classmethod
@@ -330,17 +355,7 @@ def load_settings(
                 sources.append(DotEnvSettingsSource(settings_cls, env_file=env_file))
             return tuple(sources)
 
-    try:
-        settings = _Bound()
-    except ValidationError as exc:
-        raise SettingsError([_explain(err) for err in exc.errors()]) from None
-    except UnicodeDecodeError:
-        raise SettingsError([_not_utf8(Path(str(env_file)))]) from None
-    except OSError as exc:
-        raise SettingsError([f"{env_file}: cannot be read ({exc.strerror})"]) from None
-    if problems := settings.problems():
-        raise SettingsError(problems)
-    return settings
+    return _Bound
 
 
 def _not_utf8(path: Path) -> str:

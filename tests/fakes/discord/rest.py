@@ -270,6 +270,7 @@ class RestApi:
         table: list[tuple[str, str, Handler]] = [
             ("GET", r"/users/@me", self._get_me),
             ("GET", r"/oauth2/applications/@me", self._get_application),
+            ("GET", r"/applications/@me", self._get_application),
             ("GET", r"/gateway", self._get_gateway),
             ("GET", r"/gateway/bot", self._get_gateway),
             ("POST", r"/users/@me/channels", self._create_dm),

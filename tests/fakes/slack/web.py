@@ -70,8 +70,23 @@ class _Failure:
     retry_after: int | None
 
 
+# The scopes slack-manifest.yml asks for: what Slack names in X-OAuth-Scopes for the bot token.
+MANIFEST_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:history",
+    "users:read",
+    "channels:read",
+    "groups:read",
+)
+
+
 class WebApi:
     """The Web API half of FakeSlack; its state lives on FakeSlack (``__init__.py``)."""
+
+    # The bot token's scopes, sent as Slack does in the X-OAuth-Scopes header of every answer to
+    # a bot token's call; a test sets fewer to play an app installed without some of them.
+    scopes: tuple[str, ...] = MANIFEST_SCOPES
 
     # configuration
 
@@ -177,6 +192,8 @@ class WebApi:
         reply = self._replies.get(method)
         answer = reply(params) if callable(reply) else reply
         response = web.json_response(answer if answer is not None else self._canned(method, params))
+        if call.token.startswith("xoxb-"):
+            response.headers["X-OAuth-Scopes"] = ",".join(self.scopes)
         held = self._holds.pop(method, 0.0)
         if held:
             # Done, but the answer is slow to leave: a bot killed meanwhile never learns of it.
