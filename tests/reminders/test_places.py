@@ -14,7 +14,7 @@ from bot.common.events import Press, Text
 from bot.common.replies import Kind
 from bot.common.users import UserKey
 from bot.reminders import texts
-from bot.reminders.model import Deferred, Status
+from bot.reminders.model import Access, Deferred, Status
 from bot.storage.schema import occurrences
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday, 10:00 in New York
@@ -27,6 +27,7 @@ class FakePlaces:
         self.zones = zones or {}
         self.refuse: dict[str, str] = {}
         self.checked: list[tuple[str, str | None]] = []
+        self.access: dict[str, Access] = {}  # by channel; allowed when not set
 
     async def user_timezone(self, key: UserKey) -> str | None:
         return self.zones.get(key.user)
@@ -34,6 +35,9 @@ class FakePlaces:
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
         self.checked.append((channel, server))
         return self.refuse.get(channel)
+
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
+        return self.access.get(channel, Access.ALLOWED)
 
 
 @pytest.fixture
