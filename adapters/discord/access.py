@@ -14,6 +14,7 @@ answer that allows viewing and sending is kept for a minute per (user, channel).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ READ_MESSAGE_HISTORY: Final = 1 << 16
 ALL: Final = (1 << 64) - 1
 VIEW_AND_SEND: Final = VIEW_CHANNEL | SEND_MESSAGES
 ACCESS_TTL: Final = 60.0
+# The longest wait for one of Discord's answers here (discord.py's own is aiohttp's 300 s).
+TIMEOUT: Final = 10.0
 # Discord's codes for a member who is not in the server (or no longer exists).
 UNKNOWN_MEMBER: Final = 10007
 UNKNOWN_USER: Final = 10013
@@ -130,7 +133,7 @@ class Unanswered(Exception):
 
 class Access:
     """A member's permissions in a channel, asked of Discord through `client` (a callable: a
-    restarted platform runs a fresh client)."""
+    restarted platform runs a fresh client), each answer awaited at most `timeout` seconds."""
 
     def __init__(
         self,
@@ -138,10 +141,12 @@ class Access:
         *,
         ttl: float = ACCESS_TTL,
         clock: Callable[[], float] = time.monotonic,
+        timeout: float = TIMEOUT,
     ) -> None:
         self._client = client
         self._ttl = ttl
         self._clock = clock
+        self._timeout = timeout
         self._allowed: dict[tuple[int, int], tuple[float, int]] = {}
 
     async def permissions(self, user_id: int, channel: discord.abc.GuildChannel) -> int:
@@ -154,7 +159,8 @@ class Access:
             return cached[1]
         client = self._client()
         try:
-            data: Any = await client.http.get_member(channel.guild.id, user_id)
+            async with asyncio.timeout(self._timeout):
+                data: Any = await client.http.get_member(channel.guild.id, user_id)
         except discord.NotFound as exc:
             if exc.code in (UNKNOWN_MEMBER, UNKNOWN_USER):
                 return 0
@@ -179,7 +185,8 @@ class Access:
         if cached is not None and not cached.unavailable:
             return None
         try:
-            data: Any = await client.http.get_guild(channel.guild.id, with_counts=False)
+            async with asyncio.timeout(self._timeout):
+                data: Any = await client.http.get_guild(channel.guild.id, with_counts=False)
         except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise Unanswered(type(exc).__name__) from exc
         return dict(data)

@@ -15,6 +15,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 import aiohttp
 import discord
 
+from adapters.discord.access import TIMEOUT as ACCESS_TIMEOUT
 from adapters.discord.access import VIEW_AND_SEND, VIEW_CHANNEL, Access, Unanswered
 from adapters.discord.components import to_view
 from adapters.discord.receiving import user_key
@@ -304,10 +305,15 @@ class DiscordPlaces:
     send messages there (access.py), and so can the bot."""
 
     def __init__(
-        self, client: ClientSource, *, clock: Callable[[], float] = time.monotonic
+        self,
+        client: ClientSource,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        timeout: float = ACCESS_TIMEOUT,
     ) -> None:
         self._current = _current(client)
-        self._access = Access(self._current, clock=clock)
+        self._timeout = timeout
+        self._access = Access(self._current, clock=clock, timeout=timeout)
 
     @property
     def _client(self) -> discord.Client:
@@ -367,7 +373,8 @@ class DiscordPlaces:
         if cached is not None:
             return cached
         try:
-            return await self._client.fetch_channel(channel_id)
+            async with asyncio.timeout(self._timeout):
+                return await self._client.fetch_channel(channel_id)
         except (discord.NotFound, discord.Forbidden, discord.InvalidData):
             return None
         except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:

@@ -38,10 +38,10 @@ from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordDelivery, DiscordPlaces
 from adapters.discord.receiving import user_key
-from adapters.discord.reminders import RUN_IN_SERVER, YOU_CANT_POST, YOU_CANT_SEE
+from adapters.discord.reminders import CHECK_FAILED, RUN_IN_SERVER, YOU_CANT_POST, YOU_CANT_SEE
 from adapters.discord.rendering import escape
 from bot.reminders import texts
-from bot.reminders.model import Places
+from bot.reminders.model import Access, Places
 from bot.storage.sql import SqlStore
 
 BOB = "1400000000000000002"  # a member of the fake's server with no role; in no other server
@@ -287,3 +287,16 @@ async def test_a_recurring_reminder_pauses_when_its_owner_loses_the_role_that_le
     await bot.world.run_until(NINE + timedelta(days=1))
     assert len(bot.posts(STAFF)) == 1
     assert len(_told(bot)) == 1
+
+
+async def test_a_slow_answer_about_a_member_is_given_up_and_never_taken_for_a_yes(
+    bot: Bot,
+) -> None:
+    assert bot.harness.client is not None
+    places = DiscordPlaces(bot.harness.client, timeout=0.2)
+    members = rf"/guilds/{GUILD_ID}/members/{BOB}"
+    bot.fake.hold_next("GET", members, 3.0)
+    assert await places.check_channel(BOB_KEY, CHANNEL_ID, GUILD_ID) == CHECK_FAILED
+    bot.fake.hold_next("GET", members, 3.0)
+    assert await places.may_post(BOB_KEY, CHANNEL_ID) is Access.UNKNOWN
+    assert await places.may_post(BOB_KEY, CHANNEL_ID) is Access.ALLOWED  # answered in time

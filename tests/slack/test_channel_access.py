@@ -243,3 +243,17 @@ async def _statuses(store: SqlStore) -> list[tuple[str, str | None]]:
         return [(row.status, row.last_error) for row in rows]
 
     return await store.read(read)
+
+
+async def test_a_slow_answer_about_membership_is_given_up_and_never_taken_for_a_yes(
+    fake: FakeSlack, private: str
+) -> None:
+    places = SlackPlaces(AsyncWebClient(token="xoxb-test", base_url=fake.api_url), timeout=0.2)
+    fake.hold_next("users.conversations", 3.0)
+    said = await places.check_channel(ALICE_KEY, private, ALICE_KEY.workspace)
+    assert (
+        said == "I couldn't check that channel with Slack just now (TimeoutError). Try again soon."
+    )
+    fake.hold_next("users.conversations", 3.0)
+    assert await places.may_post(ALICE_KEY, private) is Access.UNKNOWN
+    assert await places.may_post(ALICE_KEY, private) is Access.ALLOWED  # answered in time
