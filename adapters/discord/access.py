@@ -131,7 +131,7 @@ class Unanswered(Exception):
     """Discord could not be asked just now (unreachable, or an error of its own)."""
 
 
-class Access:
+class MemberPermissions:
     """A member's permissions in a channel, asked of Discord through `client` (a callable: a
     restarted platform runs a fresh client), each answer awaited at most `timeout` seconds."""
 

@@ -16,15 +16,15 @@ import aiohttp
 import discord
 
 from adapters.discord.access import TIMEOUT as ACCESS_TIMEOUT
-from adapters.discord.access import VIEW_AND_SEND, VIEW_CHANNEL, Access, Unanswered
+from adapters.discord.access import VIEW_AND_SEND, VIEW_CHANNEL, MemberPermissions, Unanswered
 from adapters.discord.components import to_view
 from adapters.discord.receiving import user_key
 from adapters.discord.rendering import render, without_mass_mentions
 from adapters.discord.sending import log_failure
 from bot.common.errors import StorageError
 from bot.common.users import UserKey
-from bot.reminders.model import Access as Standing
 from bot.reminders.model import (
+    Access,
     Deferred,
     Delivered,
     DeliveryResult,
@@ -313,7 +313,7 @@ class DiscordPlaces:
     ) -> None:
         self._current = _current(client)
         self._timeout = timeout
-        self._access = Access(self._current, clock=clock, timeout=timeout)
+        self._permissions = MemberPermissions(self._current, clock=clock, timeout=timeout)
 
     @property
     def _client(self) -> discord.Client:
@@ -335,7 +335,7 @@ class DiscordPlaces:
             if not isinstance(found, discord.abc.GuildChannel):
                 return NOT_A_TEXT_CHANNEL
             # The person first: nothing about a channel they can't see is said to them.
-            theirs = await self._access.permissions(user, found)
+            theirs = await self._permissions.permissions(user, found)
         except Unanswered:
             return CHECK_FAILED
         name = found.name or "that channel"
@@ -349,22 +349,22 @@ class DiscordPlaces:
             return YOU_CANT_POST.format(name=name)
         return _bot_problem(found, name)
 
-    async def may_post(self, owner: UserKey, channel: str) -> Standing:
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
         """Whether the owner can still view and send in `channel`; a channel the bot can no
         longer see is the channel's doing, which the post itself reports."""
         user = _user_id(owner)
         if not channel.isdigit() or user is None:
-            return Standing.UNREACHABLE
+            return Access.UNREACHABLE
         try:
             found = await self._channel(int(channel))
             if not isinstance(found, discord.abc.GuildChannel):
-                return Standing.UNREACHABLE
-            theirs = await self._access.permissions(user, found)
+                return Access.UNREACHABLE
+            theirs = await self._permissions.permissions(user, found)
         except Unanswered as exc:
             log.info("discord: could not check a reminder's channel (%s)", exc)
-            return Standing.UNKNOWN
+            return Access.UNKNOWN
         allowed = theirs & VIEW_AND_SEND == VIEW_AND_SEND
-        return Standing.ALLOWED if allowed else Standing.DENIED
+        return Access.ALLOWED if allowed else Access.DENIED
 
     async def _channel(self, channel_id: int) -> object | None:
         """The channel from the cache, else over REST; None when Discord says there is none the
