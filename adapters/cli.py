@@ -233,7 +233,13 @@ async def _platforms(
         runs["discord"] = discord.run_client  # a fresh client each time
     # One scheduler for every platform of this process: it posts through their deliveries.
     scheduler = _scheduler(
-        settings, store, deliveries, clock=clock, refresh_clock=clock.refresh, batch=batch
+        settings,
+        store,
+        deliveries,
+        clock=clock,
+        refresh_clock=clock.refresh,
+        batch=batch,
+        places=places,
     )
     schedulers.append(scheduler)
     runs["reminders"] = scheduler.run
@@ -305,6 +311,7 @@ def _scheduler(
     clock: Callable[[], datetime] | None = None,
     refresh_clock: Callable[[], Awaitable[None]] | None = None,
     batch: int = DEFAULT_BATCH,
+    places: Mapping[str, Places] | None = None,
 ) -> Scheduler:
     from bot.common.clock import utc_now
     from bot.reminders.queue import DueQueue
@@ -318,6 +325,8 @@ def _scheduler(
         grace=settings.reminder_grace,
         refresh_clock=refresh_clock,
         batch=batch,
+        # A recurring channel reminder's owner may have left the channel: asked at each post.
+        places=places,
     )
 
 

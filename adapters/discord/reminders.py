@@ -15,6 +15,8 @@ from typing import Any, Final, Protocol, runtime_checkable
 import aiohttp
 import discord
 
+from adapters.discord.access import TIMEOUT as ACCESS_TIMEOUT
+from adapters.discord.access import VIEW_AND_SEND, VIEW_CHANNEL, MemberPermissions, Unanswered
 from adapters.discord.components import to_view
 from adapters.discord.receiving import user_key
 from adapters.discord.rendering import render, without_mass_mentions
@@ -22,6 +24,7 @@ from adapters.discord.sending import log_failure
 from bot.common.errors import StorageError
 from bot.common.users import UserKey
 from bot.reminders.model import (
+    Access,
     Deferred,
     Delivered,
     DeliveryResult,
@@ -54,6 +57,7 @@ NOT_A_USER: Final = "that isn't a Discord user"
 # What `check_channel` answers (one line each).
 CANT_SEE: Final = "I can't see that channel: add me to it, or pick another."
 NOT_TEXT: Final = "#{name} isn't a text channel: pick one where people write messages."
+NOT_A_TEXT_CHANNEL: Final = "That isn't a text channel: pick one where people write messages."
 OTHER_SERVER: Final = "#{name} is in another server: pick a channel of this one."
 CANT_VIEW: Final = (
     "I can't see #{name}: give Take or Pass the View Channel permission there, or pick another."
@@ -62,6 +66,15 @@ CANT_POST: Final = (
     "I'm not allowed to post in #{name}: give Take or Pass the Send Messages permission "
     "there, or pick another channel."
 )
+# A channel named from a DM: the server (and who may post where in it) is unknown there.
+RUN_IN_SERVER: Final = "Run this in the server, in the channel or with `channel:`."
+# Said without the channel's name: someone who can't see a channel learns nothing about it.
+YOU_CANT_SEE: Final = "You can't see that channel, so I won't post there for you: pick one you can."
+YOU_CANT_POST: Final = (
+    "You can't send messages in #{name}, so I won't post there for you: pick a channel you "
+    "can write in."
+)
+CHECK_FAILED: Final = "I couldn't check that channel with Discord just now. Try again soon."
 
 
 class DmChannels:
@@ -288,10 +301,19 @@ class DiscordDelivery:
 
 class DiscordPlaces:
     """What Discord tells the reminder service: no user timezones (Discord has none; users set
-    `timezone`), and whether the bot can post in a channel."""
+    `timezone`), and whether a user may have the bot post in a channel: they can view it and
+    send messages there (access.py), and so can the bot."""
 
-    def __init__(self, client: ClientSource) -> None:
+    def __init__(
+        self,
+        client: ClientSource,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        timeout: float = ACCESS_TIMEOUT,
+    ) -> None:
         self._current = _current(client)
+        self._timeout = timeout
+        self._permissions = MemberPermissions(self._current, clock=clock, timeout=timeout)
 
     @property
     def _client(self) -> discord.Client:
@@ -301,36 +323,74 @@ class DiscordPlaces:
         return None
 
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
-        if not channel.isdigit():
+        if server is None:
+            return RUN_IN_SERVER
+        user = _user_id(key)
+        if not channel.isdigit() or user is None:
             return CANT_SEE
-        found = await self._channel(int(channel))
-        if found is None:
-            return CANT_SEE
-        name = getattr(found, "name", None) or "that channel"
+        try:
+            found = await self._channel(int(channel))
+            if found is None:
+                return CANT_SEE
+            if not isinstance(found, discord.abc.GuildChannel):
+                return NOT_A_TEXT_CHANNEL
+            # The person first: nothing about a channel they can't see is said to them.
+            theirs = await self._permissions.permissions(user, found)
+        except Unanswered:
+            return CHECK_FAILED
+        name = found.name or "that channel"
+        if not theirs & VIEW_CHANNEL:
+            return YOU_CANT_SEE
+        if str(found.guild.id) != server:
+            return OTHER_SERVER.format(name=name)
         if not isinstance(found, discord.TextChannel):
             return NOT_TEXT.format(name=name)
-        if server is not None and str(found.guild.id) != server:
-            return OTHER_SERVER.format(name=name)
-        me = found.guild.me
-        if me is None:
-            # Fetched from a server this client holds no copy of (another shard's): it can see
-            # the channel, and the post itself will say if it may not write there.
-            return None
-        allowed = found.permissions_for(me)
-        if not allowed.view_channel:
-            return CANT_VIEW.format(name=name)
-        if not allowed.send_messages:
-            return CANT_POST.format(name=name)
-        return None
+        if theirs & VIEW_AND_SEND != VIEW_AND_SEND:
+            return YOU_CANT_POST.format(name=name)
+        return _bot_problem(found, name)
+
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
+        """Whether the owner can still view and send in `channel`; a channel the bot can no
+        longer see is the channel's doing, which the post itself reports."""
+        user = _user_id(owner)
+        if not channel.isdigit() or user is None:
+            return Access.UNREACHABLE
+        try:
+            found = await self._channel(int(channel))
+            if not isinstance(found, discord.abc.GuildChannel):
+                return Access.UNREACHABLE
+            theirs = await self._permissions.permissions(user, found)
+        except Unanswered as exc:
+            log.info("discord: could not check a reminder's channel (%s)", exc)
+            return Access.UNKNOWN
+        allowed = theirs & VIEW_AND_SEND == VIEW_AND_SEND
+        return Access.ALLOWED if allowed else Access.DENIED
 
     async def _channel(self, channel_id: int) -> object | None:
+        """The channel from the cache, else over REST; None when Discord says there is none the
+        bot can see. Raises Unanswered when Discord could not be asked."""
         cached = self._client.get_channel(channel_id)
         if cached is not None:
             return cached
         try:
-            return await self._client.fetch_channel(channel_id)
+            async with asyncio.timeout(self._timeout):
+                return await self._client.fetch_channel(channel_id)
         except (discord.NotFound, discord.Forbidden, discord.InvalidData):
             return None
-        except discord.HTTPException as exc:
-            log.warning("discord: could not look a channel up (HTTP %s)", exc.status)
-            return None
+        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("discord: could not look a channel up (%s)", type(exc).__name__)
+            raise Unanswered(type(exc).__name__) from exc
+
+
+def _bot_problem(found: discord.TextChannel, name: str) -> str | None:
+    me = found.guild.me
+    if me is None:
+        # Fetched from a server this client holds no copy of (another shard's): it can see
+        # the channel, and the post itself will say if it may not write there.
+        return None
+    allowed = found.permissions_for(me)
+    if not allowed.view_channel:
+        return CANT_VIEW.format(name=name)
+    if not allowed.send_messages:
+        return CANT_POST.format(name=name)
+    return None

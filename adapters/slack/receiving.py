@@ -163,7 +163,10 @@ def from_dm(body: dict[str, Any], event: dict[str, Any]) -> tuple[Inbound[Text],
     if key is None or not text or not channel:
         return None
     event_id = body.get("event_id")
-    return Inbound(key, Text(text), f"event:{event_id}" if event_id else None), str(channel)
+    # As for the slash command, anyone in the workspace may set the job-hunt channel (being in
+    # that channel is checked when it is named).
+    typed = Text(text, manage=True)
+    return Inbound(key, typed, f"event:{event_id}" if event_id else None), str(channel)
 
 
 def home_user(body: dict[str, Any], event: dict[str, Any]) -> UserKey | None:

@@ -14,6 +14,7 @@ from typing import Any, Final
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.access import Memberships, TooManyChannels
 from adapters.slack.logs import quiet_logger
 from adapters.slack.rendering import message
 from adapters.slack.sending import SLACK_FAILURES, TIMEOUT, bounded, error_code
@@ -22,6 +23,7 @@ from bot.common.logs import failure
 from bot.common.users import UserKey
 from bot.reminders.lanes import Lane, Lanes, MemoryLanes
 from bot.reminders.model import (
+    Access,
     Deferred,
     Delivered,
     DeliveryResult,
@@ -204,14 +206,20 @@ MISSING_SCOPE: Final = (
     "admin to reinstall the app with it, then try again."
 )
 CHECK_FAILED: Final = "I couldn't check that channel with Slack just now ({code}). Try again soon."
+# Said without the channel's name: a private channel's name is its members' business.
+NOT_YOURS: Final = (
+    "You're not in that channel, and only its members can have me post there. Join it first, "
+    "or pick a channel you're in."
+)
 # What conversations.info needs, when Slack's answer does not say.
 CHANNEL_SCOPES: Final = "channels:read, groups:read"
 
 
 class SlackPlaces:
     """Users' timezones from their Slack profiles (users.info, cached for `ttl` seconds and
-    dropped when the profile changes), and whether the app may post in a channel; each asks
-    Slack for at most `timeout` seconds."""
+    dropped when the profile changes), and whether a user may have the app post in a channel
+    (they are in it, access.py, and so is the app); each asks Slack for at most `timeout`
+    seconds."""
 
     def __init__(
         self,
@@ -226,6 +234,7 @@ class SlackPlaces:
         self._timeout = timeout
         self._clock = clock
         self._zones: dict[UserKey, tuple[float, str | None]] = {}
+        self._memberships = Memberships(client, clock=clock, timeout=timeout)
 
     async def user_timezone(self, key: UserKey) -> str | None:
         """The IANA zone of the user's Slack profile, or None if Slack won't say."""
@@ -250,24 +259,56 @@ class SlackPlaces:
             del self._zones[key]
 
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
-        """None if the app is in `channel` and may post there; else what to do about it."""
+        """None if the user is in `channel` and the app is in it and may post there; else what
+        to do about it."""
         try:
-            call = self._client.conversations_info(channel=channel)
-            response = await bounded(call, self._timeout)
+            info = await self._info(channel)
         except SlackApiError as exc:
             return _channel_problem(exc)
         except SLACK_FAILURES as exc:
             return CHECK_FAILED.format(code=error_code(exc))
-        info: Any = response.get("channel") or {}
         # Plain text: the renderer escapes it when the answer is shown (names hold no markup).
         name = str(info.get("name") or channel)
         if info.get("is_im") or info.get("is_mpim"):
             return NOT_A_CHANNEL
+        # The person first: nothing more about a channel they are not in is said to them.
+        try:
+            if not await self._memberships.is_member(key, channel):
+                return NOT_YOURS
+        except SlackApiError as exc:
+            return _channel_problem(exc)
+        except (*SLACK_FAILURES, TooManyChannels) as exc:
+            return CHECK_FAILED.format(code=error_code(exc))
         if info.get("is_archived"):
             return ARCHIVED.format(name=name)
         if not info.get("is_member"):
             return NOT_MEMBER.format(name=name)
         return None
+
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
+        """Whether the owner is still in `channel`. Not listed there also when the app can no
+        longer see the channel (deleted, or a private one it was removed from): that is the
+        channel's doing, which the post itself reports."""
+        try:
+            if await self._memberships.is_member(owner, channel):
+                return Access.ALLOWED
+        except (*SLACK_FAILURES, TooManyChannels) as exc:
+            log.info("slack users.conversations failed: %s", error_code(exc))
+            return Access.UNKNOWN
+        try:
+            info = await self._info(channel)
+        except SLACK_FAILURES as exc:
+            gone = isinstance(exc, SlackApiError) and error_code(exc) == "channel_not_found"
+            return Access.UNREACHABLE if gone else Access.UNKNOWN
+        if info.get("is_archived") or not info.get("is_member"):
+            return Access.UNREACHABLE
+        return Access.DENIED
+
+    async def _info(self, channel: str) -> dict[str, Any]:
+        """conversations.info's channel, as the app sees it (`is_member` is the app's)."""
+        response = await bounded(self._client.conversations_info(channel=channel), self._timeout)
+        info = response.get("channel")
+        return info if isinstance(info, dict) else {}
 
 
 def _channel_problem(exc: SlackApiError) -> str:

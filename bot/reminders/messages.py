@@ -146,6 +146,14 @@ def failure_notice(due: Due, reason: str) -> Reply:
     return Reply(kind=Kind.ERROR, text=texts.FAILED.format(text=shown, reason=reason))
 
 
+def paused_notice(due: Due) -> Reply:
+    """Told to the owner by DM when their recurring channel reminder pauses (lapse.py), with
+    the series' Stop button."""
+    stop = Button(button_id(due.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION)
+    text = texts.PAUSED.format(text=due.text, channel=due.channel)
+    return Reply(kind=Kind.INFO, text=text, buttons=(stop,))
+
+
 def undo_button(reminder_id: str) -> Button:
     """Every confirmation's way back."""
     return Button(button_id(reminder_id, "rem", "undo"), texts.UNDO, ButtonRole.ACTION)

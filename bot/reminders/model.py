@@ -154,14 +154,37 @@ class Delivery(Protocol):
         ...
 
 
+class Access(StrEnum):
+    """What a platform says, at a delivery, about a reminder's owner and its channel."""
+
+    # The owner may still have posts made there (a member; may view and send).
+    ALLOWED = "allowed"
+    # The owner no longer may: left the channel or the server, or lost the permission.
+    DENIED = "denied"
+    # The channel itself can't take the bot's posts (gone, the bot removed): not the owner's
+    # doing, and the post itself fails and says why.
+    UNREACHABLE = "unreachable"
+    # The platform could not be asked just now.
+    UNKNOWN = "unknown"
+
+
 class Places(Protocol):
-    """What a platform tells the reminder service about its users and channels."""
+    """What a platform tells the reminder service (and the scheduler) about its users and
+    channels."""
 
     async def user_timezone(self, key: UserKey) -> str | None:
         """The IANA zone the platform knows for the user (Slack's profile), or None."""
         ...
 
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
-        """None if reminders may be posted in `channel`; else one line saying what to do
-        (invite the app, grant a permission, pick a channel of this server)."""
+        """None if the user of `key` may have reminders posted in `channel`, from where they
+        asked (`server`: the workspace or server, None from a Discord DM): the user may post
+        there themselves (a member on Slack; may view and send on Discord) and so may the bot.
+        Else one line saying what to do (join it, invite the app, grant a permission, run it in
+        the server)."""
+        ...
+
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
+        """Whether `owner` may still have posts made in `channel`: asked again at each delivery
+        of a recurring channel reminder, since people leave channels and lose permissions."""
         ...

@@ -58,6 +58,16 @@ _RETRY = _record("ready_at")
 # Put back untried (Deferred): the claim's attempt is given back, so pacing never adds up to
 # the retry limit, and the next claim is judged as a first try.
 _DEFER = _RETRY.values(attempts=o.attempts - 1)
+_PREVIOUS = (
+    select(o.status, o.last_error)
+    .where(
+        o.reminder_id == bindparam("rid"),
+        o.role == Role.REPEAT.value,
+        o.due_at < bindparam("before", type_=UtcDateTime()),
+    )
+    .order_by(o.due_at.desc())
+    .limit(1)
+)
 _NEXT_READY = select(func.min(o.ready_at)).where(
     ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
 )
@@ -116,6 +126,15 @@ class DueQueue:
                 _NEXT_READY, {"platforms": list(platforms)}
             ).scalar()
             return ready
+
+        return await self._sql.read(run)
+
+    async def previous(self, due: Due) -> tuple[Status, str | None] | None:
+        """What became of the series' post before `due` (its status and note), if it had one."""
+
+        def run(conn: Connection) -> tuple[Status, str | None] | None:
+            row = conn.execute(_PREVIOUS, {"rid": due.reminder_id, "before": due.due_at}).first()
+            return None if row is None else (Status(row.status), row.last_error)
 
         return await self._sql.read(run)
 

@@ -19,10 +19,12 @@ from bot.reminders.model import (
     Destination,
     Due,
     Outgoing,
+    Places,
     RetryLater,
     Status,
 )
 from bot.reminders.queue import DueQueue
+from bot.reminders.recheck import OwnerCheck
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Scheduler:
         batch: int = 100,
         concurrency: int = 16,
         refresh_clock: Callable[[], Awaitable[None]] | None = None,
+        places: Mapping[str, Places] | None = None,
     ) -> None:
         self._queue = queue
         self._deliveries = dict(deliveries)
@@ -57,6 +60,9 @@ class Scheduler:
         self._wake = asyncio.Event()
         # Before each pass: keeps a clock that follows the database's up to date.
         self._refresh_clock = refresh_clock
+        # Asked at each post of a recurring channel reminder: may its owner still post there?
+        # (kept as given: the composition root fills it as the platforms start)
+        self._owners = OwnerCheck(places, queue, tell=self._deliver) if places is not None else None
 
     def wake(self) -> None:
         """Look again now: a reminder was created or moved in this process."""
@@ -111,6 +117,8 @@ class Scheduler:
             await self._queue.finish(due, Status.MISSED, now=now, error="missed while offline")
             log.info("reminder missed on %s", due.owner.platform)
             return
+        if self._owners is not None and await self._owners.held(due, now=now):
+            return  # paused (the owner may no longer post there), or to be asked again
         late = action is plan.Triage.LATE
         message = messages.occurrence_message(due, late=late)
         outgoing = Outgoing(Destination(due.owner, due.channel), message, due.delivery_key)

@@ -188,6 +188,12 @@ JOB_HUNT_IN_SERVER = (
     "channel: remind #job-hunt tomorrow 9am …"
 )
 CHANNEL_LIST_TITLE = "Recurring reminders in this channel"
+PAUSED = (
+    'Your recurring reminder "{text}" in <#{channel}> is paused: you can no longer post in that '
+    "channel, so I won't post there for you. It carries on by itself once you can again. To "
+    "end it, press Stop; to have it somewhere else, stop it and set it again in a channel you "
+    "can post in."
+)
 CHANNEL_ASK = "Run channel in the channel you want for reminders, or name it: channel #job-hunt."
 
 OUTCOME_NOTED = "Noted: {outcome}."

@@ -41,7 +41,7 @@ from support.reminders import ReminderWorld
 
 from adapters.discord import DiscordPlaces
 from adapters.discord.forms import FORM_BUTTON
-from adapters.discord.reminders import CANT_SEE
+from adapters.discord.reminders import CANT_SEE, RUN_IN_SERVER
 from bot.common.events import Event, Start, Text
 from bot.questionnaire import texts as questionnaire_texts
 from bot.reminders import texts
@@ -239,18 +239,18 @@ async def test_timezone_autocomplete_offers_matching_iana_names(bot: Bot) -> Non
     ("channel", "server", "answer"),
     [
         (CHANNEL_ID, GUILD_ID, None),
-        (CHANNEL_ID, None, None),
+        (CHANNEL_ID, None, RUN_IN_SERVER),  # named in a DM: which server, who may post?
         (LOCKED_ID, GUILD_ID, "I'm not allowed to post in #announcements"),
         (HIDDEN_ID, GUILD_ID, "I can't see #secret"),
         (VOICE_ID, GUILD_ID, "#lounge isn't a text channel"),
         (OTHER_CHANNEL_ID, GUILD_ID, "#elsewhere is in another server"),
-        (OTHER_CHANNEL_ID, None, None),
+        (OTHER_CHANNEL_ID, None, RUN_IN_SERVER),
         ("1399999999999999999", GUILD_ID, CANT_SEE),
         ("not-a-channel", GUILD_ID, CANT_SEE),
     ],
     ids=[
         "ok",
-        "ok-from-dm",
+        "from-dm",
         "no-send",
         "no-view",
         "voice",

@@ -554,8 +554,11 @@ async def test_interview_time_entered_in_the_form_after_a_lean_take_reminds_and_
 async def test_a_post_that_can_never_work_is_recorded_and_the_user_told(
     bot: Bot, refusal: tuple[int, int, str] | None, to_channel: bool, reason: str
 ) -> None:
-    where = f"<#{CHANNEL_ID}> " if to_channel else ""
-    await bot.harness.dm(f"remind {where}in 90 seconds water the plants")
+    when, text = option("when", "in 90 seconds"), option("text", "water the plants")
+    if to_channel:  # a channel is named in the server (from a DM it is refused)
+        await bot.in_server("remind", when, text, channel=CHANNEL_ID)
+    else:
+        await bot.harness.dm("remind in 90 seconds water the plants")
     # What changed on Discord meanwhile.
     if refusal is not None:
         bot.fake.refuse_posts(CHANNEL_ID, refusal)

@@ -46,11 +46,11 @@ from adapters.discord import (
     minimal_intents,
 )
 from adapters.discord.receiving import user_key
-from adapters.discord.reminders import CANT_SEE
+from adapters.discord.reminders import CANT_SEE, YOU_CANT_SEE
 from bot.common.replies import Kind, Reply
 from bot.config.settings import load_settings
 from bot.engine.engine import Engine
-from bot.reminders.model import Delivered, Destination, Outgoing
+from bot.reminders.model import Access, Delivered, Destination, Outgoing
 
 SHARDS = 2
 LEASE = 2.0
@@ -62,6 +62,7 @@ POSTS_0 = rf"/channels/{CHANNEL_0}/messages"
 COMMANDS = r"/applications/\d+(/guilds/\d+)?/commands"
 CALLBACK = r"/interactions/{id}/[^/]+/callback"
 OWNER = user_key(int(USER_ID))
+OUTSIDER = "1400000000000000077"  # in no server
 START_TIMEOUT = 30.0  # two cold Python start-ups on a busy machine
 
 
@@ -291,8 +292,14 @@ async def test_a_client_without_shard_1_checks_and_posts_to_a_shard_1_channel_ov
             async with running(client):
                 assert client.get_guild(int(GUILD_1)) is None  # not in this client's cache
                 places = DiscordPlaces(client)
-                assert await places.check_channel(OWNER, CHANNEL_1, None) is None
-                assert await places.check_channel(OWNER, hidden["id"], None) == CANT_SEE
+                # The server's roles over REST, the member's too: who may post is worked out.
+                assert await places.check_channel(OWNER, CHANNEL_1, GUILD_1) is None
+                assert await places.check_channel(OWNER, hidden["id"], GUILD_1) == CANT_SEE
+                outsider = user_key(int(OUTSIDER))
+                assert await places.check_channel(outsider, CHANNEL_1, GUILD_1) == YOU_CANT_SEE
+                assert await places.may_post(OWNER, CHANNEL_1) is Access.ALLOWED
+                assert await places.may_post(outsider, CHANNEL_1) is Access.DENIED
+                assert fake.requests_to("GET", rf"/guilds/{GUILD_1}")  # not in this cache
                 reply = Reply(kind=Kind.REMINDER, text="Reminder: across shards")
                 item = Outgoing(Destination(OWNER, CHANNEL_1), reply, "k1.6745a1b0")
                 assert await DiscordDelivery(client).deliver(item) == Delivered()

@@ -14,7 +14,7 @@ from bot.common.events import Press, Text
 from bot.common.replies import Kind
 from bot.common.users import UserKey
 from bot.reminders import texts
-from bot.reminders.model import Deferred, Status
+from bot.reminders.model import Access, Deferred, Status
 from bot.storage.schema import occurrences
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday, 10:00 in New York
@@ -34,6 +34,9 @@ class FakePlaces:
     async def check_channel(self, key: UserKey, channel: str, server: str | None) -> str | None:
         self.checked.append((channel, server))
         return self.refuse.get(channel)
+
+    async def may_post(self, owner: UserKey, channel: str) -> Access:
+        return Access.ALLOWED  # asked at delivery: tests/reminders/test_lapse.py
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "users_info": {"users:read"},
     # public and private channels; the app checks no DMs
     "conversations_info": {"channels:read", "groups:read"},
+    # whether a user is in a channel, listing their public and private channels (access.py)
+    "users_conversations": {"channels:read", "groups:read"},
 }
 # Scopes that come with features rather than calls: the slash command, the message.im event,
 # and the user_change event (users:read).

@@ -54,6 +54,9 @@ class ReminderWorld:
     ) -> None:
         self.clock = clock
         self.sql = store
+        # The same dict the service asks (a harness may fill it once its client exists): the
+        # scheduler asks it too, at each post of a recurring channel reminder.
+        self.places = places if places is not None else {}
         self.store = ReminderStore(store)
         self.delivery = RecordingDelivery(clock)
         settings = {
@@ -67,7 +70,7 @@ class ReminderWorld:
             sql=store,
             config=ReminderConfig(**settings),  # type: ignore[arg-type]
             new_id=new_conversation_id,
-            places=places,
+            places=self.places,
         )
         self.engine = Engine(store=store, ttl=TTL, clock=clock, reminders=self.service)
         self.scheduler = self.make_scheduler(self.delivery)
@@ -77,6 +80,7 @@ class ReminderWorld:
             "lease": timedelta(seconds=60),
             "grace": timedelta(hours=1),
             "max_sleep": 0.02,
+            "places": self.places,
         } | options
         return Scheduler(
             queue=DueQueue(self.sql),

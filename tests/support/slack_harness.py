@@ -304,14 +304,14 @@ class SlackReminders:
         self.fake = fake
         self.clock = clock
         self.client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
-        self.places = SlackPlaces(self.client)
         started = clock.now
-        self.delivery = SlackDelivery(
-            self.client,
-            interval=interval,
-            hold=hold,
-            clock=lambda: (clock.now - started).total_seconds(),
-        )
+
+        def seconds() -> float:
+            return (clock.now - started).total_seconds()
+
+        # What SlackPlaces keeps (timezones, memberships) expires on the test clock too.
+        self.places = SlackPlaces(self.client, clock=seconds)
+        self.delivery = SlackDelivery(self.client, interval=interval, hold=hold, clock=seconds)
         config = ReminderConfig(
             offsets=offsets,
             followup=followup,
@@ -335,6 +335,7 @@ class SlackReminders:
             lease=timedelta(seconds=60),
             grace=timedelta(hours=1),
             max_sleep=0.02,
+            places={"slack": self.places},
         )
 
     async def run_until(self, moment: datetime) -> None:

@@ -1,7 +1,8 @@
 """A local fake of Discord's REST API and gateway for driving the real discord.py client.
 
 One aiohttp server, split at its seams: payloads.py (what Discord sends), rest.py (REST routes,
-failures, the spec check), interactions.py (callbacks, webhooks, commands), gateway.py (sessions
+failures, the spec check), interactions.py (callbacks, webhooks, commands), members.py (who is
+in which server, and interactions with the permissions Discord computes), gateway.py (sessions
 and dispatches), guilds.py (servers and Discord's rules in them) and shards.py (sessions per
 shard). FakeDiscord composes the parts and holds their state."""
 
@@ -31,6 +32,7 @@ from .gateway import (
     Gateway,
 )
 from .interactions import Interactions, _Interaction
+from .members import Members
 from .payloads import (
     APP_ID,
     BOT_ID,
@@ -84,7 +86,7 @@ __all__ = [
 ]
 
 
-class FakeDiscord(RestApi, Interactions, Gateway):
+class FakeDiscord(RestApi, Interactions, Members, Gateway):
     """One aiohttp server on 127.0.0.1 speaking Discord REST (``/api/v10``) and the gateway."""
 
     def __init__(self, *, heartbeat_interval_ms: int = 41250, interaction_timeout: float = 3.0):

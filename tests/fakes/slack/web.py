@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -22,6 +22,7 @@ from aiohttp import web
 
 from ..spec_check import SpecViolation
 from ..spec_slack import response_url_problems, slack_error, slack_problems
+from .channels import MAX_LIMIT, conversation_info, new_channel, users_conversations
 from .payloads import (
     APP_ID,
     BOT_ID,
@@ -87,6 +88,9 @@ class WebApi:
     # The bot token's scopes, sent as Slack does in the X-OAuth-Scopes header of every answer to
     # a bot token's call; a test sets fewer to play an app installed without some of them.
     scopes: tuple[str, ...] = MANIFEST_SCOPES
+    # The most channels one page of users.conversations holds, whatever `limit` asks: Slack
+    # may answer with fewer than asked; a test sets it low to make the client follow cursors.
+    page_size: int = MAX_LIMIT
 
     # configuration
 
@@ -120,15 +124,27 @@ class WebApi:
         member: bool = True,
         archived: bool = False,
         private: bool = False,
+        members: Iterable[str] | None = None,
     ) -> None:
-        """A channel conversations.info knows. Posts follow Slack's rules: not a member →
-        not_in_channel (the app has no chat:write.public), archived → is_archived."""
-        self.channels[channel_id] = {
-            "name": name,
-            "is_member": member,
-            "is_archived": archived,
-            "is_private": private,
-        }
+        """A channel of the workspace. `member` is the app's membership, `members` the people
+        in it (by default the fake's default user). Posts follow Slack's rules: not a member →
+        not_in_channel (the app has no chat:write.public), or channel_not_found for a private
+        channel; archived → is_archived."""
+        self.channels[channel_id] = new_channel(
+            name, member=member, archived=archived, private=private, members=members
+        )
+
+    def join(self, channel_id: str, user_id: str) -> None:
+        """`user_id` joins a channel (users.conversations lists it for them from now on)."""
+        members = self.channels[channel_id]["members"]
+        if user_id not in members:
+            members.append(user_id)
+
+    def leave(self, channel_id: str, user_id: str) -> None:
+        """`user_id` leaves a channel, or is removed from it."""
+        members = self.channels[channel_id]["members"]
+        if user_id in members:
+            members.remove(user_id)
 
     def refuse_posts(self, channel_or_user: str, error: str = "channel_not_found") -> None:
         """Make every chat.postMessage to a channel, or to a user's DM, fail with `error`."""
@@ -240,7 +256,15 @@ class WebApi:
             case "chat.postMessage" if (refused := self._refusal(params)) is not None:
                 return {"ok": False, "error": refused}
             case "conversations.info":
-                return self._conversation(str(params.get("channel", "")))
+                return conversation_info(self.channels, str(params.get("channel", "")))
+            case "users.conversations":
+                return users_conversations(
+                    self.channels,
+                    params,
+                    caller=BOT_USER_ID,
+                    scopes=self.scopes,
+                    page_size=self.page_size,
+                )
             case "views.open":
                 view = params.get("view")
                 opened = json.loads(view) if isinstance(view, str) else dict(view or {})
@@ -278,35 +302,11 @@ class WebApi:
         known = self.channels.get(channel)
         if known is None:
             return None
+        if known["is_private"] and not known["is_member"]:
+            return "channel_not_found"  # the token can't see a private channel it is not in
         if known["is_archived"]:
             return "is_archived"
         return None if known["is_member"] else "not_in_channel"
-
-    def _conversation(self, channel_id: str) -> Params:
-        known = self.channels.get(channel_id)
-        if known is None:
-            return {"ok": False, "error": "channel_not_found"}
-        blank = {"value": "", "creator": "", "last_set": 0}
-        channel: Params = {
-            "id": channel_id,
-            "name": known["name"],
-            "name_normalized": known["name"],
-            "created": 1700000000,
-            "creator": USER_ID,
-            "is_channel": not known["is_private"],
-            "is_group": known["is_private"],
-            "is_im": False,
-            "is_mpim": False,
-            "is_general": False,
-            "is_shared": False,
-            "is_org_shared": False,
-            "is_private": known["is_private"],
-            "is_archived": known["is_archived"],
-            "is_member": known["is_member"],
-            "topic": blank,
-            "purpose": blank,
-        }
-        return {"ok": True, "channel": channel}
 
     def _user(self, user_id: str) -> Params:
         fields = self.users.get(user_id, {})
