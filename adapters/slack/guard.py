@@ -87,7 +87,7 @@ def _shape_problem(fields: dict[str, Any]) -> str | None:
         return "a form without its view"
     if kind == "event_callback":
         event = fields.get("event")
-        if not _object(event, "type"):
+        if not isinstance(event, dict) or not _text(event.get("type")):
             return "an event without its type"
         if not all(_object_or_none(event.get(k)) for k in ("message", "previous_message")):
             return "an event whose message is not as Slack sends it"
