@@ -22,8 +22,8 @@ from support.slack_harness import (
     SlackUser,
     posted_after,
     shown_text,
+    view_of,
 )
-from support.slack_harness import view_of
 
 from adapters.slack.forms import (
     EDIT_TEXT_ACTION,
