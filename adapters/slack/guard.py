@@ -55,10 +55,50 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     return parsed
 
 
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _object(value: Any, *keys: str) -> bool:
+    """An object whose `keys` hold text."""
+    return isinstance(value, dict) and all(_text(value.get(key)) for key in keys)
+
+
+def _object_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def _shape_problem(fields: dict[str, Any]) -> str | None:
+    """Why the fields bolt's routing reads without looking at their type are not as Slack
+    sends them, or None. bolt takes a press's first action, a form's view and an event's type
+    as given, and a wrong one fails inside it: a 500 and an ERROR line for a stranger's body."""
+    kind = fields.get("type")
+    if kind in ("block_actions", "interactive_message") and (
+        kind == "block_actions" or "callback_id" in fields
+    ):
+        actions = fields.get("actions")
+        if not (isinstance(actions, list) and actions):
+            return "a press without its actions"
+        if not all(_object(action, "action_id") for action in actions):
+            return "a press whose actions are not as Slack sends them"
+    if kind in ("view_submission", "view_closed") and not _object(
+        fields.get("view"), "callback_id"
+    ):
+        return "a form without its view"
+    if kind == "event_callback":
+        event = fields.get("event")
+        if not isinstance(event, dict) or not _text(event.get("type")):
+            return "an event without its type"
+        if not all(_object_or_none(event.get(k)) for k in ("message", "previous_message")):
+            return "an event whose message is not as Slack sends it"
+    return None
+
+
 def read_body(body: bytes, content_type: str) -> dict[str, Any]:
     """The fields of a signed body, as bolt's listeners read them: a JSON body's object (events),
     the object in an interactivity form's `payload` field (presses, forms), or a slash
-    command's form fields. Raises BadBody for anything else.
+    command's form fields. Raises BadBody for anything else, and for fields bolt would trip on
+    (a press without actions, a form without its view, an event without its type).
 
     Parsed here, not by bolt: bolt takes any form body with the letters "payload" anywhere in
     it for an interactivity form, and finding no `payload` field hands on nothing, so a
@@ -70,10 +110,14 @@ def read_body(body: bytes, content_type: str) -> dict[str, Any]:
     if not text:
         return {}
     if content_type == "application/json" or text.startswith("{"):
-        return _json_object(text, "the body")
-    fields = dict(parse_qsl(text, keep_blank_values=True))
-    if "payload" in fields:
-        return _json_object(fields["payload"], "the payload field")
+        fields = _json_object(text, "the body")
+    else:
+        fields = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" in fields:
+            fields = _json_object(fields["payload"], "the payload field")
+    problem = _shape_problem(fields)
+    if problem is not None:
+        raise BadBody(problem)
     return fields
 
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.access import Memberships, TooManyChannels
 from adapters.slack.logs import quiet_logger
+from adapters.slack.posted import PostedCheck, reminder_metadata
 from adapters.slack.rendering import message
 from adapters.slack.sending import SLACK_FAILURES, TIMEOUT, bounded, error_code
 from bot.common.errors import StorageError
@@ -116,6 +117,9 @@ def classify(exc: Exception, *, to_dm: bool) -> DeliveryResult:
         if code == "account_inactive" and to_dm:
             return Undeliverable(INACTIVE_RECIPIENT)
         return RetryLater(f"Slack refused the post ({code})")
+    if isinstance(exc, TimeoutError):
+        # It may have been posted all the same: the retry looks for it first.
+        return RetryLater("Slack did not answer in time")
     return RetryLater(f"Slack could not be reached ({code})")
 
 
@@ -144,6 +148,7 @@ class SlackDelivery:
         self._lanes: Lanes = lanes or self._own_lanes
         # The turns handed out to deferred posts, by their delivery key (this clock's time).
         self._turns: dict[str, float] = {}
+        self._posted = PostedCheck(self._client, timeout=self._client.timeout)
 
     async def _wait_for_turn(self, lanes: Lanes, lane: Lane, key: str) -> float:
         now = self._clock()
@@ -170,11 +175,21 @@ class SlackDelivery:
             return Deferred(timedelta(seconds=wait))
         if wait > 0:
             await asyncio.sleep(wait)
+        if item.tried_since is not None:
+            # An earlier try may have posted it and lost only Slack's answer: look first.
+            if await self._posted.posted(target, item.key, since=item.tried_since):
+                log.info("slack reminder was posted by an earlier try; not posting it again")
+                return Delivered()
         shown = message([item.message])
         try:
-            # No link_names: typed @here or @channel stays text; the blocks are escaped.
+            # No link_names: typed @here or @channel stays text; the blocks are escaped. The
+            # metadata carries the delivery key, for the look above.
             post = self._client.chat_postMessage(
-                channel=target, text=shown["text"], blocks=shown["blocks"], unfurl_links=False
+                channel=target,
+                text=shown["text"],
+                blocks=shown["blocks"],
+                unfurl_links=False,
+                metadata=reminder_metadata(item.key),
             )
             # The client's own timeout holds only for sessions it makes itself.
             await bounded(post, self._client.timeout)

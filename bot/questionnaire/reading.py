@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
+from bot.common.text import clean_text
 from bot.questionnaire.rules import QUESTIONS, Question
 
 MAX_COMPANY_CHARS: Final = 120
@@ -172,11 +173,10 @@ def match_choice(question_id: str, text: str) -> str | None:
 
 
 def clean_company(text: str) -> str | None:
-    """Company text as it is kept: printable characters only, single spaces, at most
+    """Company text as it is kept: cleaned as all typed text is (`clean_text`), at most
     MAX_COMPANY_CHARS; None when nothing is left. Cleaning it again changes nothing."""
-    printable = "".join(ch for ch in text if ch.isprintable())
-    cleaned = _SPACES.sub(" ", printable).strip()[:MAX_COMPANY_CHARS].rstrip()
-    return cleaned or None
+    # Cleaned again after the cut, which may have split an emoji sequence.
+    return clean_text(clean_text(text)[:MAX_COMPANY_CHARS]) or None
 
 
 def split_company(text: str) -> tuple[str | None, str | None]:

@@ -4,7 +4,6 @@ edit's words are read (a new time, or a new text). No I/O; `now` and the zone ar
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -176,13 +175,3 @@ def edit_prefill(at: datetime, tz: ZoneInfo, now: datetime) -> str:
         return f"{local:%Y-%m-%d %H:%M}"
     months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
     return f"{months[local.month - 1]} {local.day} {local:%H:%M}"
-
-
-_SPACES: Final = re.compile(r"\s+")
-
-
-def clean_text(text: str) -> str:
-    """A reminder's text as stored: control, bidirectional and zero-width characters removed,
-    runs of whitespace made one space."""
-    spaced = _SPACES.sub(" ", text)
-    return "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf")).strip()

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.common.buttons import USER_SCOPE, button_id
 from bot.common.replies import Button, ButtonRole, Kind, Reply
+from bot.common.text import clean_text
 from bot.common.users import UserKey
 from bot.questionnaire.state import Pending, PendingKind
 from bot.reminders import messages, plan, texts
@@ -23,7 +24,6 @@ from bot.reminders.manage import (
     NewText,
     NewTime,
     Unreadable,
-    clean_text,
     edit_prefill,
     read_edit,
     snooze_choice,
@@ -270,7 +270,8 @@ class Managing:
         when = (edit.when or "").strip()
         text = clean_text(edit.text or "")
         if not when or not text:
-            return _error(texts.EDIT_FORM_EMPTY)
+            typed = (edit.text or "").strip()
+            return _error(texts.NOTHING_TO_POST if when and typed else texts.EDIT_FORM_EMPTY)
         new_when = None if when == self._prefill(item, tz, now) else when
         new_text = None if text == item.text else text
         return await self._apply(key, item, when=new_when, text=new_text, now=now, tz=tz)
@@ -296,6 +297,8 @@ class Managing:
             return _error(texts.EDIT_INTERVIEW)
         new_time = None
         if words is not None:
+            if not (words := clean_text(words)):
+                return _error(texts.NOTHING_TO_POST)
             reading = read_edit(words, now=now, tz=tz)
             if isinstance(reading, Unreadable):
                 return _error(reading.reason)
@@ -303,6 +306,8 @@ class Managing:
                 new_time = reading.when
             elif isinstance(reading, NewText):
                 text = clean_text(reading.text)
+                if not text:
+                    return _error(texts.NOTHING_TO_POST)
         elif when is not None:
             try:
                 new_time = parse_when(when, now=now, tz=tz)

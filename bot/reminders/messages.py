@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.common.buttons import ASK_STEP, button_id
 from bot.common.durations import format_duration
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
+from bot.common.text import clean_text
 from bot.questionnaire.rules import Verdict
 from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
@@ -119,7 +120,8 @@ def occurrence_message(due: Due, *, late: bool) -> Reply:
     elif due.role is Role.FOLLOWUP:
         text = texts.FOLLOWUP.format(about=_about_text(due.text))
     else:
-        text = texts.REMINDER.format(text=due.text)
+        # Cleaned when set; again here for texts stored before they were.
+        text = texts.REMINDER.format(text=clean_text(due.text))
         if due.rule:
             if next_occurrence(due.rule, tz, due.due_at) is None:  # the series ends here
                 text += "\n" + texts.RECURRING_LAST.format(rule=describe_rule(due.rule))

@@ -108,11 +108,15 @@ class Destination(NamedTuple):
 
 class Outgoing(NamedTuple):
     """One post for a platform to deliver. `key` is unique per occurrence: a platform that can
-    refuse a repeat (Discord's nonce) should pass it on."""
+    refuse a repeat (Discord's nonce) should pass it on. `tried_since` is set on a retry: an
+    earlier attempt, made no sooner than then, may have been carried out though its answer
+    never came (no answer in time, or the process stopped mid-post); a platform that can look
+    for its own post should, before posting again."""
 
     destination: Destination
     message: Reply
     key: str
+    tried_since: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.common.buttons import ButtonId
 from bot.common.replies import Kind, Reply
+from bot.common.text import clean_text
 from bot.common.users import UserKey
 from bot.questionnaire.state import Pending, PendingKind
 from bot.questionnaire.verdict import decide
@@ -106,6 +107,10 @@ class Reminding:
     ) -> Handled:
         if not command.rest:
             return say(texts.REMIND_HELP)
+        # Cleaned before it is read: what is stored and posted is the text as cleaned.
+        rest = clean_text(command.rest)
+        if not rest:
+            return error(texts.NOTHING_TO_POST)
         wants_channel = command.channel is not None or command.unclear_channel
         if wants_channel and key.platform not in self._config.channel_platforms:
             return error(texts.NO_CHANNELS_HERE)
@@ -120,7 +125,7 @@ class Reminding:
             return error(problem)
         tz = await self._zone(key)
         try:
-            read = read_reminder(command.rest, now=now, tz=tz)
+            read = read_reminder(rest, now=now, tz=tz)
         except WhenError as exc:
             return error(str(exc))
         if isinstance(read, AskBack):

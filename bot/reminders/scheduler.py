@@ -121,7 +121,10 @@ class Scheduler:
             return  # paused (the owner may no longer post there), or to be asked again
         late = action is plan.Triage.LATE
         message = messages.occurrence_message(due, late=late)
-        outgoing = Outgoing(Destination(due.owner, due.channel), message, due.delivery_key)
+        # A retry (or a claim taken over after a lease ran out) may follow a post that was made.
+        tried = due.due_at if due.attempts > 1 else None
+        where = Destination(due.owner, due.channel)
+        outgoing = Outgoing(where, message, due.delivery_key, tried_since=tried)
         async with self._slots:
             result = await self._deliver(outgoing)
         status, retry_at, error = plan.after_delivery(

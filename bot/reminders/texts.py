@@ -50,6 +50,10 @@ REMIND_SET_RECURRING = "Recurring reminder set{where}, {rule}, starting {when}: 
 # P2 (recurrence): the recurring confirmation's list of the next times.
 RECURRING_NEXT_TIMES = "Next times"
 NO_TEXT = "What should I remind you of? Put it after the time, for example: remind {when} stretch."
+# Text that was only control or invisible characters (they are never kept).
+NOTHING_TO_POST = (
+    "That text is only invisible or control characters, which I leave out; type the words to post."
+)
 TOO_LONG = "That reminder is {length} characters; please keep it to {limit}."
 TOO_MANY = (
     "You already have {limit} reminders waiting. Cancel one (type reminders) before adding more."

@@ -39,6 +39,11 @@ EXTRA_PARAMS: dict[str, frozenset[str]] = {
     # (TESTING.md); Slack documents `team_id` on its methods for org-wide apps and reads it
     # as the workspace to act in, which for a single workspace is the one the token is for.
     "*": frozenset({"team_id"}),
+    # Message metadata (2022) is newer than the spec: Slack's reference pages for the methods
+    # list `metadata` on chat.postMessage and `include_all_metadata` on conversations.history
+    # (without it the history leaves out the metadata's payload). Checked below.
+    "chat.postMessage": frozenset({"metadata"}),
+    "conversations.history": frozenset({"include_all_metadata"}),
 }
 # The spec types these as strings because it has them form-encoded; slack_sdk sends JSON bodies,
 # where they are the JSON value itself (SOURCES.md: "JSON-encoded strings").
@@ -124,6 +129,43 @@ def slack_problems(
         problems += block_problems(params["blocks"])
     if "view" in params:
         problems += view_problems(params["view"])
+    if "metadata" in params:
+        problems += metadata_problems(params["metadata"])
+    if (
+        "include_all_metadata" in params
+        and str(params["include_all_metadata"]).lower() not in _TRUE_FALSE
+    ):
+        problems.append(
+            f"include_all_metadata: {params['include_all_metadata']!r} is not a boolean"
+        )
+    return problems
+
+
+def metadata_problems(metadata: Any) -> list[str]:
+    """Message metadata as Slack's message-metadata page describes it: an object of an
+    `event_type` (text) and an `event_payload` (an object of text, numbers, booleans, objects
+    and lists of objects), or its JSON text."""
+    metadata, problems = _decoded(metadata, "metadata")
+    if problems:
+        return problems
+    if not isinstance(metadata, dict):
+        return [f"metadata: {metadata!r} is not an object"]
+    problems = [
+        f"metadata.{k}: not a field of message metadata"
+        for k in metadata
+        if k not in ("event_type", "event_payload")
+    ]
+    event_type = metadata.get("event_type")
+    if not (isinstance(event_type, str) and event_type):
+        problems.append(f"metadata.event_type: {event_type!r} is not a name")
+    payload = metadata.get("event_payload")
+    if not isinstance(payload, dict):
+        return [*problems, f"metadata.event_payload: {payload!r} is not an object"]
+    for key, value in payload.items():
+        plain = isinstance(value, str | int | float | bool | dict)
+        listed = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        if not (plain or listed):
+            problems.append(f"metadata.event_payload.{key}: {value!r} is not a value Slack keeps")
     return problems
 
 

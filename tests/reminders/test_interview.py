@@ -90,7 +90,7 @@ async def test_interview_path_from_verdict_to_each_outcome(me, world, outcome):
         "Not this time",
         "Didn't go",
     ]
-    assert all(destination.channel is None for _, (destination, _, _) in world.delivery.posts)
+    assert all(item.destination.channel is None for _, item in world.delivery.posts)
 
     answer = await me.press(_button(followup, outcome))
     assert answer.notice == f"Noted: {outcome}."

@@ -1,6 +1,7 @@
 """A local fake of the Slack platform, split at its seams: payloads.py (request builders and
-canned ids), web.py (Web API over HTTP and response_urls) and socket.py (Socket Mode).
-FakeSlack composes the parts and holds their state."""
+canned ids), web.py (Web API over HTTP and response_urls), history.py (the posts kept and
+conversations.history) and socket.py (Socket Mode). FakeSlack composes the parts and holds
+their state."""
 
 # Waiting helpers take `timeout=` on purpose: tests read better than with asyncio.timeout blocks.
 # ruff: noqa: ASYNC109
@@ -16,6 +17,7 @@ from typing import Any, Self, TypeVar
 import aiohttp.web
 
 from ..spec_check import SpecViolation, track
+from .history import History
 from .payloads import (
     APP_ID,
     BOT_ID,
@@ -83,7 +85,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-class FakeSlack(WebApi, SocketMode):
+class FakeSlack(History, WebApi, SocketMode):
     """An aiohttp server on 127.0.0.1 that plays Slack's Web API, response_url and Socket Mode."""
 
     def __init__(self) -> None:
@@ -104,6 +106,9 @@ class FakeSlack(WebApi, SocketMode):
         self._replies: dict[str, Reply] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: dict[str, float] = {}
+        # conversation id -> the posts carried out there, oldest first (history.py)
+        self.history: dict[str, list[Params]] = {}
+        self._lost: dict[str, float] = {}
         self._seen: dict[str, int] = {}  # how many items each wait_for* query handed out
         self._sockets: list[aiohttp.web.WebSocketResponse] = []
         self._changed = asyncio.Condition()

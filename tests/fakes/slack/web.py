@@ -73,12 +73,8 @@ class _Failure:
 
 # The scopes slack-manifest.yml asks for: what Slack names in X-OAuth-Scopes for the bot token.
 MANIFEST_SCOPES = (
-    "commands",
-    "chat:write",
-    "im:history",
-    "users:read",
-    "channels:read",
-    "groups:read",
+    *("commands", "chat:write", "im:history", "users:read", "channels:read", "groups:read"),
+    *("channels:history", "groups:history", "im:write"),
 )
 
 
