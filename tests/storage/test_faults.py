@@ -136,8 +136,9 @@ async def test_database_files_deleted_while_running_are_reported_not_written_to(
         await store.close()
 
 
+@pytest.mark.parametrize("deleted", [("",), ("", "-wal", "-shm")])  # rm takeorpass.db, .db*
 async def test_a_press_right_after_the_files_are_deleted_is_refused_not_confirmed_and_lost(
-    tmp_path,
+    tmp_path, deleted
 ):
     path = tmp_path / "takeorpass.db"
     store = await SqlStore.open(f"sqlite:///{path}")
@@ -145,7 +146,7 @@ async def test_a_press_right_after_the_files_are_deleted_is_refused_not_confirme
         alice = Transcript(Engine(store=store, ttl=TTL, clock=Clock()), ALICE)
         await alice.start("Acme")
         assert (await alice.answer_all(3)).progress == (2, 7)
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in deleted:
             os.unlink(f"{path}{suffix}")
         # At once: before the writer thread's next look at the files.
         with pytest.raises(StorageError) as caught:
