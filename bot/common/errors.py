@@ -23,6 +23,16 @@ class StorageError(TakeOrPassError):
     """The database failed (unreachable, locked for too long); the user's state is unchanged."""
 
 
+class StorageBusy(StorageError):
+    """The database did not answer within DATABASE_TIMEOUT (its lock or every connection was
+    taken); nothing was written, and trying again in a moment may work."""
+
+
+class DiskFull(StorageError):
+    """The database's disk has no room left; nothing was written, and nothing can be until
+    space is freed."""
+
+
 class SettingsError(TakeOrPassError):
     """The settings are missing or wrong; `problems` has one line per problem."""
 

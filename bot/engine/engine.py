@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.common.clock import new_conversation_id, utc_now
-from bot.common.errors import DuplicateDelivery, ImpossibleState, StaleWrite
+from bot.common.errors import DiskFull, DuplicateDelivery, ImpossibleState, StaleWrite, StorageBusy
 from bot.common.events import Event, Press, Text
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey
@@ -97,7 +97,22 @@ class Engine:
         nothing and gets no reply. The id is claimed in the same transaction as the change it
         caused, so a crash in between cannot lose the event; a repeat is found when its own
         claim is refused (replayed on the new state, it changes something or nothing, and
-        either way claims)."""
+        either way claims).
+
+        When the database cannot take the change, the answer says so in one line: its disk is
+        full, or it stayed busy for DATABASE_TIMEOUT. A turn that only reads (help, history)
+        is answered on a full disk all the same: see `_unsaved`."""
+        try:
+            return await self._handle(key, event, delivery_id)
+        except DiskFull:  # the store has said so in the log, at most once a minute
+            return [Reply(kind=Kind.ERROR, text=texts.DISK_FULL, refused=True)]
+        except StorageBusy as exc:
+            log.warning("a turn on %s was refused: %s", key.platform, exc)
+            return [Reply(kind=Kind.ERROR, text=texts.STORAGE_BUSY, refused=True)]
+
+    async def _handle(
+        self, key: UserKey, event: Event | EditReminder, delivery_id: str | None
+    ) -> list[Reply]:
         claim = _claim_id(key.platform, delivery_id) if delivery_id is not None else None
         reminders = self.reminders is not None and self.reminders.serves(key.platform)
         async with self._locks.hold(key):
@@ -152,6 +167,10 @@ class Engine:
                         )
                     elif claim is not None:
                         await self.store.claim(claim)
+                except DiskFull:
+                    if record is None and _unsaved(session, after):
+                        return replies
+                    raise
                 except StaleWrite:
                     # Another process answered for this user first: replay on its state.
                     continue
@@ -203,6 +222,9 @@ class Engine:
                 await self.store.claim(claim)
             except DuplicateDelivery:
                 return []
+            except DiskFull:
+                # Unclaimed, a read is answered; a change fails on the same full disk below.
+                pass
         if session is None:
             session = (await self.store.load(key))[0] or Session()
         pending = session.pending
@@ -233,6 +255,10 @@ class Engine:
                 elif claim is not None:
                     await self.store.claim(claim)
                 return
+            except DiskFull:
+                if _unsaved(session, after):
+                    return
+                raise
             except StaleWrite:
                 continue
         raise StaleWrite(f"gave up after {MAX_ATTEMPTS} conflicting writes")
@@ -240,3 +266,16 @@ class Engine:
     async def history(self, key: UserKey, *, limit: int = 20) -> list[HistoryEntry]:
         """The user's finished questionnaires, newest first (for App Home and the like)."""
         return await self.store.history(key, limit=limit)
+
+
+def _unsaved(before: Session, after: Session) -> bool:
+    """Whether a turn may be answered although its save was refused for want of disk space: it
+    changed nothing but what typed words press next and when the questionnaire was last
+    touched (help, why), besides the claim of its delivery, whose loss can at worst answer a
+    repeated read twice. Until the disk has room, typed numbers then press the buttons of the
+    message before, and any change they ask for meets the same full disk and is refused."""
+    kept = replace(after, shown=before.shown)
+    if before.conversation is not None and kept.conversation is not None:
+        touched = before.conversation.touched_at
+        kept = replace(kept, conversation=replace(kept.conversation, touched_at=touched))
+    return kept == before

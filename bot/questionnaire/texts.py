@@ -28,6 +28,12 @@ STALE = "That question was already answered."
 UNKNOWN_WORD = "I didn't understand “{word}”; type help to see what I can do."
 DID_YOU_MEAN_COMMAND = "Did you mean {command}?"
 UNKNOWN_BUTTON = "I don't recognise that button. Type help to see what I can do."
+# When the database cannot take a change (bot/engine/engine.py); either way nothing was changed.
+DISK_FULL = "I can't save anything right now — the bot's disk is full; an admin has been told."
+STORAGE_BUSY = (
+    "I couldn't save that: the bot's database is busy, and nothing was changed. "
+    "Please try again in a moment."
+)
 AT_FIRST = "This is already the first question."
 AT_COMPANY = "This is the first step; type skip to go straight to the questions."
 CANCELLED = "Cancelled. Nothing from this questionnaire was kept."

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -17,16 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.common.errors import DuplicateDelivery, StaleWrite, StorageError
+from bot.common.errors import DiskFull, DuplicateDelivery, StaleWrite, StorageBusy, StorageError
 from bot.common.users import UserKey
 from bot.questionnaire.state import HistoryEntry, Session, session_from_json, session_to_json
-from bot.storage.connect import (
-    build_engine,
-    migrate,
-    open_failure,
-)
+from bot.storage import connect
+from bot.storage.connect import build_engine, migrate, open_failure
+from bot.storage.faults import DiskWatch, storage_failure
 from bot.storage.hot import Statements
+from bot.storage.pooled import PooledCalls
 from bot.storage.schema import users
 from bot.storage.statements import (
     ENTRY,
@@ -44,7 +43,7 @@ from bot.storage.statements import (
     key_row,
     upsert_insert,
 )
-from bot.storage.worker import BUSY, Busy, FileIdentity, Writer, try_in_place
+from bot.storage.worker import Busy, FileIdentity, Writer, try_in_place
 
 T = TypeVar("T")
 # Platforms re-deliver within minutes (Slack: 1 and 5 minutes); a day of ids is plenty.
@@ -62,7 +61,8 @@ class SqlStore:
     transaction; reads run in place on the event loop's thread, on a connection that never waits
     for a lock (in WAL mode reads take none; a rare busy read moves to a spare thread). A read
     is a few microseconds of CPU, less than a thread hop. PostgreSQL: every call runs in a
-    worker thread on a pooled connection, with connect, statement and lock timeouts."""
+    worker thread on a pooled connection, within DATABASE_TIMEOUT in all (pooled.py). A write
+    refused for want of disk space is DiskFull, said in the log and by `health` (faults.py)."""
 
     def __init__(self, engine: Engine, *, timeout: float = 5.0, path: str | None = None) -> None:
         self._engine = engine
@@ -76,6 +76,11 @@ class SqlStore:
         self._conn: Connection | None = None  # SQLite reads on the loop's thread
         self._spare: ThreadPoolExecutor | None = None
         self._spare_conn: Connection | None = None
+        self._pooled: PooledCalls | None = None
+        if path is None:  # as many threads as the pool has connections, at its peak
+            threads = 2 * connect.POOL_SIZE
+            self._pooled = PooledCalls(engine, timeout=timeout, threads=threads)
+        self._disk = DiskWatch(path)
         self._driver_error: type[Exception] = engine.dialect.dbapi.Error  # type: ignore[union-attr]
         # INSERT … ON CONFLICT DO NOTHING: one statement where a savepoint would take three.
         self._insert_user = upsert_insert(engine.dialect.name, users).on_conflict_do_nothing()
@@ -105,43 +110,43 @@ class SqlStore:
         finally:
             self._spare_conn.rollback()
 
-    def _thread_read(self, fn: Callable[[Connection], T]) -> T:
-        with self._engine.connect() as conn:
-            return fn(conn)
-
-    def _thread_write(self, fn: Callable[[Connection], T]) -> T:
-        with self._engine.begin() as conn:
-            return fn(conn)
-
     def _storage_error(self, exc: Exception) -> StorageError:
-        # Reported by type only: the statement's parameters may hold a user's answers.
-        orig = exc.orig if isinstance(exc, DBAPIError) else exc
-        if isinstance(orig, sqlite3.OperationalError) and _busy(orig):
-            return StorageError(BUSY)
-        return StorageError(f"database error: {type(orig).__name__}")
+        # Reported by type and code only: the statement's parameters may hold a user's answers.
+        return storage_failure(exc, path=self._path)
 
     async def _read(self, fn: Callable[[Connection], T]) -> T:
         try:
-            if self._conn is None:
-                return await asyncio.to_thread(self._thread_read, fn)
+            if self._pooled is not None:
+                return await self._pooled.run(fn, write=False)
+            assert self._conn is not None
             try:
                 return fn(self._conn)
-            except (DBAPIError, sqlite3.OperationalError) as exc:
-                orig = exc.orig if isinstance(exc, DBAPIError) else exc
-                if not (isinstance(orig, sqlite3.OperationalError) and _busy(orig)):
+            except (DBAPIError, self._driver_error) as exc:
+                if not isinstance(self._storage_error(exc), StorageBusy):
                     raise
             finally:
                 if self._conn.in_transaction():  # SQLAlchemy's bookkeeping: autocommit below
                     self._conn.rollback()
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._spare, self._spare_read, fn)
-        except (DBAPIError, self._driver_error) as exc:
+        except (DBAPIError, PoolTimeout, self._driver_error) as exc:
             raise self._storage_error(exc) from exc
 
     async def _write(self, fn: Callable[[Connection], T], *, checkpoint: str | None = None) -> T:
         try:
-            if self._writer is None:
-                return await asyncio.to_thread(self._thread_write, fn)
+            value = await self._write_now(fn, checkpoint)
+        except DiskFull:
+            self._disk.refused()
+            raise
+        if self._disk.full:
+            self._disk.wrote()
+        return value
+
+    async def _write_now(self, fn: Callable[[Connection], T], checkpoint: str | None) -> T:
+        try:
+            if self._pooled is not None:
+                return await self._pooled.run(fn, write=True)
+            assert self._writer is not None
             if checkpoint is None and self._conn is not None and self._files is not None:
                 # In place when the lock is free at once: a thread hop there and back cost more
                 # than the write. Otherwise the writer thread waits for it, off the loop.
@@ -155,7 +160,7 @@ class SqlStore:
                         self._writer.checkpoint_soon()
                     return value
             return await self._writer.run(fn, checkpoint=checkpoint)
-        except (DBAPIError, self._driver_error) as exc:
+        except (DBAPIError, PoolTimeout, self._driver_error) as exc:
             raise self._storage_error(exc) from exc
 
     # --- opening ---------------------------------------------------------------------------
@@ -324,29 +329,27 @@ class SqlStore:
             raise DuplicateDelivery(event_id)
 
     async def health(self, *, timeout: float = 1.0) -> str | None:  # noqa: ASYNC109
-        """None when the database answers a cheap query within `timeout` seconds, else why
-        not, in a few words (for /healthz)."""
+        """None when the database answers a cheap query within `timeout` seconds and has room
+        to save, else why not, in a few words (for /healthz)."""
         if self._files is not None and self._files.changed():
             return "the database file was deleted or replaced"
+        if (full := self._disk.problem()) is not None:
+            return full
 
         def probe(conn: Connection) -> None:
-            if self._files is None:  # PostgreSQL: give up on a lock quickly
-                ms = max(1, int(timeout * 1000))
-                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
-                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
             conn.execute(PROBE).first()
 
         try:
             async with asyncio.timeout(timeout):
-                if self._conn is not None:
-                    await self._read(probe)
+                if self._pooled is not None:  # PostgreSQL: give up on a lock within `timeout`
+                    await self._pooled.run(probe, write=False, timeout=timeout)
                 else:
-                    await asyncio.to_thread(self._thread_write, probe)
+                    await self._read(probe)
         except TimeoutError:
             return f"the database did not answer within {timeout:g} s"
         except StorageError as exc:
             return str(exc)
-        except (DBAPIError, self._driver_error) as exc:
+        except (DBAPIError, PoolTimeout, self._driver_error) as exc:
             return str(self._storage_error(exc))
         return None
 
@@ -362,11 +365,9 @@ class SqlStore:
             if self._spare_conn is not None:
                 await asyncio.get_running_loop().run_in_executor(spare, self._spare_conn.close)
             spare.shutdown()
+        if self._pooled is not None:
+            await asyncio.to_thread(self._pooled.close)
         await asyncio.to_thread(self._engine.dispose)
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    return exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED")
 
 
 def _params(key: UserKey) -> dict[str, Any]:

@@ -14,16 +14,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from support.harness import ALICE, BOB
+from support.harness import ALICE, BOB, TTL, Clock, Transcript
 from support.lock_holder import lock_held
 from support.processes import run_takeorpass
 
 from bot.common.errors import StaleWrite, StorageError
+from bot.common.events import Text
 from bot.common.users import UserKey
+from bot.engine.engine import Engine
+from bot.questionnaire import texts
 from bot.questionnaire.state import Session
+from bot.storage import connect
 from bot.storage.connect import SCHEMA_HEAD
+from bot.storage.faults import BUSY, GONE
 from bot.storage.sql import SqlStore
-from bot.storage.worker import BUSY, GONE, WATCH_EVERY
+from bot.storage.worker import WATCH_EVERY
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL is not set")
@@ -129,6 +134,32 @@ async def test_database_files_deleted_while_running_are_reported_not_written_to(
         assert await store.health() == "the database file was deleted or replaced"
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("deleted", [("",), ("", "-wal", "-shm")])  # rm takeorpass.db, .db*
+async def test_a_press_right_after_the_files_are_deleted_is_refused_not_confirmed_and_lost(
+    tmp_path, deleted
+):
+    path = tmp_path / "takeorpass.db"
+    store = await SqlStore.open(f"sqlite:///{path}")
+    try:
+        alice = Transcript(Engine(store=store, ttl=TTL, clock=Clock()), ALICE)
+        await alice.start("Acme")
+        assert (await alice.answer_all(3)).progress == (2, 7)
+        for suffix in deleted:
+            os.unlink(f"{path}{suffix}")
+        # At once: before the writer thread's next look at the files.
+        with pytest.raises(StorageError) as caught:
+            await alice.answer_all(2)
+        assert str(caught.value) == GONE  # the user is told it failed (adapters say so)
+        assert alice.last.progress == (2, 7)  # and is never shown question 3
+    finally:
+        await store.close()
+    restarted = await SqlStore.open(f"sqlite:///{path}")
+    try:  # nothing was confirmed that the restarted bot does not have
+        assert await restarted.load(ALICE) == (None, 0)
+    finally:
+        await restarted.close()
 
 
 async def test_a_replaced_database_file_is_reported(tmp_path):
@@ -263,6 +294,32 @@ async def test_postgresql_gives_up_on_a_locked_table_after_the_timeout():
         assert took < 5, f"8 users waited {took:.1f} s"
         assert reason is not None and "database" in reason
         assert await store.health() is None  # released: healthy again
+    finally:
+        await store.close()
+
+
+@pytest.mark.timing
+@needs_postgres
+async def test_postgresql_counts_the_wait_for_a_connection_within_the_timeout(monkeypatch):
+    """More users wait than the pool has connections: the one left waiting for a connection
+    is told the database is busy within DATABASE_TIMEOUT, not after it plus a statement's."""
+    assert POSTGRES is not None
+    monkeypatch.setattr(connect, "POOL_SIZE", 1)  # two connections at most
+    store = await SqlStore.open(POSTGRES, timeout=1)
+    try:
+        engine = Engine(store=store, ttl=TTL)
+        users = [UserKey("slack", "T9", f"U_POOL{n}") for n in range(3)]
+        async with postgres_table_locked(POSTGRES):
+            holding = [asyncio.create_task(engine.handle(key, Text("help"))) for key in users[:2]]
+            await asyncio.sleep(0.2)  # both connections now wait for the locked table
+            began = time.monotonic()
+            replies = await engine.handle(users[2], Text("help"))
+            waited = time.monotonic() - began
+            held = await asyncio.gather(*holding)
+        assert [reply.text for reply in replies] == [texts.STORAGE_BUSY]
+        assert all([reply.text for reply in answer] == [texts.STORAGE_BUSY] for answer in held)
+        assert waited < 1.5, f"told after {waited:.2f} s with DATABASE_TIMEOUT=1s"
+        assert await store.health() is None  # released: all answer again
     finally:
         await store.close()
 
