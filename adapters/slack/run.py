@@ -218,9 +218,27 @@ async def run_socket_mode(settings: Settings, app: AsyncApp) -> None:
 _HOST_ERRORS: Final = {errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 
 
+def _bind_error(host: str, port: int) -> OSError | None:
+    """What bind() says for each address of `host`, as asyncio binds them: the first refusal."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        for family, kind, protocol, _, address in addresses:
+            with socket.socket(family, kind, protocol) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+    except OSError as exc:
+        return exc
+    return None
+
+
 def listen_problem(exc: OSError, host: str, port: int) -> str:
     """Why HTTP mode cannot listen, naming the setting to change."""
     where = f"{host}:{port}"
+    if exc.errno is None and not isinstance(exc, socket.gaierror):
+        # Since Python 3.13, asyncio passes over an address that bind() refuses with
+        # EADDRNOTAVAIL and, when that was every address, says only "could not bind on any
+        # address", with no errno; binding once more here recovers the reason.
+        exc = _bind_error(host, port) or exc
     if isinstance(exc, socket.gaierror):
         return f"SLACK_HOST: cannot listen on {where}: no such host or address ({exc.strerror})"
     # The message of an error from bind() repeats the address; the code's text is enough.
