@@ -48,7 +48,7 @@ def test_links_in_the_docs_point_at_files_that_exist() -> None:
 def _make_targets() -> set[str]:
     """The Makefile's targets, with its simple variables ($(VENV), …) expanded."""
     text = (ROOT / "Makefile").read_text()
-    variables = dict(re.findall(r"^([A-Z_]+) :?= (\S+)$", text, re.M))
+    variables = dict(re.findall(r"^([A-Z_]+) [:?]?= (\S+)$", text, re.M))
     targets = set()
     for name in re.findall(r"^([^\s#:=][^:=]*):(?!=)", text, re.M):
         for _ in range(5):  # variables may name other variables
@@ -85,3 +85,29 @@ def test_no_doc_lists_the_settings_in_a_table() -> None:
 def test_the_architecture_doc_has_one_diagram_github_renders() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text()
     assert text.count("```mermaid\n") == 1
+
+
+GUIDES = [ROOT / "docs" / "slack.md", ROOT / "docs" / "discord.md"]
+# `takeorpass` alone in code, as a command to type (a log line such as `takeorpass: …`, the
+# slash command `/takeorpass` and `.venv/bin/takeorpass` are not).
+BARE_COMMAND = re.compile(r"(?:^|`)[ \t]*takeorpass(?=[\s`])", re.M)
+FENCED = re.compile(r"```[a-z]*\n(.*?)```", re.S)
+
+
+def test_the_guides_start_the_bot_with_make_run() -> None:
+    # The command is installed in .venv/bin, not on PATH: typed bare, it is "command not found".
+    bare = [
+        f"{_shown(doc)}:{doc.read_text()[: m.start()].count(chr(10)) + 1}"
+        for doc in GUIDES
+        for m in BARE_COMMAND.finditer(doc.read_text())
+    ]
+    assert bare == [], "say `make run ARGS=…` instead of a bare `takeorpass …`:\n" + "\n".join(bare)
+
+
+def test_each_guide_copies_the_settings_file_as_a_command_to_run() -> None:
+    missing = [
+        _shown(doc)
+        for doc in GUIDES
+        if not any("cp .env.example .env" in block for block in FENCED.findall(doc.read_text()))
+    ]
+    assert missing == [], "no `cp .env.example .env` in a code block:\n" + "\n".join(missing)
