@@ -109,10 +109,11 @@ def project_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def venv_made_by(python: str, venv: Path, *, finished: bool = False) -> None:
-    """A venv as `python -m venv` makes it, without pip (quick); `finished` adds the stamps of
-    an install that ran to its end, newer than the files they depend on."""
-    subprocess.run([python, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
+def venv_made_by(python: str, venv: Path, *, finished: bool = False, pip: bool = False) -> None:
+    """A venv as `python -m venv` makes it, without pip unless asked (quicker); `finished` adds
+    the stamps of an install that ran to its end, newer than the files they depend on."""
+    quick = [] if pip else ["--without-pip"]
+    subprocess.run([python, "-m", "venv", *quick, venv], check=True, timeout=120)
     if finished:
         for stamp in (".installed", ".installed-test"):
             (venv / stamp).touch()
