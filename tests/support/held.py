@@ -70,3 +70,23 @@ async def running(scheduler: Scheduler) -> AsyncIterator[asyncio.Task[None]]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+@contextlib.asynccontextmanager
+async def silent_server() -> AsyncIterator[str]:
+    """An address on 127.0.0.1 that accepts connections and never answers (a hung API), as
+    `http://127.0.0.1:PORT`."""
+    open_: list[asyncio.StreamWriter] = []
+
+    async def accept(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        open_.append(writer)  # kept open, unanswered, until the block ends
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for writer in open_:
+            writer.close()
+        server.close()
+        await server.wait_closed()
