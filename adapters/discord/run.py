@@ -148,7 +148,9 @@ class DiscordRunner:
             kept=kept_dms,
             timeout=settings.platform_timeout.total_seconds(),
         )
-        self.places = DiscordPlaces(lambda: self.client)
+        self.places = DiscordPlaces(
+            lambda: self.client, timeout=settings.platform_timeout.total_seconds()
+        )
 
     async def run_client(self) -> None:
         """Run the current client, or a fresh one if it already ran, until it stops; a refused
