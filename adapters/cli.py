@@ -216,7 +216,7 @@ async def _platforms(
         from adapters.slack import SlackDelivery, SlackPlaces, make_client, run_slack
 
         client = make_client(settings)
-        slack_places = SlackPlaces(client)
+        slack_places = SlackPlaces(client, timeout=settings.platform_timeout.total_seconds())
         places["slack"] = slack_places
         # Channels' posting turns live in the database, shared by every instance on it.
         deliveries["slack"] = SlackDelivery(client, lanes=SqlLanes(store, clock))

@@ -8,6 +8,10 @@
 - `slack_channel_posts_per_s`: 200 reminders due at once to one Slack channel, posted through
   `SlackDelivery` and slack_sdk against FakeSlack; the delivery paces one channel to one post a
   second, so this is that pace as measured.
+- `reminder_lateness_p99_ms_one_post_held_60s`: FakeDiscord carries out one reminder's post but
+  holds its answer for a real 60 s; 30 other reminders, to other users, fall due one every 2 s
+  meanwhile. The figure is how late those 30 reach Discord (p99), posted by the real scheduler
+  through `DiscordDelivery` with the default PLATFORM_TIMEOUT.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from aiohttp import web  # noqa: E402
-from common import emit  # noqa: E402
+from common import emit, percentile  # noqa: E402
 from fakes.slack import FakeSlack  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from support.discord_harness import Harness  # noqa: E402
+from support.held import wall_time  # noqa: E402
 
 from adapters.discord import DiscordDelivery  # noqa: E402
 from adapters.slack import SlackDelivery, make_client  # noqa: E402
@@ -45,6 +50,9 @@ DISCORD_REMINDERS = 1000
 SLACK_REMINDERS = 200
 FIRST_USER = 1_500_000_000_000_000_000
 LEASE, GRACE = timedelta(seconds=60), timedelta(hours=1)
+HELD_FOR = 60.0
+HELD_OTHERS = 30
+HELD_GAP = 2.0  # seconds between the others' due times
 
 
 class TimedSlack(FakeSlack):
@@ -157,11 +165,65 @@ async def slack_channel_posts() -> float:
     return (len(posted) - 1) / (posted[-1] - posted[0])
 
 
+async def lateness_one_post_held() -> list[float]:
+    """Lateness in ms of HELD_OTHERS reminders due while Discord holds one post's answer."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = await SqlStore.open(f"sqlite:///{Path(folder) / 'bench.db'}")
+        try:
+            engine = Engine(store=store, ttl=timedelta(hours=24))
+            users = [str(FIRST_USER + n) for n in range(HELD_OTHERS + 1)]
+            async with Harness.started(engine) as bot:
+                client = bot.client
+                assert client is not None
+                channels = {user: bot.fake.dm_channel(user)["id"] for user in users}
+                for user, channel in channels.items():
+                    client.dm_channels.remember(int(user), int(channel))
+                start = _utc_now()
+                due, reminders = {}, ReminderStore(store)
+                for n, user in enumerate(users):  # the held one at 1 s, then one every 2 s
+                    at = start + timedelta(seconds=1 + HELD_GAP * n)
+                    await reminders.create(
+                        NewReminder(
+                            id=f"h{n:07d}",
+                            owner=UserKey("discord", "", user),
+                            channel=None,
+                            text=f"reminder {n}",
+                            kind=ReminderKind.ONCE,
+                            timezone="UTC",
+                            occurrences=((Role.ONCE, at),),
+                        ),
+                        now=start,
+                    )
+                    due[channels[user]] = at
+                held = channels[users[0]]
+                bot.fake.hold_next("POST", rf"/channels/{held}/messages", HELD_FOR)
+                others = [rf"/channels/{channels[user]}/messages" for user in users[1:]]
+                scheduler = Scheduler(
+                    queue=DueQueue(store),
+                    deliveries={"discord": DiscordDelivery(client)},
+                    clock=_utc_now,
+                    lease=LEASE,
+                    grace=GRACE,
+                )
+                task = asyncio.create_task(scheduler.run())
+                try:
+                    last = HELD_GAP * HELD_OTHERS + 30
+                    posts = [await bot.fake.wait_for("POST", path, timeout=last) for path in others]
+                finally:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+        finally:
+            await store.close()
+    return [(wall_time(p.at) - due[p.path.split("/")[2]]).total_seconds() * 1000 for p in posts]
+
+
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     emit("reminder_drain_per_s", asyncio.run(discord_drain(warm=True)), "reminders/s")
     emit("reminder_drain_per_s_cold_dms", asyncio.run(discord_drain(warm=False)), "reminders/s")
     emit("slack_channel_posts_per_s", asyncio.run(slack_channel_posts()), "posts/s")
+    late = asyncio.run(lateness_one_post_held())
+    emit("reminder_lateness_p99_ms_one_post_held_60s", percentile(late, 0.99), "ms")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from adapters.discord.rendering import render, without_mass_mentions
 from adapters.discord.sending import log_failure
 from bot.common.errors import StorageError
 from bot.common.users import UserKey
+from bot.config.settings import DEFAULT_PLATFORM_TIMEOUT
 from bot.reminders.model import (
     Access,
     Deferred,
@@ -193,8 +194,11 @@ class DiscordDelivery:
         per_second: float = 45.0,
         ready_timeout: float = 30.0,
         kept: DmChannelStore | None = None,
+        timeout: float = DEFAULT_PLATFORM_TIMEOUT.total_seconds(),
     ) -> None:
         self._current = _current(client)
+        # The longest one request to Discord may take, its own retries included.
+        self._timeout = timeout
         # DM channel ids in the database: what another instance opened costs no request here.
         self._kept = kept
         self._pace = Pace(per_second)
@@ -220,7 +224,10 @@ class DiscordDelivery:
             result = result_of_error(exc, dm=item.destination.channel is None)
             log.warning("discord: reminder post refused (HTTP %s, code %s)", exc.status, exc.code)
             return result
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except TimeoutError:
+            log.warning("discord: reminder post not answered within %g s", self._timeout)
+            return RetryLater(f"Discord did not answer within {self._timeout:g} s")
+        except (aiohttp.ClientError, OSError) as exc:
             return RetryLater(f"could not reach Discord ({type(exc).__name__})")
         except Exception as exc:  # a delivery answers, never raises
             log_failure("discord: a reminder delivery", exc)
@@ -255,7 +262,8 @@ class DiscordDelivery:
             )
             await self._pace.turn()
             try:
-                await self._client.http.send_message(target, params=params)
+                async with asyncio.timeout(self._timeout):
+                    await self._client.http.send_message(target, params=params)
             except discord.NotFound as exc:
                 if channel is None and exc.code == UNKNOWN_CHANNEL and owner is not None:
                     # A DM channel id we kept is stale: open it afresh next time.
@@ -284,7 +292,8 @@ class DiscordDelivery:
                     self._dms.remember(user_id, int(kept))
                     return int(kept)
         await self._pace.turn()
-        data: Any = await self._client.http.start_private_message(user_id)
+        async with asyncio.timeout(self._timeout):
+            data: Any = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         self._dms.remember(user_id, channel_id)
         if self._kept is not None:

@@ -1,15 +1,19 @@
 """Running the Discord adapter: pointing discord.py at its addresses, building the client and
-running it (a refused token or an unreachable API stops start-up with one line), the reminders'
-share of the request budget, and `DiscordRunner`, which starts a fresh client whenever one
-fails (`adapters.supervise`)."""
+running it (a refused token or an unreachable API stops start-up with one line), each of its
+requests bounded in time, the reminders' share of the request budget, and `DiscordRunner`,
+which starts a fresh client whenever one fails (`adapters.supervise`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
+from discord.http import HTTPClient, Route
 
+from adapters.check import UNREACHABLE, unreachable
 from adapters.discord.client import ShardedTakeOrPassClient, TakeOrPassClient
 from adapters.discord.reminders import DiscordDelivery, DiscordPlaces, DmChannels
 from bot.common.errors import SettingsError
@@ -29,6 +33,30 @@ def point_discord_at(api_url: str | None, gateway_url: str | None) -> None:
         discord.http.Route.BASE = api_url.rstrip("/")
     if gateway_url:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class _BoundedRequest:
+    """discord.py's `HTTPClient.request` with a time limit on each try: discord.py gives its
+    requests no limit of its own, so a hung API held each for aiohttp's default of 300 s. A try
+    that is not answered in time raises TimeoutError."""
+
+    def __init__(self, request: Any, seconds: float) -> None:
+        self.unbounded = request
+        self._timeout = aiohttp.ClientTimeout(total=seconds)
+
+    async def __call__(self, route: Route, **kwargs: Any) -> Any:
+        # Passed through to aiohttp's session.request with the rest of the request's options.
+        kwargs.setdefault("timeout", self._timeout)
+        return await self.unbounded(route, **kwargs)
+
+
+def bound_requests(http: HTTPClient, seconds: float) -> None:
+    """Give every REST request `http` makes (login, commands, answers, posts) at most `seconds`
+    a try (PLATFORM_TIMEOUT); calling it again replaces the limit."""
+    request = http.request
+    if isinstance(request, _BoundedRequest):
+        request = request.unbounded
+    http.request = _BoundedRequest(request, seconds)  # type: ignore[method-assign]
 
 
 def build_client(
@@ -62,6 +90,7 @@ async def run_discord(
         client = build_client(settings, engine)
     else:
         point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
+    bound_requests(client.http, settings.platform_timeout.total_seconds())
     try:
         async with client:
             await client.start(settings.discord_token.get_secret_value())
@@ -69,17 +98,12 @@ async def run_discord(
         raise SettingsError(
             ["DISCORD_TOKEN: Discord refused this token; reset it on your application's Bot page"]
         ) from None
-    except (aiohttp.ClientError, OSError) as exc:
+    except (aiohttp.ClientError, *UNREACHABLE) as exc:
         # Reconnects after start-up are discord.py's own; this is the first login failing.
         # Blame the setting only if the user changed it: at the default it is the network.
-        reason = type(exc).__name__
-        if settings.discord_api_url == DISCORD_API_DEFAULT:
-            problem = (
-                f"Discord can't be reached ({reason}); check this machine's network connection"
-            )
-        else:
-            problem = f"DISCORD_API_URL: could not reach {settings.discord_api_url} ({reason})"
-        raise SettingsError([problem]) from None
+        url = settings.discord_api_url
+        found = unreachable("Discord", "DISCORD_API_URL", url, DISCORD_API_DEFAULT, exc)
+        raise SettingsError([found.text]) from None
 
 
 # Reminders leave a tenth of the bot's request budget to the conversations.
@@ -119,9 +143,14 @@ class DiscordRunner:
         self.client = build_client(settings, engine, dm_channels=self._dms)
         self._started = False
         self.delivery = DiscordDelivery(
-            lambda: self.client, per_second=reminder_pace(settings), kept=kept_dms
+            lambda: self.client,
+            per_second=reminder_pace(settings),
+            kept=kept_dms,
+            timeout=settings.platform_timeout.total_seconds(),
         )
-        self.places = DiscordPlaces(lambda: self.client)
+        self.places = DiscordPlaces(
+            lambda: self.client, timeout=settings.platform_timeout.total_seconds()
+        )
 
     async def run_client(self) -> None:
         """Run the current client, or a fresh one if it already ran, until it stops; a refused

@@ -21,6 +21,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.check import UNREACHABLE, unreachable
 from adapters.slack.app import build_app
 from adapters.slack.guard import BadBody, Refusals, read_body, signature_problem
 from adapters.slack.reminders import SlackPlaces
@@ -54,7 +55,14 @@ async def run_slack(
     client = client or make_client(settings)
     await _check_token(client, settings)
     async with aiohttp.ClientSession() as http:
-        app = build_app(settings, engine, client=client, http=http, places=places)
+        app = build_app(
+            settings,
+            engine,
+            client=client,
+            http=http,
+            places=places,
+            response_timeout=settings.platform_timeout.total_seconds(),
+        )
         if settings.slack_mode == "socket":
             await run_socket_mode(settings, app)
         else:
@@ -66,41 +74,15 @@ async def run_slack(
 AUTH_ERRORS: Final = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
 
 
-# Failures to get any answer at all: no network, no DNS, nothing listening, no reply in time.
-# (aiohttp's connection errors are OSErrors too; its ServerTimeoutError is a TimeoutError.)
-UNREACHABLE: Final = (aiohttp.ClientConnectionError, OSError, asyncio.TimeoutError)
-
-
-def _unreachable(exc: BaseException) -> str:
-    """Why nothing answered, in plain words."""
-    if isinstance(exc, asyncio.TimeoutError):
-        return "no answer in time"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return "host not found"
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return "its TLS certificate is not trusted"
-    if isinstance(getattr(exc, "os_error", exc), ConnectionRefusedError):
-        return "connection refused"
-    return type(exc).__name__
-
-
 async def _check_token(client: AsyncWebClient, settings: Settings) -> None:
     """Ask Slack who we are once at start-up, so a wrong token or URL stops us with one line."""
     try:
         await client.auth_test()
     except UNREACHABLE as exc:
-        why = _unreachable(exc)
         # Blame SLACK_API_URL only when the user set it; slack.com unreachable is the network.
-        if settings.slack_api_url == SLACK_API_DEFAULT:
-            raise SettingsError(
-                [f"Slack can't be reached ({why}); check this machine's network connection"]
-            ) from None
-        raise SettingsError(
-            [
-                f"SLACK_API_URL: nothing answers at {settings.slack_api_url} ({why}); "
-                "check the URL and the network connection"
-            ]
-        ) from None
+        url = settings.slack_api_url
+        found = unreachable("Slack", "SLACK_API_URL", url, SLACK_API_DEFAULT, exc)
+        raise SettingsError([found.text]) from None
     except Exception as exc:  # slack_sdk raises AttributeError on a non-JSON 200, for one
         code = error_code(exc)
         if code in AUTH_ERRORS:

@@ -53,12 +53,13 @@ def api_base(url: str) -> str:
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: SLACK_BOT_TOKEN, SLACK_API_URL, and our retry handlers."""
+    """The Web API client: SLACK_BOT_TOKEN, SLACK_API_URL, PLATFORM_TIMEOUT, and our retry
+    handlers."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(
         token=token,
         base_url=api_base(settings.slack_api_url),
-        timeout=TIMEOUT,
+        timeout=int(settings.platform_timeout.total_seconds()),  # whole seconds, at least 1
         retry_handlers=retry_handlers(),
     )
 

@@ -39,6 +39,10 @@ MAX_REMINDER_LEASE: Final = timedelta(seconds=60)
 MIN_REMINDER_LEASE: Final = timedelta(seconds=1)  # both named in _lease's message
 # Waiting longer than this for the database only hides that it is down.
 MAX_DATABASE_TIMEOUT: Final = timedelta(minutes=10)
+# A platform that has not answered in this long is down for our purposes; waiting on only keeps
+# users and reminders waiting.
+MAX_PLATFORM_TIMEOUT: Final = timedelta(minutes=5)
+DEFAULT_PLATFORM_TIMEOUT: Final = timedelta(seconds=10)
 # A public channel's id starts with C, an older private channel's with G.
 SLACK_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{6,}")
 
@@ -56,6 +60,7 @@ class Settings(BaseSettings):
     reminder_grace: Duration = timedelta(hours=1)
     reminder_lease: Duration = timedelta(seconds=60)
     database_timeout: Duration = timedelta(seconds=5)
+    platform_timeout: Duration = DEFAULT_PLATFORM_TIMEOUT
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     slack_bot_token: SecretStr | None = None
@@ -100,6 +105,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{compact_duration(value)} is too long; at most "
                 f"{compact_duration(MAX_DATABASE_TIMEOUT)} (the default is 5s)"
+            )
+        return value
+
+    @field_validator("platform_timeout")
+    @classmethod
+    def _platform_timeout(cls, value: timedelta) -> timedelta:
+        if value > MAX_PLATFORM_TIMEOUT:
+            raise ValueError(
+                f"{compact_duration(value)} is too long; at most "
+                f"{compact_duration(MAX_PLATFORM_TIMEOUT)} (the default is 10s)"
             )
         return value
 

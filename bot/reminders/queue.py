@@ -68,6 +68,10 @@ _PREVIOUS = (
     .order_by(o.due_at.desc())
     .limit(1)
 )
+# A claim held longer (its post still out): its lease runs on from now.
+_EXTEND = (
+    update(occurrences).where(_STILL_MINE).values(ready_at=bindparam("until", type_=UtcDateTime()))
+)
 _NEXT_READY = select(func.min(o.ready_at)).where(
     ACTIVE, o.platform.in_(bindparam("platforms", expanding=True))
 )
@@ -117,6 +121,22 @@ class DueQueue:
         else:
             statement, params["at"] = _DONE, now
         return await self._sql.write(lambda conn: conn.execute(statement, params).rowcount == 1)
+
+    async def extend(
+        self, claims: Sequence[Due], *, now: datetime, lease: timedelta
+    ) -> set[tuple[int, int]]:
+        """Renew the lease of each claim that is still ours until `now` + `lease`. Returns the
+        (occurrence id, attempts) of those renewed; the others were taken over or are over."""
+
+        def run(conn: Connection) -> set[tuple[int, int]]:
+            kept = set()
+            for due in claims:
+                params = {"oid": due.occurrence_id, "expected": due.attempts, "until": now + lease}
+                if conn.execute(_EXTEND, params).rowcount == 1:
+                    kept.add((due.occurrence_id, due.attempts))
+            return kept
+
+        return await self._sql.write(run)
 
     async def next_ready(self, platforms: Sequence[str]) -> datetime | None:
         """When the earliest active occurrence may be claimed."""

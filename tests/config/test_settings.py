@@ -196,6 +196,22 @@ def test_a_bad_database_timeout_is_one_line(value, says):
     assert problem.startswith("DATABASE_TIMEOUT: ") and says in problem
 
 
+def test_platform_timeout_defaults_to_ten_seconds_and_takes_durations():
+    assert load_settings({}, env_file=None).platform_timeout == timedelta(seconds=10)
+    s = load_settings({"PLATFORM_TIMEOUT": "2s"}, env_file=None)
+    assert s.platform_timeout == timedelta(seconds=2)
+    assert "PLATFORM_TIMEOUT=2s" in s.describe()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("0s", "longer than zero"), ("6m", "at most 5m"), ("soon", "90s")],
+)
+def test_a_bad_platform_timeout_is_one_line(value, says):
+    problem = problem_for("PLATFORM_TIMEOUT", value)
+    assert problem.startswith("PLATFORM_TIMEOUT: ") and says in problem
+
+
 def test_a_dotenv_that_is_not_utf8_names_the_file_and_the_line(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_bytes(b"LOG_LEVEL=INFO\nDEFAULT_TIMEZONE=Europe/Z\xfcrich\n")

@@ -110,7 +110,8 @@ async def test_an_unreachable_api_stops_start_up_with_one_line(
     with pytest.raises(SettingsError) as caught:
         await run_discord(settings, engine)
     assert caught.value.problems == [
-        "DISCORD_API_URL: could not reach http://127.0.0.1:9/api/v10 (ClientConnectorError)"
+        "DISCORD_API_URL: nothing answers at http://127.0.0.1:9/api/v10 (connection refused); "
+        "check the URL and the network connection"
     ]
 
 
@@ -126,5 +127,7 @@ async def test_unreachable_at_the_default_url_blames_the_network_not_a_setting(
     with pytest.raises(SettingsError) as caught:
         await run_discord(settings, engine)
     [problem] = caught.value.problems
-    assert problem.startswith("Discord can't be reached (ClientConnectorError)")
+    assert problem == (
+        "Discord can't be reached (connection refused); check this machine's network connection"
+    )
     assert "DISCORD_API_URL" not in problem
