@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.common.errors import TakeOrPassError
+from bot.common.errors import DiskFull, TakeOrPassError
 from bot.common.logs import failure
 from bot.reminders import messages, plan
 from bot.reminders.model import (
@@ -113,6 +113,10 @@ class Scheduler:
                         continue  # more may be due already
                     else:
                         delay = await self._delay()
+                except DiskFull:
+                    # The store says so in the log once a minute; saying it every pass
+                    # would fill the log while the disk stays full.
+                    delay = self._max_sleep
                 except TakeOrPassError as exc:
                     log.warning("reminder scheduler: %s; trying again shortly", exc)
                     delay = self._max_sleep
