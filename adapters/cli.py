@@ -20,6 +20,7 @@ from bot.config.settings import Settings, read_settings
 
 if TYPE_CHECKING:
     from adapters.supervise import Backoff
+    from bot.record.service import RecordService
     from bot.reminders.model import Delivery, Places
     from bot.reminders.scheduler import Scheduler
     from bot.reminders.service import ReminderService
@@ -173,7 +174,8 @@ async def _console(settings: Settings, store: SqlStore, leave: asyncio.Event) ->
 
     schedulers: list[Scheduler] = []
     service = _reminder_service(settings, store, frozenset({"console"}), schedulers)
-    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service)
+    record = _record_service(store, service)
+    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service, record=record)
 
     def scheduler_for(console: Console) -> Scheduler:
         deliveries = {"console": ConsoleDelivery(console)}
@@ -207,7 +209,14 @@ async def _platforms(
     # Filled below, once each platform's client exists: users' zones and channel checks.
     places: dict[str, Places] = {}
     service = _reminder_service(settings, store, frozenset(platforms), schedulers, places)
-    engine = Engine(store=store, ttl=settings.conversation_ttl, reminders=service, clock=clock)
+    record = _record_service(store, service)
+    engine = Engine(
+        store=store,
+        ttl=settings.conversation_ttl,
+        reminders=service,
+        record=record,
+        clock=clock,
+    )
     deliveries: dict[str, Delivery] = {}
     batch = DEFAULT_BATCH
     # Each platform runs supervised: a client that fails is started again, the others go on.
@@ -301,6 +310,12 @@ def _reminder_service(
         on_created=wake,
         places=places,
     )
+
+
+def _record_service(store: SqlStore, reminders: ReminderService) -> RecordService:
+    from bot.record.service import RecordService
+
+    return RecordService(sql=store, reminders=reminders)
 
 
 def _scheduler(

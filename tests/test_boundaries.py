@@ -4,7 +4,8 @@ never the other way round.
 bot/ is a house of floors, highest first. A module may import from its own floor and the floors
 below it, never from one above:
 
-    engine          routes each event to a wing; the only part that sees both
+    engine          routes each event to a wing; the only part that sees them all
+    record          the user's record outside the chat: export, the weekly look back
     reminders       the reminders wing
     storage         the database behind one interface
     questionnaire   the questionnaire wing; knows nothing of reminders
@@ -22,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
-LAYERS = ("engine", "reminders", "storage", "questionnaire", "config", "common")
+LAYERS = ("engine", "record", "reminders", "storage", "questionnaire", "config", "common")
 PLATFORM_LIBRARIES = {"slack_bolt", "slack_sdk", "discord"}
 ADAPTERS = {"adapters"}
 # Ways to import a module named by a string, which an `import` statement scan would not see.

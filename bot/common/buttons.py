@@ -48,6 +48,16 @@ def parse_button(raw: str) -> ButtonId | None:
     return ButtonId(parts[1], parts[2], parts[3])
 
 
+# Buttons of the user's record: `tp:-:rec:export` (export now, offered before forget me) and
+# `tp:-:rec:weekly-on` (the weekly look back, offered after the first outcome).
+RECORD_STEP: Final = "rec"
+
+
+def is_record_button(button: ButtonId) -> bool:
+    """Whether a press belongs to the record (export, weekly look back)."""
+    return button.step == RECORD_STEP
+
+
 def is_reminder_button(button: ButtonId) -> bool:
     """Whether a press belongs to the reminders wing."""
     return button.step in REMINDER_STEPS

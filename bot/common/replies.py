@@ -51,6 +51,15 @@ class Item(NamedTuple):
     buttons: tuple[Button, ...] = ()
 
 
+class Attachment(NamedTuple):
+    """A file sent with a reply (an export): adapters deliver it privately, to the user's DM
+    on Slack and Discord and into the current folder on the console, never to a channel."""
+
+    name: str
+    data: bytes
+    media_type: str
+
+
 class Reply(NamedTuple):
     """One message for the user. `text` is plain text and may contain what the user typed.
 
@@ -74,6 +83,8 @@ class Reply(NamedTuple):
     refused: bool = False
     # Lines that each carry their own buttons (shown after the sections).
     items: tuple[Item, ...] = ()
+    # Files that go with this message (an export); only ever to the user themselves.
+    files: tuple[Attachment, ...] = ()
 
     @property
     def choices(self) -> tuple[Button, ...]:

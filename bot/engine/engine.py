@@ -30,6 +30,7 @@ from bot.questionnaire.effects import (
 from bot.questionnaire.flow import step
 from bot.questionnaire.state import HistoryEntry, Pending, PendingKind, Session
 from bot.questionnaire.views import history_reply
+from bot.record.service import RecordService
 from bot.reminders.commands import EditReminder
 from bot.reminders.handling import KEEP, Keep
 from bot.reminders.service import ReminderService
@@ -80,9 +81,11 @@ class Engine:
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_conversation_id,
         reminders: ReminderService | None = None,
+        record: RecordService | None = None,
     ) -> None:
         self.store = store
         self.reminders = reminders
+        self.record = record
         self._ttl = ttl
         self._clock = clock
         self._new_id = new_id
@@ -125,8 +128,11 @@ class Engine:
             if isinstance(read, Misread):
                 return await self._misread(key, read, claim)
             event = read
-            if isinstance(event, Text | Press) and route(event) is Wing.REMINDERS:
+            wing = route(event)
+            if isinstance(event, Text | Press) and wing is Wing.REMINDERS:
                 return await self._delegate(key, event, claim, self._clock(), before)
+            if isinstance(event, Text | Press) and wing is Wing.RECORD:
+                return await self._delegate_record(key, event, claim, before)
             for _attempt in range(MAX_ATTEMPTS):
                 stored, version = loaded if loaded is not None else await self.store.load(key)
                 loaded = None
@@ -229,6 +235,26 @@ class Engine:
             session = (await self.store.load(key))[0] or Session()
         pending = session.pending
         handled = await self.reminders.handle(key, action, now=now, pending=pending)
+        await self._settle(key, handled.replies, pending=handled.pending)
+        return list(handled.replies)
+
+    async def _delegate_record(
+        self, key: UserKey, action: Text | Press, claim: str | None, session: Session
+    ) -> list[Reply]:
+        """`export` and `weekly …`, carried out by the record's service; the delivery is claimed
+        first, as for reminders, so a repeated delivery never sends a second export."""
+        if self.record is None:
+            replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
+            await self._settle(key, replies)
+            return replies
+        if claim is not None:
+            try:
+                await self.store.claim(claim)
+            except DuplicateDelivery:
+                return []
+            except DiskFull:
+                pass
+        handled = await self.record.handle(key, action, now=self._clock(), pending=session.pending)
         await self._settle(key, handled.replies, pending=handled.pending)
         return list(handled.replies)
 

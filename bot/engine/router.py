@@ -10,12 +10,13 @@ from dataclasses import replace
 from enum import Enum
 from typing import Final
 
-from bot.common.buttons import is_reminder_button
+from bot.common.buttons import is_record_button, is_reminder_button
 from bot.common.events import Event, Press, Start, Text
 from bot.engine.typed import Misread, key, misread, phrase_command, typed_press
 from bot.questionnaire.flow import FORGET_WORDS
 from bot.questionnaire.reading import normalize
 from bot.questionnaire.state import Shown
+from bot.record.commands import is_record_command
 from bot.reminders.commands import is_command
 
 
@@ -24,6 +25,8 @@ class Wing(Enum):
 
     QUESTIONNAIRE = "questionnaire"
     REMINDERS = "reminders"
+    # The user's record outside the chat: export, the weekly look back.
+    RECORD = "record"
 
 
 # Words that run a command when they open a slash command's text, rather than naming a company.
@@ -34,10 +37,15 @@ def route(event: Event) -> Wing:
     """The wing that answers this event. Text typed into the interview form is the
     questionnaire's: it names that questionnaire's interview, whatever the words."""
     if isinstance(event, Press):
+        if event.button is not None and is_record_button(event.button):
+            return Wing.RECORD
         reminders = event.button is not None and is_reminder_button(event.button)
         return Wing.REMINDERS if reminders else Wing.QUESTIONNAIRE
-    if isinstance(event, Text) and event.interview is None and is_command(event.text):
-        return Wing.REMINDERS
+    if isinstance(event, Text) and event.interview is None:
+        if is_record_command(event.text):
+            return Wing.RECORD
+        if is_command(event.text):
+            return Wing.REMINDERS
     return Wing.QUESTIONNAIRE
 
 
@@ -52,7 +60,7 @@ def command_event(text: str) -> Event:
     first = normalize(stripped).split(" ", 1)[0]
     if first in _COMMAND_WORDS or normalize(stripped) in FORGET_WORDS:
         return Text(stripped)
-    if is_command(stripped):
+    if is_command(stripped) or is_record_command(stripped):
         return Text(stripped)
     command = _command(stripped)
     if command is not None:
@@ -89,6 +97,6 @@ def understand(event: Event, shown: tuple[Shown, ...], *, answering: bool) -> Ev
         return Press(pressed, channel=event.channel, manage=event.manage)
     if (command := _command(event.text)) is not None:
         return replace(event, text=command)
-    if answering or is_command(event.text):
+    if answering or is_command(event.text) or is_record_command(event.text):
         return event
     return misread(event.text) or event

@@ -74,6 +74,8 @@ COMMANDS: Final = (
     "timezone",
     "channel",
     "stats",
+    "export",
+    "weekly",
     "forget",
 )
 # Words people try as commands that the bot has none of (alone): told so, not taken for a

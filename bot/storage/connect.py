@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. tests/test_storage_contract.py checks it against Alembic's head, and
 # start-up compares it with the database so that Alembic is imported only when there is work.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 # Enough for the turns of a busy community at once; past it, callers wait up to the timeout.
 POOL_SIZE = 8
 

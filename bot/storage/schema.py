@@ -59,6 +59,9 @@ users = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     # Discord: the user's DM channel with the bot, for any instance to post reminders to.
     Column("dm_channel", String(32), nullable=True),
+    # The user's last export (one a minute per user), and when the weekly look back was offered.
+    Column("exported_at", UtcDateTime(), nullable=True),
+    Column("weekly_offered_at", UtcDateTime(), nullable=True),
 )
 
 sessions = Table(

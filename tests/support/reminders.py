@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.common.clock import new_conversation_id
 from bot.engine.engine import Engine
+from bot.record.service import RecordService
 from bot.reminders.handling import ReminderConfig
 from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing, Places
 from bot.reminders.queue import DueQueue
@@ -72,7 +73,10 @@ class ReminderWorld:
             new_id=new_conversation_id,
             places=self.places,
         )
-        self.engine = Engine(store=store, ttl=TTL, clock=clock, reminders=self.service)
+        self.record = RecordService(sql=store, reminders=self.service)
+        self.engine = Engine(
+            store=store, ttl=TTL, clock=clock, reminders=self.service, record=self.record
+        )
         self.scheduler = self.make_scheduler(self.delivery)
 
     def make_scheduler(self, delivery: Delivery, **options: object) -> Scheduler:

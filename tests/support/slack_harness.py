@@ -39,6 +39,7 @@ from bot.common.clock import new_conversation_id
 from bot.common.users import UserKey
 from bot.config.settings import Settings, load_settings
 from bot.engine.engine import Engine
+from bot.record.service import RecordService
 from bot.reminders.handling import ReminderConfig
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
@@ -327,7 +328,10 @@ class SlackReminders:
             new_id=new_conversation_id,
             places={"slack": self.places},
         )
-        self.engine = Engine(store=store, ttl=TTL, clock=clock, reminders=self.service)
+        self.record = RecordService(sql=store, reminders=self.service)
+        self.engine = Engine(
+            store=store, ttl=TTL, clock=clock, reminders=self.service, record=self.record
+        )
         self.scheduler = Scheduler(
             queue=DueQueue(store),
             deliveries={"slack": self.delivery},

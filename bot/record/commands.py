@@ -1,0 +1,47 @@
+"""The record's commands as typed: `export`, `weekly`, `weekly on`, `weekly off`. Pure: this
+reads the words; the service does what they ask. Only the exact forms count, so that a company
+called "Export Ltd" typed at the company step stays a company."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+_ON: Final = frozenset({"on", "yes", "start", "enable"})
+_OFF: Final = frozenset({"off", "no", "stop", "disable"})
+
+
+@dataclass(frozen=True)
+class Export:
+    """`export`: the user's record as CSV and JSON files, sent to them privately."""
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """`weekly on` / `weekly off`; `on` None (`weekly` alone) says whether it is on."""
+
+    on: bool | None
+
+
+RecordCommand = Export | Weekly
+
+
+def parse_record_command(raw: str) -> RecordCommand | None:
+    """The record command in a message, or None if it isn't one."""
+    words = raw.strip().lower().split()
+    if words == ["export"]:
+        return Export()
+    if not words or words[0] != "weekly" or len(words) > 2:
+        return None
+    if len(words) == 1:
+        return Weekly(None)
+    if words[1] in _ON:
+        return Weekly(True)
+    if words[1] in _OFF:
+        return Weekly(False)
+    return None
+
+
+def is_record_command(raw: str) -> bool:
+    """Whether a message is one of the record's commands."""
+    return parse_record_command(raw) is not None
