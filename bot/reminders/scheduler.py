@@ -124,10 +124,11 @@ class Scheduler:
                     # A bug must not stop every reminder of the process: log it and go on.
                     log.error("reminder scheduler failed; trying again shortly: %s", failure(exc))
                     delay = self._max_sleep
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
-                except TimeoutError:
-                    pass
+                # Not `wait_for`: on Python 3.11 it swallows a cancel that arrives with a wake
+                # (a reminder set just before the console's `quit`), and the loop never ends.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
         finally:
             await self._land_all()
 
