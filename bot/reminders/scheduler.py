@@ -155,6 +155,10 @@ class Scheduler:
             self._flights[key] = flight
             flight.task = asyncio.create_task(self._fly(key, flight))
             started.append(flight.task)
+        if started:
+            # Let the posts go out before the caller's next query: SQLite reads run on the
+            # loop's own thread, and would hold them back meanwhile.
+            await asyncio.sleep(0)
         return started
 
     async def _fly(self, key: tuple[int, int], flight: _Flight) -> None:
