@@ -164,6 +164,8 @@ class Scheduler:
     async def _fly(self, key: tuple[int, int], flight: _Flight) -> None:
         try:
             await self._handle(flight)
+        except DiskFull:
+            pass  # as in the loop: the store logs it once a minute; the lease runs out
         except TakeOrPassError as exc:
             # The database failed to record it: the lease runs out and it is tried again.
             log.warning("reminder scheduler: %s; the reminder is tried again later", exc)
