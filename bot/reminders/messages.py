@@ -315,6 +315,13 @@ def weekly_offer() -> Reply:
     return Reply(kind=Kind.INFO, text=texts.WEEKLY_OFFER, buttons=(turn_on,))
 
 
+def with_weekly_offer(reply: Reply) -> Reply:
+    """An outcome's answer that also offers the weekly look back: its line and button."""
+    offer = weekly_offer()
+    sections = (*reply.sections, Section(texts.WEEKLY_OFFER_TITLE, (offer.text,)))
+    return reply._replace(sections=sections, buttons=(*reply.buttons, *offer.buttons))
+
+
 def _counted(counter: Counter[str]) -> str:
     plural = {"offer": "offers", "next": "next rounds"}
     parts = []

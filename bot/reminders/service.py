@@ -277,14 +277,14 @@ class ReminderService:
             log.info("interview outcome recorded on %s", key.platform)
             reply = messages.outcome_reply(value, entry)
             # The first outcome ever: the weekly look back is offered, once.
-            offer = (messages.weekly_offer(),) if await self.weekly.offer_once(key, now=now) else ()
+            offered = await self.weekly.offer_once(key, now=now)
             if value == "next":
                 # Marked like the first "When is it?", so adapters offer the same form; that
-                # question stays the last thing said.
+                # question stays the last thing said, the offer just before it.
                 reply = reply._replace(conversation_id=conversation_id, step_id=INTERVIEW_STEP)
                 pending = Pending(PendingKind.INTERVIEW, ref=conversation_id)
-                return Handled((*offer, reply), pending)
-            return Handled((reply, *offer))
+                return Handled(((messages.weekly_offer(),) if offered else ()) + (reply,), pending)
+            return Handled((messages.with_weekly_offer(reply) if offered else reply,))
         return refused(texts.GONE)
 
     async def _occurrence_press(

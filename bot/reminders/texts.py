@@ -211,6 +211,7 @@ WEEKLY_OFFER = (
     "Type weekly on any time, or weekly off to stop it."
 )
 WEEKLY_OFFER_BUTTON = "Weekly look back"
+WEEKLY_OFFER_TITLE = "Every Monday"
 OUTCOME_GONE = "I no longer have that questionnaire, so I couldn't record how it went."
 OFFER = "Congratulations on the offer! Take the time you need to weigh it."
 OFFER_LEVERAGE = (
