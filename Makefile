@@ -11,6 +11,8 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 LOCK := requirements.txt
 TEST_LOCK := requirements-test.txt
+# The PostgreSQL driver, for `make postgresql` (the bot's own pins plus psycopg's).
+PG_LOCK := requirements-postgresql.txt
 # setuptools warns on every editable install of a project laid out like this one (bot/ and
 # adapters/ at the top); the warning says nothing a user of `make run` can act on.
 PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --disable-pip-version-check
@@ -18,7 +20,7 @@ PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --disa
 # dependencies do.
 UV := uv==0.13.9
 
-.PHONY: run test lint bench lock clean FORCE
+.PHONY: run test lint bench lock clean postgresql FORCE
 
 # A failed `make run` ends with the bot's own line: make's "*** [...] Error 1" under it would
 # only repeat that something failed. make prints that line for every recipe that fails, so such
@@ -79,6 +81,10 @@ $(TEST_INSTALLED): $(INSTALLED) $(TEST_LOCK)
 	@$(PIP) install --quiet --require-hashes -r $(TEST_LOCK)
 	@touch $@
 
+# The PostgreSQL driver, pinned like everything else (DATABASE_URL=postgresql://…).
+postgresql: $(INSTALLED) $(PG_LOCK)
+	@$(PIP) install --quiet --require-hashes -r $(PG_LOCK)
+
 run: $(INSTALLED)
 	@$(BIN)/takeorpass $(ARGS) || { $(QUIETLY_FAIL); }
 
@@ -96,7 +102,7 @@ test: lint
 bench: $(TEST_INSTALLED)
 	@$(BIN)/python bench/run.py
 
-# Writes both lock files from pyproject.toml, for every Python from 3.11 on and every platform
+# Writes the three lock files from pyproject.toml, for every Python from 3.11 on and every platform
 # in one file each (a package only some need carries a marker, as audioop-lts does for 3.13).
 # Pins that still fit pyproject.toml are kept; `make lock UPGRADE=1` moves all to the newest.
 lock: $(INSTALLED)
@@ -106,6 +112,9 @@ lock: $(INSTALLED)
 	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 		$(if $(UPGRADE),--upgrade) --custom-compile-command "make lock" -o $(TEST_LOCK) \
 		--extra test -c $(LOCK) pyproject.toml
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		$(if $(UPGRADE),--upgrade) --custom-compile-command "make lock" -o $(PG_LOCK) \
+		--extra postgresql -c $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) .venv .venv-* .mypy_cache .ruff_cache .pytest_cache *.egg-info

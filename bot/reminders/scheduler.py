@@ -129,10 +129,11 @@ class Scheduler:
                     # A bug must not stop every reminder of the process: log it and go on.
                     log.error("reminder scheduler failed; trying again shortly: %s", failure(exc))
                     delay = self._max_sleep
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
-                except TimeoutError:
-                    pass
+                # Not `wait_for`: on Python 3.11 it swallows a cancel that arrives with a wake
+                # (a reminder set just before the console's `quit`), and the loop never ends.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
         finally:
             await self._land_all()
 
@@ -159,11 +160,17 @@ class Scheduler:
             self._flights[key] = flight
             flight.task = asyncio.create_task(self._fly(key, flight))
             started.append(flight.task)
+        if started:
+            # Let the posts go out before the caller's next query: SQLite reads run on the
+            # loop's own thread, and would hold them back meanwhile.
+            await asyncio.sleep(0)
         return started
 
     async def _fly(self, key: tuple[int, int], flight: _Flight) -> None:
         try:
             await self._handle(flight)
+        except DiskFull:
+            pass  # as in the loop: the store logs it once a minute; the lease runs out
         except TakeOrPassError as exc:
             # The database failed to record it: the lease runs out and it is tried again.
             log.warning("reminder scheduler: %s; the reminder is tried again later", exc)

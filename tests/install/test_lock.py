@@ -12,10 +12,18 @@ import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from support.locks import LOCK, PROJECT, TEST_LOCK, Pin, project_requirements, read_lock
+from support.locks import (
+    LOCK,
+    PG_LOCK,
+    PROJECT,
+    TEST_LOCK,
+    Pin,
+    project_requirements,
+    read_lock,
+)
 
 # Each lock file and the extras of pyproject.toml it holds.
-LOCKS = {LOCK: (), TEST_LOCK: ("test",)}
+LOCKS = {LOCK: (), TEST_LOCK: ("test",), PG_LOCK: ("postgresql",)}
 PYTHONS = ["3.11", "3.12", "3.13"]
 
 
@@ -58,13 +66,14 @@ def test_nothing_is_pinned_that_pyproject_no_longer_asks_for(lock: Path) -> None
     assert sorted(set(pins) - reached) == [], f"pinned in {lock.name} for nothing"
 
 
-def test_the_bot_runs_on_the_same_versions_the_tests_run_on() -> None:
+def test_the_bot_and_its_postgresql_driver_run_on_the_versions_the_tests_run_on() -> None:
     def pinned(pin: Pin | None) -> tuple[str, str, frozenset[str]] | None:
         return None if pin is None else (pin.version, str(pin.marker), pin.hashes)
 
     tested = read_lock(TEST_LOCK)
-    differ = [n for n, pin in read_lock(LOCK).items() if pinned(tested.get(n)) != pinned(pin)]
-    assert differ == [], "requirements-test.txt pins these otherwise than requirements.txt"
+    for lock in (LOCK, PG_LOCK):
+        differ = [n for n, pin in read_lock(lock).items() if pinned(tested.get(n)) != pinned(pin)]
+        assert differ == [], f"requirements-test.txt pins these otherwise than {lock.name}"
 
 
 def _needed(requirements: list[Requirement], environment: dict[str, str]) -> set[str]:

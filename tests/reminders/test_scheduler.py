@@ -153,6 +153,19 @@ async def test_a_new_reminder_wakes_the_sleeping_scheduler(world):
         task.cancel()
 
 
+async def test_a_scheduler_cancelled_just_as_it_is_woken_stops(world):
+    # The console's `quit` right after `remind`: the wake and the cancel arrive together. On
+    # Python 3.11 `asyncio.wait_for` swallowed that cancel and the loop ran on for ever.
+    scheduler = world.make_scheduler(world.delivery, max_sleep=30)
+    task = asyncio.create_task(scheduler.run())
+    await asyncio.sleep(0.05)  # asleep, waiting to be woken
+    scheduler.wake()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=5)
+    assert done == {task}, "the scheduler kept running after it was cancelled"
+    assert task.cancelled()
+
+
 # --- catch-up after downtime ------------------------------------------------------------------
 
 

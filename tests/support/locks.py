@@ -15,6 +15,7 @@ from support.processes import REPO
 
 LOCK = REPO / "requirements.txt"
 TEST_LOCK = REPO / "requirements-test.txt"
+PG_LOCK = REPO / "requirements-postgresql.txt"
 # What uv writes for a package pyproject.toml asks for itself.
 PROJECT = "takeorpass"
 
