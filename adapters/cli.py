@@ -329,6 +329,8 @@ def _scheduler(
     places: Mapping[str, Places] | None = None,
 ) -> Scheduler:
     from bot.common.clock import utc_now
+    from bot.record.weekly_post import WeeklyComposer
+    from bot.reminders.model import ReminderKind
     from bot.reminders.queue import DueQueue
     from bot.reminders.scheduler import Scheduler
 
@@ -342,6 +344,8 @@ def _scheduler(
         batch=batch,
         # A recurring channel reminder's owner may have left the channel: asked at each post.
         places=places,
+        # The weekly look back's post is written from the user's record at its time.
+        composers={ReminderKind.WEEKLY: WeeklyComposer(store)},
     )
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.common.events import Press, Text
 from bot.common.users import UserKey
 from bot.questionnaire.state import Pending
+from bot.record import weekly_texts as texts
 from bot.record.commands import Export, Weekly, parse_record_command, press_command
 from bot.record.exporting import export_record
 from bot.reminders.handling import Handled, say
+from bot.reminders.looking_back import Running
 from bot.reminders.service import ReminderService
+from bot.reminders.timewords import format_when
 from bot.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
@@ -48,5 +52,31 @@ class RecordService:
         return await export_record(self._sql, key, now, zone=zone, pending=pending)
 
     async def weekly(self, key: UserKey, on: bool | None, now: datetime) -> Handled:
-        """SKELETON: the weekly look back's helper builds this."""
-        return say("The weekly look back is not ready yet.")
+        """`weekly on` starts the weekly look back (one per user), `weekly off` stops it,
+        `weekly` says whether it is on and when the next one comes."""
+        if not self._reminders.serves(key.platform):
+            return say(texts.WEEKLY_NOT_HERE)
+        series = self._reminders.weekly
+        if on is None:
+            running = await series.running(key)
+            if running is None:
+                return say(texts.WEEKLY_IS_OFF)
+            return say(texts.WEEKLY_IS_ON.format(next=_next(running)))
+        if on:
+            tz = await self._reminders.zone(key)
+            new_id = self._reminders.new_id()
+            running, started = await series.start(key, new_id, tz, now=now)
+            if not started:
+                return say(texts.WEEKLY_ALREADY_ON.format(next=_next(running)))
+            log.info("weekly look back turned on on %s", key.platform)
+            return say(texts.WEEKLY_ON.format(next=_next(running)))
+        if not await series.stop(key, now=now):
+            return say(texts.WEEKLY_ALREADY_OFF)
+        log.info("weekly look back turned off on %s", key.platform)
+        return say(texts.WEEKLY_OFF)
+
+
+def _next(running: Running) -> str:
+    if running.next_at is None:  # being posted right now; the next is made with it
+        return texts.WEEKLY_NEXT_SOON
+    return format_when(running.next_at, ZoneInfo(running.zone))

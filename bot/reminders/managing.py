@@ -29,7 +29,7 @@ from bot.reminders.manage import (
     snooze_choice,
     snooze_until,
 )
-from bot.reminders.model import Role, Upcoming
+from bot.reminders.model import ReminderKind, Role, Upcoming
 from bot.reminders.recurrence import describe_rule
 from bot.reminders.store import ReminderStore
 from bot.reminders.timewords import WhenError, format_when
@@ -180,6 +180,8 @@ class Managing:
         """Done, Edit, Snooze (the choices) and each snooze choice, by the owner; None for a
         value that is none of these."""
         tz = await self._zone(key)
+        if item.kind is ReminderKind.WEEKLY and value != "cancel":
+            return _refused(texts.WEEKLY_FIXED)
         if value == "done":
             marked = await self._store.edits.mark_done(item.occurrence_id, now=now)
             if marked is None:
@@ -225,6 +227,8 @@ class Managing:
         item = await self._item(key, number)
         if isinstance(item, Outcome):
             return item
+        if item.kind is ReminderKind.WEEKLY:
+            return _error(texts.WEEKLY_FIXED)
         tz = await self._zone(key)
         if not words:
             return await self._ask_edit(key, item, tz)
@@ -243,6 +247,8 @@ class Managing:
             return Reply(kind=Kind.ERROR, text=texts.GONE, refused=True)
         if item.role in (Role.BEFORE, Role.FOLLOWUP):
             return Reply(kind=Kind.ERROR, text=texts.EDIT_INTERVIEW, refused=True)
+        if item.kind is ReminderKind.WEEKLY:
+            return Reply(kind=Kind.ERROR, text=texts.WEEKLY_FIXED, refused=True)
         tz = await self._zone(key)
         return EditForm(occurrence_id, self._prefill(item, tz, now), item.text)
 
@@ -262,6 +268,8 @@ class Managing:
             return _refused(texts.NOT_YOURS)
         if item.role in (Role.BEFORE, Role.FOLLOWUP):
             return _error(texts.EDIT_INTERVIEW)
+        if item.kind is ReminderKind.WEEKLY:
+            return _error(texts.WEEKLY_FIXED)
         tz = await self._zone(key)
         if edit.typed is not None:
             if not edit.typed.strip():

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.common.buttons import ASK_STEP, button_id
+from bot.common.buttons import ASK_STEP, RECORD_STEP, USER_SCOPE, button_id
 from bot.common.durations import format_duration
 from bot.common.replies import Button, ButtonRole, Item, Kind, Reply, Section
 from bot.common.text import clean_text
@@ -15,7 +15,7 @@ from bot.questionnaire.rules import Verdict
 from bot.questionnaire.state import OUTCOMES, HistoryEntry
 from bot.reminders import texts
 from bot.reminders.manage import SNOOZE_CHOICES
-from bot.reminders.model import Due, Role, Upcoming
+from bot.reminders.model import Due, ReminderKind, Role, Upcoming
 from bot.reminders.recurrence import describe_rule, next_occurrence, upcoming
 from bot.reminders.timewords import format_when
 
@@ -137,6 +137,12 @@ def occurrence_message(due: Due, *, late: bool) -> Reply:
     )
 
 
+def with_late_notice(message: Reply, due: Due) -> Reply:
+    """A composed post that comes late, saying so as every late reminder does."""
+    late = texts.LATE.format(when=format_when(due.due_at, ZoneInfo(due.timezone)))
+    return message._replace(notice=late)
+
+
 def _about_text(text: str) -> str:
     # An interview reminder's text is the company and role, when one was given.
     return f" at {text}" if text else ""
@@ -211,13 +217,16 @@ def upcoming_line(item: Upcoming, tz: ZoneInfo) -> str:
 
 def item_buttons(item: Upcoming) -> tuple[Button, ...]:
     """A listed reminder's buttons: Edit (not for an interview's, which follow the interview),
-    Cancel (Stop for a series) and Snooze, which offers the choices."""
+    Cancel (Stop for a series) and Snooze, which offers the choices; the weekly look back's,
+    Stop only."""
     scope = str(item.occurrence_id)
     cancel = (
         Button(button_id(item.reminder_id, "rem", "stop"), texts.STOP, ButtonRole.ACTION)
         if item.rule
         else Button(button_id(scope, "occ", "cancel"), texts.CANCEL, ButtonRole.ACTION)
     )
+    if item.kind is ReminderKind.WEEKLY:
+        return (cancel,)  # its time is Monday 09:00 and its words are written then: Stop only
     snooze = Button(button_id(scope, "occ", "snooze"), texts.SNOOZE, ButtonRole.ACTION)
     if item.role in (Role.BEFORE, Role.FOLLOWUP):
         return (cancel, snooze)
@@ -296,6 +305,21 @@ def outcome_reply(outcome: str, entry: HistoryEntry) -> Reply:
         notice=noted,
         sections=(Section(texts.STILL_WORTH_TITLE, tuple(worth)),),
     )
+
+
+def weekly_offer() -> Reply:
+    """Offered once, after the user's first outcome: the weekly look back, with its button
+    (`tp:-:rec:weekly-on`, answered by the record's service)."""
+    turn_on = Button(button_id(USER_SCOPE, RECORD_STEP, "weekly-on"), texts.WEEKLY_OFFER_BUTTON,
+                     ButtonRole.ACTION)  # fmt: skip
+    return Reply(kind=Kind.INFO, text=texts.WEEKLY_OFFER, buttons=(turn_on,))
+
+
+def with_weekly_offer(reply: Reply) -> Reply:
+    """An outcome's answer that also offers the weekly look back: its line and button."""
+    offer = weekly_offer()
+    sections = (*reply.sections, Section(texts.WEEKLY_OFFER_TITLE, (offer.text,)))
+    return reply._replace(sections=sections, buttons=(*reply.buttons, *offer.buttons))
 
 
 def _counted(counter: Counter[str]) -> str:

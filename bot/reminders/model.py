@@ -17,6 +17,9 @@ class ReminderKind(StrEnum):
     INTERVIEW = "interview"
     ONCE = "once"
     RECURRING = "recurring"
+    # The user's weekly look back (`weekly on`): a recurring series whose post is composed
+    # at its time by a `Composer`, not a text stored with it.
+    WEEKLY = "weekly"
 
 
 class Role(StrEnum):
@@ -41,6 +44,9 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     # Delivered, and the owner pressed Done: nothing more about it, listed as done.
     DONE = "done"
+    # Its time came and its composer had nothing to say (a weekly look back of an empty
+    # week): nothing posted, and the series goes on.
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class Due:
     # Put back by the platform's pace (Deferred) before: its lateness is the queue's, not
     # downtime's, so it is not marked late.
     paced: bool = False
+    # The kind of reminder it belongs to: a kind with a composer has its post written then.
+    kind: ReminderKind = ReminderKind.ONCE
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Upcoming:
     due_at: datetime
     rule: str | None
     event_at: datetime | None
+    kind: ReminderKind = ReminderKind.ONCE
 
 
 class Destination(NamedTuple):
@@ -155,6 +164,16 @@ class Delivery(Protocol):
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         """Post one reminder and say how it went; never raise for a platform's refusal."""
+        ...
+
+
+class Composer(Protocol):
+    """Writes the post of an occurrence whose kind has no stored text (the weekly look back),
+    at its time. Given to the scheduler by kind; it lives above the reminders floor."""
+
+    async def compose(self, due: Due, now: datetime) -> Reply | None:
+        """The post for `due`, or None when there is nothing to say: then nothing is posted,
+        the occurrence is recorded as skipped and the series goes on."""
         ...
 
 

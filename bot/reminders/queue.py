@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from bot.common.users import UserKey
-from bot.reminders.model import Due, Role, Status
+from bot.reminders.model import Due, ReminderKind, Role, Status
 from bot.reminders.plan import PACED, catch_up, delivery_key
 from bot.reminders.tables import ACTIVE, insert_ignoring_duplicates, o, occurrence_row, r
 from bot.storage.schema import UtcDateTime, occurrences, reminders
@@ -207,6 +207,7 @@ def _claim(conn: Connection, params: dict[str, Any], now: datetime) -> list[Due]
                 attempts=row.attempts,
                 paced=row.last_error == PACED,
                 delivery_key=key,
+                kind=ReminderKind(parent.kind),
             )
         )
     return found

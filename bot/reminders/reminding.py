@@ -73,7 +73,7 @@ class Reminding:
             return error(str(exc))
         if when.rule is not None:
             return error(f"An interview happens once: give its day and time, such as {EXAMPLES}.")
-        if await self._store.count_active(key) >= plan.MAX_PENDING_PER_USER:
+        if await self._store.count_active(key, limited=True) >= plan.MAX_PENDING_PER_USER:
             return error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
         times = plan.interview_times(
             when.at, offsets=self._config.offsets, followup=self._config.followup, now=now
@@ -136,7 +136,7 @@ class Reminding:
         """Why a reading cannot be set (too long, too many), or None."""
         if len(reading.text) > plan.MAX_TEXT:
             return error(texts.TOO_LONG.format(length=len(reading.text), limit=plan.MAX_TEXT))
-        if await self._store.count_active(key) >= plan.MAX_PENDING_PER_USER:
+        if await self._store.count_active(key, limited=True) >= plan.MAX_PENDING_PER_USER:
             return error(texts.TOO_MANY.format(limit=plan.MAX_PENDING_PER_USER))
         if reading.rule is not None and channel is not None:
             running = await self._store.count_channel_recurring(

@@ -18,6 +18,8 @@ from bot.reminders.zones import keep_wall_clock
 from bot.storage.schema import occurrences, reminders
 
 o, r = occurrences.c, reminders.c
+# The series whose runs keep their clock time: recurring reminders and the weekly look back.
+_KEEP_CLOCK = frozenset({ReminderKind.RECURRING.value, ReminderKind.WEEKLY.value})
 
 
 def _owner(owner: UserKey) -> Any:
@@ -59,7 +61,7 @@ def move_to_zone(conn: Connection, owner: UserKey, zone: str, now: datetime) -> 
         # What is already due is being posted: it stays as it is.
         rows = [row for row in waiting.get(parent.id, []) if row.due_at > now]
         old = ZoneInfo(parent.timezone)
-        if parent.kind == ReminderKind.RECURRING.value and parent.rule:
+        if parent.kind in _KEEP_CLOCK and parent.rule:
             repeats = [row for row in rows if row.role == Role.REPEAT.value]
             kept += len(rows) - len(repeats)  # a run snoozed after it was posted: a one-off
             if parent.timezone == zone or not repeats:

@@ -21,6 +21,7 @@ from bot.common.errors import DiskFull, TakeOrPassError
 from bot.common.logs import failure
 from bot.reminders import messages, plan
 from bot.reminders.model import (
+    Composer,
     Deferred,
     Delivery,
     DeliveryResult,
@@ -28,6 +29,7 @@ from bot.reminders.model import (
     Due,
     Outgoing,
     Places,
+    ReminderKind,
     RetryLater,
     Status,
 )
@@ -73,8 +75,11 @@ class Scheduler:
         concurrency: int = 16,
         refresh_clock: Callable[[], Awaitable[None]] | None = None,
         places: Mapping[str, Places] | None = None,
+        composers: Mapping[ReminderKind, Composer] | None = None,
     ) -> None:
         self._queue = queue
+        # The kinds whose post is written at its time (the weekly look back), by kind.
+        self._composers = dict(composers or {})
         self._deliveries = dict(deliveries)
         self._platforms = sorted(deliveries)
         self._clock = clock
@@ -237,7 +242,17 @@ class Scheduler:
         if self._owners is not None and await self._owners.held(due, now=now):
             return  # paused (the owner may no longer post there), or to be asked again
         late = action is plan.Triage.LATE
-        message = messages.occurrence_message(due, late=late)
+        composer = self._composers.get(due.kind)
+        if composer is not None:
+            composed = await composer.compose(due, now)
+            if composed is None:
+                # Nothing to say this time: nothing is posted; the series goes on.
+                await self._queue.finish(due, Status.SKIPPED, now=self._clock())
+                log.info("reminder skipped on %s: nothing to say", due.owner.platform)
+                return
+            message = messages.with_late_notice(composed, due) if late else composed
+        else:
+            message = messages.occurrence_message(due, late=late)
         # A retry (or a claim taken over after a lease ran out) may follow a post that was made.
         tried = due.due_at if due.attempts > 1 else None
         where = Destination(due.owner, due.channel)

@@ -18,6 +18,7 @@ from bot.questionnaire.effects import InterviewTime
 from bot.questionnaire.state import OUTCOMES, Pending, PendingKind
 from bot.reminders import commands, messages, plan, texts, zone_replies, zones
 from bot.reminders.handling import KEEP, Handled, ReminderConfig, error, refused, say
+from bot.reminders.looking_back import WeeklySeries
 from bot.reminders.managing import CLEAR_VALUES, EditForm, Managing, Outcome
 from bot.reminders.model import Places
 from bot.reminders.reminding import Reminding
@@ -51,6 +52,9 @@ class ReminderService:
         self._places = places if places is not None else {}
         self._sql = sql
         self.config = config
+        self.new_id = new_id
+        # The weekly look back's series (`weekly on|off`, and its offer after an outcome).
+        self.weekly = WeeklySeries(sql)
         self._on_created = on_created
         self._manage = Managing(store, self.zone, lambda: self._on_created())
         self._reminding = Reminding(
@@ -272,11 +276,15 @@ class ReminderService:
                 return refused(texts.OUTCOME_GONE)
             log.info("interview outcome recorded on %s", key.platform)
             reply = messages.outcome_reply(value, entry)
+            # The first outcome ever: the weekly look back is offered, once.
+            offered = await self.weekly.offer_once(key, now=now)
             if value == "next":
-                # Marked like the first "When is it?", so adapters offer the same form.
+                # Marked like the first "When is it?", so adapters offer the same form; that
+                # question stays the last thing said, the offer just before it.
                 reply = reply._replace(conversation_id=conversation_id, step_id=INTERVIEW_STEP)
-                return Handled((reply,), Pending(PendingKind.INTERVIEW, ref=conversation_id))
-            return Handled((reply,))
+                pending = Pending(PendingKind.INTERVIEW, ref=conversation_id)
+                return Handled(((messages.weekly_offer(),) if offered else ()) + (reply,), pending)
+            return Handled((messages.with_weekly_offer(reply) if offered else reply,))
         return refused(texts.GONE)
 
     async def _occurrence_press(

@@ -80,13 +80,16 @@ class ReminderStore:
 
         await self._sql.write(run)
 
-    async def count_active(self, owner: UserKey) -> int:
-        """How many of the owner's reminders still have something to post."""
+    async def count_active(self, owner: UserKey, *, limited: bool = False) -> int:
+        """How many of the owner's reminders still have something to post; `limited`: only
+        those that count against the limit (the weekly look back does not)."""
         query = (
             select(func.count(func.distinct(o.reminder_id)))
             .select_from(occurrences.join(reminders, o.reminder_id == r.id))
             .where(owned_by(reminders, owner), ACTIVE)
         )
+        if limited:
+            query = query.where(r.kind != ReminderKind.WEEKLY.value)
         return await self._sql.read(lambda conn: int(conn.execute(query).scalar() or 0))
 
     async def count_channel_recurring(self, platform: str, workspace: str, channel: str) -> int:
@@ -142,11 +145,14 @@ class ReminderStore:
         )
 
     async def take_missed(self, owner: UserKey, *, now: datetime) -> list[Upcoming]:
-        """Missed and failed occurrences not yet shown to the owner; they count as shown now."""
+        """Missed and failed occurrences not yet shown to the owner; they count as shown now.
+        A weekly look back that was missed is not one of them: it was the bot's summary, not a
+        job the user set, and the next Monday's comes as usual."""
         unreported = and_(
             owned_by(reminders, owner),
             o.status.in_([Status.MISSED.value, Status.FAILED.value]),
             o.reported_at.is_(None),
+            r.kind != ReminderKind.WEEKLY.value,
         )
         query = (
             select(*UPCOMING_COLUMNS)

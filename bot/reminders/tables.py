@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, text
 
 from bot.common.users import UserKey
-from bot.reminders.model import Role, Status, Upcoming
+from bot.reminders.model import ReminderKind, Role, Status, Upcoming
 from bot.reminders.plan import delivery_key
 from bot.storage.schema import ACTIVE_SQL, occurrences, reminders
 from bot.storage.statements import upsert_insert
@@ -57,6 +57,7 @@ UPCOMING_COLUMNS = (
     o.due_at,
     r.rule,
     r.event_at,
+    r.kind,
 )
 
 
@@ -71,4 +72,5 @@ def upcoming_item(row: Any) -> Upcoming:
         due_at=row.due_at,
         rule=row.rule,
         event_at=row.event_at,
+        kind=ReminderKind(row.kind),
     )

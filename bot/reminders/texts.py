@@ -86,6 +86,10 @@ STOPPED_SERIES = "Stopped: {text}. It won't come again."
 UNDONE = "Undone. Nothing will be posted for it."
 SNOOZED = "Snoozed until {when}: {text}"
 GONE = "That reminder was already posted, cancelled or taken care of."
+WEEKLY_FIXED = (
+    "The weekly look back comes every Monday at 09:00 and can't be edited or snoozed; "
+    "type weekly off to stop it."
+)
 NOT_YOURS = "That reminder isn't yours, so I left it alone."
 
 # --- Managing like people expect (part M): edit, done, the snooze choices, delete, clear ---
@@ -201,6 +205,13 @@ PAUSED = (
 CHANNEL_ASK = "Run channel in the channel you want for reminders, or name it: channel #job-hunt."
 
 OUTCOME_NOTED = "Noted: {outcome}."
+WEEKLY_OFFER = (
+    "Want a look back each week? Every Monday at 09:00 I can send you, privately, the "
+    "interviews you had and how they went, the decisions you made and what's coming up. "
+    "Type weekly on any time, or weekly off to stop it."
+)
+WEEKLY_OFFER_BUTTON = "Weekly look back"
+WEEKLY_OFFER_TITLE = "Every Monday"
 OUTCOME_GONE = "I no longer have that questionnaire, so I couldn't record how it went."
 OFFER = "Congratulations on the offer! Take the time you need to weigh it."
 OFFER_LEVERAGE = (

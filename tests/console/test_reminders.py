@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from support.processes import ENTRY
 
+from bot.record import weekly_texts
+from bot.reminders import texts
+
 
 class Running:
     """A console process; every line it prints is kept with the moment it arrived."""
@@ -107,6 +110,41 @@ def test_the_follow_up_outcome_is_answered_by_number(tmp_path: Path):
         running.wait_for("Noted: Offer.")
         running.type("history")
         running.wait_for("Take it (Acme). Outcome: Offer")
+        assert running.stop() == ""
+    finally:
+        if running.proc.poll() is None:
+            running.proc.kill()
+
+
+def test_the_weekly_look_back_offered_after_the_first_outcome_then_on_and_off(tmp_path: Path):
+    """Offered after the first outcome, turned on by its button's number, asked about, off."""
+    running = Running(
+        tmp_path, REMINDER_OFFSETS="1h", REMINDER_FOLLOWUP="2s", DEFAULT_TIMEZONE="Europe/Berlin"
+    )
+    try:
+        running.wait_for("Which company and role is it?")
+        for line in ("Acme", "3", "2", "2", "1", "1", "1", "1"):
+            running.type(line)
+        running.wait_for("1) Set interview reminders")
+        running.type("1")
+        running.wait_for("When is the interview?")
+        running.type("in 2 seconds")
+        running.wait_for("How did the interview at Acme go?")
+        running.wait_for("1) Offer")
+        running.type("1")
+        running.wait_for("Noted: Offer.")
+        running.wait_for(texts.WEEKLY_OFFER)
+        running.wait_for(f"1) {texts.WEEKLY_OFFER_BUTTON}")
+        running.type("1")
+        running.wait_for("Weekly look back on: every Monday at 09:00")
+        running.type("weekly on")
+        running.wait_for("Your weekly look back is already on; the next one comes Mon")
+        running.type("reminders")
+        running.wait_for("Weekly look back (every Monday at 09:00")
+        running.type("weekly off")
+        running.wait_for(weekly_texts.WEEKLY_OFF)
+        running.type("weekly")
+        running.wait_for(weekly_texts.WEEKLY_IS_OFF)
         assert running.stop() == ""
     finally:
         if running.proc.poll() is None:

@@ -9,8 +9,16 @@ from datetime import datetime, timedelta
 from bot.common.clock import new_conversation_id
 from bot.engine.engine import Engine
 from bot.record.service import RecordService
+from bot.record.weekly_post import WeeklyComposer
 from bot.reminders.handling import ReminderConfig
-from bot.reminders.model import Delivered, Delivery, DeliveryResult, Outgoing, Places
+from bot.reminders.model import (
+    Delivered,
+    Delivery,
+    DeliveryResult,
+    Outgoing,
+    Places,
+    ReminderKind,
+)
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderService
@@ -85,6 +93,7 @@ class ReminderWorld:
             "grace": timedelta(hours=1),
             "max_sleep": 0.02,
             "places": self.places,
+            "composers": {ReminderKind.WEEKLY: WeeklyComposer(self.sql)},
         } | options
         return Scheduler(
             queue=DueQueue(self.sql),

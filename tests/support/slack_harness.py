@@ -40,7 +40,9 @@ from bot.common.users import UserKey
 from bot.config.settings import Settings, load_settings
 from bot.engine.engine import Engine
 from bot.record.service import RecordService
+from bot.record.weekly_post import WeeklyComposer
 from bot.reminders.handling import ReminderConfig
+from bot.reminders.model import ReminderKind
 from bot.reminders.queue import DueQueue
 from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderService
@@ -340,6 +342,7 @@ class SlackReminders:
             grace=timedelta(hours=1),
             max_sleep=0.02,
             places={"slack": self.places},
+            composers={ReminderKind.WEEKLY: WeeklyComposer(store)},
         )
 
     async def run_until(self, moment: datetime) -> None:
