@@ -54,8 +54,10 @@ RESUME = "Resume"
 START_OVER = "Start over"
 FORGET_PROMPT = (
     "This deletes everything I keep about you: answers, verdicts, history and settings. "
-    "Delete it all?"
+    "Want a copy first? Export first (or type export) sends it to you. Delete it all?"
 )
+# Beside yes and no: the export, offered before anything is deleted (`tp:-:rec:export`).
+FORGET_EXPORT = "Export first"
 FORGET_YES = "Yes, delete everything"
 FORGET_NO = "No, keep it"
 FORGOTTEN = "Done. I've deleted everything I kept about you."
