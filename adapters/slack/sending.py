@@ -225,7 +225,7 @@ class DmOutlet:
                 )
         except (*SLACK_FAILURES, PlatformError) as exc:
             reason = _files_reason(exc)
-            raise FilesNotSent(f"file upload ({error_code(exc)})", reason) from exc
+            raise FilesNotSent("file upload", reason) from exc
 
     async def _dm_channel(self) -> str:
         # A D… id is the app's DM already; a user id is not a channel files can be shared to.
