@@ -4,8 +4,6 @@ files.getUploadURLExternal, the upload, files.completeUploadExternal), checked a
 methods' reference pages; the CSV and the JSON read back; nothing in a channel; an empty
 record, a second export within a minute and a failed upload each answer one line."""
 
-# ruff: noqa: ASYNC109
-
 from __future__ import annotations
 
 import asyncio
