@@ -250,6 +250,22 @@ async def test_files_that_cant_be_sent_are_one_line_without_a_traceback(
     assert "Traceback" not in caplog.text
 
 
+async def test_an_upload_slack_does_not_answer_in_platform_timeout_is_given_up_in_one_line(
+    fake: FakeSlack, store: SqlStore, world: SlackReminders
+) -> None:
+    await _three_questionnaires(store)
+    fake.hold_next("upload", 3.0)
+    settings = slack_settings(fake, PLATFORM_TIMEOUT="1s")
+    async with (
+        aiohttp.ClientSession() as http,
+        serve(settings, world.engine, places=world.places, response_timeout=1.0) as url,
+    ):
+        answer = (await SlackUser(http, url, fake).command("export")).body
+    reason = "Slack did not answer in time"
+    assert answer["text"] == escape(FILES_NOT_SENT.format(reason=reason))
+    assert fake.calls_to("files.completeUploadExternal") == [] and fake.shares == []
+
+
 async def test_a_429_on_each_step_is_waited_out_and_the_files_arrive(
     alice: SlackUser, fake: FakeSlack, store: SqlStore
 ) -> None:

@@ -6,6 +6,7 @@ a bot that still calls it fails. State lives on FakeSlack."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any, NamedTuple
@@ -57,6 +58,7 @@ class Files:
     shares: list[Share]
     spec_violations: list[SpecViolation]
     _failures: dict[str, Any]
+    _holds: dict[str, float]
 
     # inspection
 
@@ -159,6 +161,9 @@ class Files:
             data = await request.read()
         self.uploads[file_id] = upload._replace(data=data)
         await self._notify()
+        held = self._holds.pop("upload", 0.0)
+        if held:
+            await asyncio.sleep(held)  # taken, but answered late (hold_next("upload", …))
         return web.Response(text=f"OK - {len(data)}")
 
     def _next_failure(self, method: str) -> tuple[int, dict[str, str]] | None:
