@@ -85,6 +85,7 @@ HELP_QUESTIONS = (
 HELP_COMMANDS = (
     "Commands: start [company — role], history, change (an answer of your last verdict), "
     "not certain, stats, remind <when> <what>, reminders, timezone <zone>, channel, "
+    "export (your data as files), weekly on / weekly off (a look back each Monday), "
     "forget me, help."
 )
 # "Set interview reminders", pressed: the next text typed is the interview's time.

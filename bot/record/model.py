@@ -63,6 +63,11 @@ class InProgress:
     company: str | None = None
     role: str | None = None
 
+    @property
+    def typed(self) -> bool:
+        """Whether anything was given yet: an answer, a company or a role."""
+        return bool(self.answers or self.company or self.role)
+
 
 @dataclass(frozen=True)
 class UserRecord:
@@ -81,8 +86,11 @@ class UserRecord:
 
     @property
     def empty(self) -> bool:
-        """Nothing worth a file: no questionnaire (finished or not), no reminder, no zone."""
-        return not (self.history or self.reminders or self.in_progress or self.timezone)
+        """Nothing worth a file: no finished questionnaire, no reminder, no zone, and no
+        questionnaire in progress with anything typed into it yet (the console opens one at
+        its start)."""
+        begun = self.in_progress is not None and self.in_progress.typed
+        return not (self.history or self.reminders or begun or self.timezone)
 
     @property
     def weekly(self) -> bool:
