@@ -18,7 +18,7 @@ from bot.config.settings import SLACK_API_DEFAULT, Settings
 # slack-manifest.yml's bot scopes (tests/ops/test_check_online.py keeps the two the same).
 BOT_SCOPES: Final = frozenset(
     {"commands", "chat:write", "im:history", "users:read", "channels:read", "groups:read"}
-    | {"channels:history", "groups:history", "im:write"}
+    | {"channels:history", "groups:history", "im:write", "files:write"}
 )
 REINSTALL: Final = (
     "add them under OAuth & Permissions (or paste slack-manifest.yml again), then reinstall the app"

@@ -52,6 +52,7 @@ from adapters.slack.sending import (
     deliver,
     platform_error,
     retry_handlers,
+    share_files,
     update_message,
 )
 from bot.common.buttons import USER_SCOPE, button_id, is_reminder_button
@@ -231,11 +232,11 @@ class Listeners:
         *,
         replace: Callable[[Sequence[Reply]], bool],
         keep_copy: bool = False,
-        elsewhere: Outlet | None = None,
+        elsewhere: DmOutlet | None = None,
     ) -> None:
         """Hand the event to the engine and show its replies in `outlet`; if nothing can be
         shown there (no answer in time, an expired response_url), say so in `elsewhere`, the
-        user's DM."""
+        user's DM. Files (an export) go to that DM only (`share_files`)."""
         replies = await self._ask(
             inbound.key,
             inbound.event,
@@ -245,6 +246,11 @@ class Listeners:
         )
         if not replies:
             return  # failed, or a re-delivery we already answered
+        if any(reply.files for reply in replies):
+            dm = outlet if isinstance(outlet, DmOutlet) else elsewhere
+            replies = await share_files(replies, dm, in_dm=dm is outlet)
+            if not replies:
+                return  # the files and their line arrived in the DM, where the user asked
         not_shown = notice(NOT_SHOWN.format(command=self._command))
         if not keep_copy:
             # In the DM, the "When is the interview?" prompt also offers the form.

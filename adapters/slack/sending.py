@@ -1,15 +1,16 @@
 """Sending to Slack: the Web API client, the two ways a reply reaches a user privately, and
-showing a message in one of them with its fallbacks (`deliver`)."""
+showing a message in one of them with its fallbacks (`deliver`); a reply's files go to the
+user's DM with the app (`DmOutlet.share`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import Any, Final, Protocol, TypeVar
 
 import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -19,8 +20,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.logs import quiet_logger
-from adapters.slack.rendering import Block, Message
+from adapters.slack.rendering import Block, Message, fallback_text
 from bot.common.errors import PlatformError
+from bot.common.replies import Attachment, Kind, Reply
 from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,30 @@ class SlackTimeout(PlatformError):
 
     def __init__(self, what: str, seconds: float) -> None:
         super().__init__(f"{what} failed: no answer within {seconds:g} s")
+
+
+class FilesNotSent(PlatformError):
+    """A reply's files could not be sent; `reason` says why in words a user can read."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what} failed: {reason}")
+        self.reason = reason
+
+
+def _files_reason(exc: Exception) -> str:
+    """Why an upload failed, for the user: never a traceback, at most Slack's error code."""
+    if isinstance(exc, TimeoutError):
+        return "Slack did not answer in time"
+    code = error_code(exc)
+    if code in ("ratelimited", "rate_limited", "HTTP 429"):
+        return "Slack asked me to slow down"
+    if code == "missing_scope":
+        return "this app may not send files yet (it needs reinstalling with files:write)"
+    if isinstance(exc, SlackApiError):
+        return f"Slack refused them ({code})"
+    if isinstance(exc, SlackRequestError | PlatformError):
+        return "Slack did not take the upload"  # the POST of the bytes was refused
+    return "Slack could not be reached"
 
 
 class Outlet(Protocol):
@@ -178,6 +204,68 @@ class DmOutlet:
             raise SlackTimeout(what, self._timeout) from exc
         except SLACK_FAILURES as exc:
             raise platform_error(exc, what) from exc
+
+    async def share(self, files: Sequence[Attachment], comment: str) -> None:
+        """Put `files` in this DM under `comment` (mrkdwn, already escaped), with the upload
+        flow Slack requires of new apps (files.upload is retired for them): for each file
+        files.getUploadURLExternal and a POST of its bytes, then one files.completeUploadExternal
+        (slack_sdk's files_upload_v2). The DM is found with conversations.open unless this
+        outlet already has its id. The client's retry handlers wait out HTTP 429 on each of
+        these requests; all of them together get this outlet's timeout. FilesNotSent if any
+        step fails."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                channel = await self._dm_channel()
+                await self._client.files_upload_v2(
+                    file_uploads=[
+                        {"filename": f.name, "content": f.data, "title": f.name} for f in files
+                    ],
+                    channel=channel,
+                    initial_comment=comment,
+                )
+        except (*SLACK_FAILURES, PlatformError) as exc:
+            reason = _files_reason(exc)
+            raise FilesNotSent("file upload", reason) from exc
+
+    async def _dm_channel(self) -> str:
+        # A D… id is the app's DM already; a user id is not a channel files can be shared to.
+        if self._channel.startswith("D"):
+            return self._channel
+        opened = await self._client.conversations_open(users=self._channel)
+        channel = opened.get("channel") or {}
+        if not isinstance(channel, dict) or not channel.get("id"):
+            raise PlatformError("conversations.open failed: no channel in the answer")
+        return str(channel["id"])
+
+
+FILES_SENT: Final = "I've sent your files to your messages with Take or Pass."
+FILES_NOT_SENT: Final = (
+    "I couldn't send your files just now: {reason}; try export again in a minute."
+)
+
+
+async def share_files(replies: Sequence[Reply], dm: DmOutlet | None, *, in_dm: bool) -> list[Reply]:
+    """Send each reply's files to the user's DM with the app (`dm`), the reply's text above
+    them, and return what is left to show where the user asked: the replies without files,
+    and for each with files where they went (unless that place is the DM itself: `in_dm`) or
+    one line saying why they could not be sent. Files never go anywhere else."""
+    left: list[Reply] = []
+    for reply in replies:
+        if not reply.files:
+            left.append(reply)
+            continue
+        try:
+            if dm is None:
+                raise FilesNotSent("file upload", "I can't find our direct messages")
+            await dm.share(reply.files, fallback_text(reply))
+        except PlatformError as exc:
+            log.warning("slack: %s", exc)
+            reason = exc.reason if isinstance(exc, FilesNotSent) else "Slack could not be reached"
+            left.append(Reply(Kind.ERROR, FILES_NOT_SENT.format(reason=reason)))
+            continue
+        if not in_dm:
+            left.append(Reply(Kind.INFO, FILES_SENT))
+    return left
 
 
 async def deliver(

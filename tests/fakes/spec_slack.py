@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from .spec_check import spec_file
+from .spec_slack_files import FILES_METHODS, files_problems
 
 JSON = dict[str, Any]
 
@@ -33,6 +34,9 @@ MISSING_METHODS: dict[str, list[JSON]] = {
     # Socket Mode (2021) is newer than the spec. Slack's reference page for the method lists
     # no argument but the app-level token, which slack_sdk sends as the Authorization header.
     "apps.connections.open": [],
+    # The upload flow that replaced files.upload (2024): spec_slack_files.py has the tables,
+    # written from the methods' reference pages.
+    **FILES_METHODS,
 }
 EXTRA_PARAMS: dict[str, frozenset[str]] = {
     # bolt's per-request client carries the workspace's `team_id` into every Web API call
@@ -47,7 +51,7 @@ EXTRA_PARAMS: dict[str, frozenset[str]] = {
 }
 # The spec types these as strings because it has them form-encoded; slack_sdk sends JSON bodies,
 # where they are the JSON value itself (SOURCES.md: "JSON-encoded strings").
-JSON_VALUED = frozenset({"blocks", "attachments", "view"})
+JSON_VALUED = frozenset({"blocks", "attachments", "view", "files"})
 
 MESSAGE_BLOCKS, SURFACE_BLOCKS = 50, 100
 TEXT_CHARS, FIELDS, FIELD_CHARS, ACTIONS = 3000, 10, 2000, 25
@@ -131,6 +135,8 @@ def slack_problems(
         problems += view_problems(params["view"])
     if "metadata" in params:
         problems += metadata_problems(params["metadata"])
+    if method == "files.completeUploadExternal" and "files" in params:
+        problems += files_problems(params["files"])
     if (
         "include_all_metadata" in params
         and str(params["include_all_metadata"]).lower() not in _TRUE_FALSE

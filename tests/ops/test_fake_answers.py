@@ -40,7 +40,7 @@ async def test_slack_auth_test_answers_with_the_specs_fields_and_the_tokens_scop
     slack_schema("auth.test", "200").validate(body)
     assert scopes == (
         "commands,chat:write,im:history,users:read,channels:read,groups:read,"
-        "channels:history,groups:history,im:write"
+        "channels:history,groups:history,im:write,files:write"
     )
     slack_schema("auth.test", "default").validate(error)
     assert (refused_status, error) == (200, {"ok": False, "error": "invalid_auth"})

@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 import aiohttp.web
 
 from ..spec_check import SpecViolation, track
+from .files import Files, Share, SharedFile, Upload
 from .history import History
 from .payloads import (
     APP_ID,
@@ -63,6 +64,9 @@ __all__ = [
     "FakeSlack",
     "Params",
     "ResponsePost",
+    "Share",
+    "SharedFile",
+    "Upload",
     "app_home_opened_event",
     "block_actions_body",
     "block_actions_payload",
@@ -85,8 +89,9 @@ __all__ = [
 T = TypeVar("T")
 
 
-class FakeSlack(History, WebApi, SocketMode):
-    """An aiohttp server on 127.0.0.1 that plays Slack's Web API, response_url and Socket Mode."""
+class FakeSlack(History, WebApi, SocketMode, Files):
+    """An aiohttp server on 127.0.0.1 that plays Slack's Web API, response_url, Socket Mode and
+    the upload URLs of files.getUploadURLExternal."""
 
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
@@ -108,6 +113,10 @@ class FakeSlack(History, WebApi, SocketMode):
         self._holds: dict[str, float] = {}
         # conversation id -> the posts carried out there, oldest first (history.py)
         self.history: dict[str, list[Params]] = {}
+        # file id -> a file announced with files.getUploadURLExternal; shares, the
+        # files.completeUploadExternal calls carried out (files.py)
+        self.uploads: dict[str, Upload] = {}
+        self.shares: list[Share] = []
         self._lost: dict[str, float] = {}
         self._seen: dict[str, int] = {}  # how many items each wait_for* query handed out
         self._sockets: list[aiohttp.web.WebSocketResponse] = []
@@ -122,6 +131,7 @@ class FakeSlack(History, WebApi, SocketMode):
         app = aiohttp.web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link/", self._socket)
         # A short shutdown timeout: a test's stop must not wait 60 s for lingering handlers.
         self._runner = aiohttp.web.AppRunner(app, shutdown_timeout=1.0)

@@ -74,7 +74,7 @@ class _Failure:
 # The scopes slack-manifest.yml asks for: what Slack names in X-OAuth-Scopes for the bot token.
 MANIFEST_SCOPES = (
     *("commands", "chat:write", "im:history", "users:read", "channels:read", "groups:read"),
-    *("channels:history", "groups:history", "im:write"),
+    *("channels:history", "groups:history", "im:write", "files:write"),
 )
 
 
@@ -93,7 +93,8 @@ class WebApi:
     def fail_next(
         self, method: str, status: int | None = None, retry_after: int = 1, error: str | None = None
     ) -> None:
-        """Make the next call to `method` fail: HTTP 429 + Retry-After by default, or ok:false."""
+        """Make the next call to `method` fail: HTTP 429 + Retry-After by default, or ok:false.
+        `method` "upload" is the next POST to an upload URL (HTTP `status`, 429 by default)."""
         if status is None:
             status = 200 if error else 429
         if error is None:
@@ -288,6 +289,8 @@ class WebApi:
                 ticket = uuid.uuid4()
                 url = f"{self.url.replace('http', 'ws', 1)}/link/?ticket={ticket}&app_id={APP_ID}"
                 return {"ok": True, "url": url}
+            case "files.getUploadURLExternal" | "files.completeUploadExternal" | "files.upload":
+                return self._files_api(method, params)  # type: ignore[attr-defined]  # in files.py
             case _:
                 return {"ok": True}
 
