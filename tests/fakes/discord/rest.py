@@ -22,6 +22,14 @@ from ..spec_check import SpecViolation
 from ..spec_discord import discord_problems, discord_refusal
 from . import guilds as rules
 from .payloads import BOT_ID, JSON, _partial_user, now_iso, snowflake, user_payload
+from .uploads import (
+    Multipart,
+    UploadedFile,
+    attachment_objects,
+    read_multipart,
+    upload_problems,
+)
+from .uploads import refusal as upload_refusal
 
 API_PREFIX = "/api/v10"
 
@@ -35,7 +43,9 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     headers: dict[str, str]
-    files: list[str] = field(default_factory=list)
+    # A multipart request's files[n] parts (uploads.py), in the order sent.
+    files: list[UploadedFile] = field(default_factory=list)
+    content_type: str = "application/json"
     status: int = 0
     at: float = field(default_factory=time.monotonic)
 
@@ -103,7 +113,7 @@ def _validate_message(body: JSON) -> web.Response | None:
     return None
 
 
-def _is_empty(body: JSON, files: list[str]) -> bool:
+def _is_empty(body: JSON, files: list[UploadedFile]) -> bool:
     keys = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
     return not files and not any(body.get(k) for k in keys)
 
@@ -200,14 +210,10 @@ class RestApi:
 
     async def _rest(self, request: web.Request) -> web.Response:
         body: Any = None
-        files: list[str] = []
+        form = Multipart()
         if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            for key, value in form.items():
-                if key == "payload_json":
-                    body = json.loads(str(value))
-                elif isinstance(value, web.FileField):
-                    files.append(value.filename)
+            form = await read_multipart(request)  # uploads.py: payload_json and files[n]
+            body = form.payload
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
@@ -217,10 +223,11 @@ class RestApi:
             query=dict(request.query),
             json=body,
             headers=dict(request.headers),
-            files=files,
+            files=form.files,
+            content_type=request.content_type,
         )
         self.requests.append(req)
-        refusal = self._refuse_off_spec(req)
+        refusal = self._refuse_off_spec(req) or self._refuse_upload(req, form)
         failure = None if refusal is not None else self._take_failure(req)
         if refusal is not None:
             response = refusal
@@ -251,12 +258,22 @@ class RestApi:
     def _refuse_off_spec(self, req: RecordedRequest) -> web.Response | None:
         """Discord's answer to a request its OpenAPI spec refuses (None if it is fine): for a
         multipart request, the `payload_json` part is the body checked."""
-        problems = discord_problems(req.method, req.path, req.json, req.query)
+        problems = discord_problems(req.method, req.path, req.json, req.query, req.content_type)
         if not problems:
             return None
         self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
         status, body = discord_refusal(problems)
         return _json(body, status)
+
+    def _refuse_upload(self, req: RecordedRequest, form: Multipart) -> web.Response | None:
+        """Discord's answer to a multipart request whose files it refuses (uploads.py)."""
+        if form.too_large:
+            return _error(413, 40005, "Request entity too large")
+        problems = upload_problems(req.path, form, creates=req.method == "POST")
+        if not problems:
+            return None
+        self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
+        return _json(upload_refusal(problems), 400)
 
     async def _route(self, req: RecordedRequest) -> web.Response:
         for method, pattern, handler in self._routes:
@@ -388,6 +405,7 @@ class RestApi:
         if earlier is not None:
             return _json(earlier)
         message = self.new_message(m["channel"], body)
+        message["attachments"] = attachment_objects(m["channel"], req.files, body)
         channel["last_message_id"] = message["id"]
         self._remember_nonce(m["channel"], body, message)
         self.allowed_mentions[message["id"]] = body.get("allowed_mentions")
