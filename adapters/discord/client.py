@@ -27,8 +27,13 @@ from adapters.discord.reminders import DmChannels
 from adapters.discord.rendering import (
     CONTINUING_IN_DM,
     DMS_CLOSED,
+    FILES_DMS_CLOSED,
+    FILES_IN_DM,
+    FILES_NOT_DELIVERED,
     NOT_DELIVERED,
     NOT_SAVED,
+    has_files,
+    plain,
     render_all,
 )
 from adapters.discord.sending import (
@@ -184,11 +189,14 @@ class TakeOrPassClient(discord.Client):
             log_failure("a DM", exc)
             await post_quietly(message.channel, NOT_SAVED)
             return
+        messages = render_all(replies)
         try:
-            await post_all(message.channel, render_all(replies))
+            await post_all(message.channel, messages)
         except PlatformError as exc:
             log.warning("discord: could not answer a DM: %s", exc)
-            await post_quietly(message.channel, NOT_DELIVERED)
+            await post_quietly(
+                message.channel, FILES_NOT_DELIVERED if has_files(messages) else NOT_DELIVERED
+            )
 
     # /takeorpass
 
@@ -220,12 +228,15 @@ class TakeOrPassClient(discord.Client):
             if ephemeral:
                 await answer_in_place(interaction, messages, ephemeral=True)
                 return
+            # In the bot's DM, so the first message's files (if any) go with the answer.
             await answer_in_place(interaction, messages[:1], ephemeral=False)
             if messages[1:]:
                 await post_all(await self._dm_channel(interaction), messages[1:])
         except PlatformError as exc:
             log.warning("discord: could not answer a command: %s", exc)
-            await reply_once(interaction, NOT_DELIVERED)
+            await reply_once(
+                interaction, FILES_NOT_DELIVERED if has_files(messages) else NOT_DELIVERED
+            )
 
     async def _command_in_server(self, interaction: discord.Interaction[Any], event: Event) -> None:
         # Opening the DM and sending take a few requests: acknowledge first, privately.
@@ -250,6 +261,32 @@ class TakeOrPassClient(discord.Client):
             return
         link = sent[0].jump_url if sent else channel.jump_url
         await reply_once(interaction, CONTINUING_IN_DM.format(link=link))
+
+    async def run_export(self, interaction: discord.Interaction[Any], event: Text) -> None:
+        """`export`: its files go to the user's DM, in a server with only a private pointer
+        left there; an answer without files (nothing recorded yet, too soon) is given in place,
+        privately in a server."""
+        if interaction.guild_id is None:
+            await self._answer_in_place(interaction, event, ephemeral=False)
+            return
+        await acknowledge(interaction, thinking=True, ephemeral=True)
+        replies = await self._ask(interaction, event, "an export", acknowledged=True)
+        if not replies:
+            return
+        messages = render_all(replies)
+        if not has_files(messages):
+            await reply_once(interaction, plain(replies))
+            return
+        try:
+            sent = await post_all(await self._open_dm(interaction.user), messages)
+        except DirectMessagesClosed:
+            await reply_once(interaction, FILES_DMS_CLOSED)
+            return
+        except PlatformError as exc:
+            log.warning("discord: could not send files to a DM: %s", exc)
+            await reply_once(interaction, FILES_NOT_DELIVERED)
+            return
+        await reply_once(interaction, FILES_IN_DM.format(link=sent[0].jump_url))
 
     async def _command_failed(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

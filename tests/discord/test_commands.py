@@ -72,6 +72,8 @@ async def test_command_is_registered_globally_with_its_subcommands(bot: Harness)
         ("channel", 1),
         ("timezone", 1),
         ("stats", 1),
+        ("export", 1),
+        ("weekly", 1),
     ]
     [company] = command["options"][0]["options"]
     assert (company["name"], company["type"], company.get("required", False)) == (
