@@ -55,6 +55,7 @@ from .payloads import (
 )
 from .rest import API_PREFIX, Handler, RecordedRequest, RestApi, _error, _Failure, _form_error
 from .shards import GatewaySession
+from .uploads import MAX_UPLOAD
 
 __all__ = [
     "APP_ID",
@@ -147,7 +148,8 @@ class FakeDiscord(RestApi, Interactions, Members, Gateway):
 
     async def start(self) -> None:
         """Start serving on a free port of 127.0.0.1."""
-        app = web.Application()
+        # Uploads up to what a bot may send (uploads.py), not aiohttp's default 1 MiB.
+        app = web.Application(client_max_size=2 * MAX_UPLOAD)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)

@@ -29,7 +29,6 @@ from .uploads import (
     read_multipart,
     upload_problems,
 )
-from .uploads import refusal as upload_refusal
 
 API_PREFIX = "/api/v10"
 
@@ -227,7 +226,7 @@ class RestApi:
             content_type=request.content_type,
         )
         self.requests.append(req)
-        refusal = self._refuse_off_spec(req) or self._refuse_upload(req, form)
+        refusal = self._refuse_off_spec(req, form)
         failure = None if refusal is not None else self._take_failure(req)
         if refusal is not None:
             response = refusal
@@ -255,25 +254,20 @@ class RestApi:
                 return seconds
         return 0.0
 
-    def _refuse_off_spec(self, req: RecordedRequest) -> web.Response | None:
+    def _refuse_off_spec(self, req: RecordedRequest, form: Multipart) -> web.Response | None:
         """Discord's answer to a request its OpenAPI spec refuses (None if it is fine): for a
-        multipart request, the `payload_json` part is the body checked."""
+        multipart request, the `payload_json` part is the body checked, and its files too
+        (uploads.py)."""
+        if form.too_large:
+            return _error(413, 40005, "Request entity too large")
         problems = discord_problems(req.method, req.path, req.json, req.query, req.content_type)
+        if req.content_type.startswith("multipart/"):
+            problems += upload_problems(req.path, form, creates=req.method == "POST")
         if not problems:
             return None
         self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
         status, body = discord_refusal(problems)
         return _json(body, status)
-
-    def _refuse_upload(self, req: RecordedRequest, form: Multipart) -> web.Response | None:
-        """Discord's answer to a multipart request whose files it refuses (uploads.py)."""
-        if form.too_large:
-            return _error(413, 40005, "Request entity too large")
-        problems = upload_problems(req.path, form, creates=req.method == "POST")
-        if not problems:
-            return None
-        self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
-        return _json(upload_refusal(problems), 400)
 
     async def _route(self, req: RecordedRequest) -> web.Response:
         for method, pattern, handler in self._routes:

@@ -110,18 +110,6 @@ def upload_problems(path: str, form: Multipart, *, creates: bool) -> list[str]:
     return problems
 
 
-def refusal(problems: list[str]) -> JSON:
-    """Discord's "Invalid Form Body" for problems with the form's files."""
-    errors: JSON = {}
-    for problem in problems:
-        where, message = problem.split(": ", 1)
-        node = errors
-        for key in where.split(".") if where != "body" else []:
-            node = node.setdefault(key, {})
-        node.setdefault("_errors", []).append({"code": "ATTACHMENT_INVALID", "message": message})
-    return {"code": 50035, "message": "Invalid Form Body", "errors": errors}
-
-
 def attachment_objects(channel_id: str, files: list[UploadedFile], payload: Any) -> list[JSON]:
     """The attachments of a message created with these files, as Discord returns them: the
     content type read from the file name (Discord ignores the part's), the entry's filename
