@@ -8,12 +8,13 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.common.errors import TakeOrPassError
 from bot.common.events import Event, Press, Start, Text
-from bot.common.replies import Button, ButtonRole, Reply
+from bot.common.replies import Attachment, Button, ButtonRole, Reply
 from bot.common.users import UserKey
 from bot.engine.engine import Engine
 from bot.reminders import texts as reminder_texts
@@ -27,6 +28,32 @@ FAILED = "Something went wrong on my side; your answers so far are kept. Please 
 GOODBYE = "Bye for now. Your answers so far are saved; run takeorpass again to carry on."
 # Typed alone on a line, these end the console program instead of reaching the conversation.
 LEAVE_WORDS = frozenset({"quit", "exit"})
+SAVED = "Saved {path}"
+NOT_SAVED = "Couldn't save {name} in {folder}: {reason}"
+
+
+def save_files(folder: Path, files: Sequence[Attachment]) -> list[Path | str]:
+    """Write each file into `folder` under its own name, never over an existing file (the
+    second `x.csv` of a folder is `x-2.csv`, then `x-3.csv` …); the absolute path of each,
+    or one line saying why it could not be written."""
+    saved: list[Path | str] = []
+    for file in files:
+        name = Path(file.name).name  # a name, never a path elsewhere
+        stem, suffix = Path(name).stem, Path(name).suffix
+        for number in range(1, 1000):
+            path = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                with path.open("xb") as out:
+                    out.write(file.data)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                saved.append(NOT_SAVED.format(name=name, folder=folder, reason=reason))
+            else:
+                saved.append(path.resolve())
+            break
+    return saved
 
 
 def render(reply: Reply) -> tuple[str, list[Button]]:
@@ -67,9 +94,13 @@ def _word(button: Button) -> str:
 class Console:
     """Feeds typed lines to the engine as one local user and prints the replies."""
 
-    def __init__(self, engine: Engine, *, out: TextIO, user: str) -> None:
+    def __init__(
+        self, engine: Engine, *, out: TextIO, user: str, folder: Path | None = None
+    ) -> None:
         self._engine = engine
         self._out = out
+        # Where the files of a reply (an export) are written: the current folder.
+        self._folder = folder
         self._key = UserKey("console", "local", user)
         self._numbered: list[Button] = []
         # The reminder whose Edit was pressed: the next line is its new time or text.
@@ -89,6 +120,12 @@ class Console:
         numbered: list[Button] = []
         for reply in replies:
             numbered = self.show(reply) or numbered
+            if reply.files:
+                folder = self._folder or Path.cwd()
+                saved = await asyncio.to_thread(save_files, folder, reply.files)
+                self._print(
+                    "\n".join(SAVED.format(path=p) if isinstance(p, Path) else p for p in saved)
+                )
         self._numbered = numbered
 
     def show(self, reply: Reply) -> list[Button]:

@@ -54,6 +54,12 @@ PHRASES: Final[dict[str, str]] = {
             "start a questionnaire, new questionnaire, start a new questionnaire, begin, "
             "start one, start a new one",
         ),
+        (
+            "export",
+            "export my data, download my data, send me my data, export my record, "
+            "download my record, send me my record, a copy of my data, copy of my data, "
+            "export everything, download everything",
+        ),
         ("forget me", "delete everything, delete all my data, erase my data, forget about me"),
     )
     for phrase in (p.strip().replace("'", "") for p in phrases.split(","))

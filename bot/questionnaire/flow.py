@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Final
 
-from bot.common.buttons import INTERVIEW_STEP, USER_SCOPE, button_id
+from bot.common.buttons import INTERVIEW_STEP, RECORD_STEP, USER_SCOPE, button_id
 from bot.common.durations import format_duration
 from bot.common.events import Event, Press, Start, Text
 from bot.common.replies import Button, ButtonRole, Kind, Reply
@@ -140,13 +140,23 @@ def _forget(session: Session, confirmed: bool) -> Step:
     return Step(replace(session, pending=None), (info(texts.FORGET_KEPT), *again))
 
 
-def _ask_forget(session: Session) -> Step:
-    buttons = (
+def forget_prompt(text: str, *, offer_export: bool) -> Reply:
+    """ "Delete everything?" with its yes and no, and, offered first, the export
+    (`tp:-:rec:export`, which the record answers: the question stays open meanwhile)."""
+    buttons: tuple[Button, ...] = (
         Button(button_id(USER_SCOPE, "forget", "yes"), texts.FORGET_YES, ButtonRole.ACTION, True),
         Button(button_id(USER_SCOPE, "forget", "no"), texts.FORGET_NO, ButtonRole.ACTION),
     )
+    if offer_export:  # last, so that 1 and 2 still answer yes and no
+        export = button_id(USER_SCOPE, RECORD_STEP, "export")
+        buttons = (*buttons, Button(export, texts.FORGET_EXPORT, ButtonRole.ACTION))
+    return info(text, *buttons)
+
+
+def _ask_forget(session: Session) -> Step:
     pending = Pending(PendingKind.FORGET)
-    return Step(replace(session, pending=pending), (info(texts.FORGET_PROMPT, *buttons),))
+    prompt = forget_prompt(texts.FORGET_PROMPT, offer_export=True)
+    return Step(replace(session, pending=pending), (prompt,))
 
 
 def _text(session: Session, event: Text, ctx: Context, guess: str | None = None) -> Step:

@@ -54,8 +54,10 @@ RESUME = "Resume"
 START_OVER = "Start over"
 FORGET_PROMPT = (
     "This deletes everything I keep about you: answers, verdicts, history and settings. "
-    "Delete it all?"
+    "Want a copy first? Export first (or type export) sends it to you. Delete it all?"
 )
+# Beside yes and no: the export, offered before anything is deleted (`tp:-:rec:export`).
+FORGET_EXPORT = "Export first"
 FORGET_YES = "Yes, delete everything"
 FORGET_NO = "No, keep it"
 FORGOTTEN = "Done. I've deleted everything I kept about you."
@@ -83,6 +85,7 @@ HELP_QUESTIONS = (
 HELP_COMMANDS = (
     "Commands: start [company — role], history, change (an answer of your last verdict), "
     "not certain, stats, remind <when> <what>, reminders, timezone <zone>, channel, "
+    "export (your data as files), weekly on / weekly off (a look back each Monday), "
     "forget me, help."
 )
 # "Set interview reminders", pressed: the next text typed is the interview's time.

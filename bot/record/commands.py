@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from bot.common.buttons import RECORD_STEP, USER_SCOPE, ButtonId
+
 _ON: Final = frozenset({"on", "yes", "start", "enable"})
 _OFF: Final = frozenset({"off", "no", "stop", "disable"})
 
@@ -45,3 +47,14 @@ def parse_record_command(raw: str) -> RecordCommand | None:
 def is_record_command(raw: str) -> bool:
     """Whether a message is one of the record's commands."""
     return parse_record_command(raw) is not None
+
+
+# The record's buttons by their value: `tp:-:rec:export`, `tp:-:rec:weekly-on`.
+_PRESSES: Final[dict[str, RecordCommand]] = {"export": Export(), "weekly-on": Weekly(True)}
+
+
+def press_command(button: ButtonId) -> RecordCommand | None:
+    """The record command a button of the record stands for, or None."""
+    if button.scope != USER_SCOPE or button.step != RECORD_STEP:
+        return None
+    return _PRESSES.get(button.value)

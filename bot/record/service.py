@@ -8,7 +8,8 @@ from datetime import datetime
 from bot.common.events import Press, Text
 from bot.common.users import UserKey
 from bot.questionnaire.state import Pending
-from bot.record.commands import Export, Weekly, parse_record_command
+from bot.record.commands import Export, Weekly, parse_record_command, press_command
+from bot.record.exporting import export_record
 from bot.reminders.handling import Handled, say
 from bot.reminders.service import ReminderService
 from bot.storage.sql import SqlStore
@@ -27,16 +28,24 @@ class RecordService:
         self, key: UserKey, action: Text | Press, *, now: datetime, pending: Pending | None
     ) -> Handled:
         """Carry out one record command or press."""
-        command = parse_record_command(action.text) if isinstance(action, Text) else None
+        if isinstance(action, Text):
+            command = parse_record_command(action.text)
+        else:
+            command = press_command(action.button) if action.button is not None else None
         if isinstance(command, Export):
-            return await self.export(key, now)
+            return await self.export(key, now, pending=pending)
         if isinstance(command, Weekly):
             return await self.weekly(key, command.on, now)
         return say("Type export, weekly on or weekly off.")
 
-    async def export(self, key: UserKey, now: datetime) -> Handled:
-        """SKELETON: the export issue's helper builds this."""
-        return say("Export is not ready yet.")
+    async def export(
+        self, key: UserKey, now: datetime, *, pending: Pending | None = None
+    ) -> Handled:
+        """`export`: the user's record as a CSV and a JSON file, in one reply that adapters
+        deliver to the user alone. One a minute per user (across instances); an empty record
+        is said so and does not count."""
+        zone = self._reminders.zone
+        return await export_record(self._sql, key, now, zone=zone, pending=pending)
 
     async def weekly(self, key: UserKey, on: bool | None, now: datetime) -> Handled:
         """SKELETON: the weekly look back's helper builds this."""

@@ -382,7 +382,8 @@ async def test_forget_me_asks_first_then_deletes_everything(alice, db_url):
     await alice.start("Initech")
     prompt = await alice.say("forget me")
     assert prompt.text == texts.FORGET_PROMPT
-    yes, no = prompt.buttons
+    yes, no, export = prompt.buttons
+    assert export.id == "tp:-:rec:export"
     kept = await alice.send(Press(no.id))
     assert kept[0].text == texts.FORGET_KEPT
     # The question in progress is shown again, so the next answer meets it on screen.
