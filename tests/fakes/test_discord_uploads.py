@@ -13,7 +13,7 @@ import aiohttp
 import discord
 import pytest
 
-from fakes.discord import DM_CHANNEL_ID, USER_ID, FakeDiscord, running
+from fakes.discord import APP_ID, DM_CHANNEL_ID, USER_ID, FakeDiscord, running
 from fakes.discord.uploads import MAX_UPLOAD
 
 DM_POSTS = f"/channels/{DM_CHANNEL_ID}/messages"
@@ -156,3 +156,25 @@ async def test_files_to_a_user_whose_dms_are_closed_are_refused_with_50007(
     status, body = await _post_form(fake, payload, [("files[0]", "a.csv", b"a")])
     assert (status, body["code"]) == (403, 50007)
     assert fake.messages == {}
+
+
+async def test_multipart_to_an_operation_that_takes_only_json_is_refused(
+    fake: FakeDiscord,
+) -> None:
+    # Editing a webhook (PATCH /webhooks/{id}/{token}) takes application/json only.
+    form = aiohttp.FormData(quote_fields=False, default_to_multipart=True)
+    form.add_field("payload_json", json.dumps({"name": "x"}))
+    async with (
+        aiohttp.ClientSession() as session,
+        session.patch(
+            f"{fake.api_url}/webhooks/{APP_ID}/some-token",
+            data=form,
+            headers={"Authorization": "Bot fake-token"},
+        ) as response,
+    ):
+        assert response.status == 400
+    [violation] = fake.spec_violations
+    assert violation.problems == (
+        "body: PATCH /webhooks/{webhook_id}/{webhook_token} does not take multipart/form-data",
+    )
+    fake.spec_violations.clear()
