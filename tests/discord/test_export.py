@@ -24,7 +24,7 @@ from fakes.discord import (
     subcommand,
 )
 from fakes.discord.uploads import UploadedFile
-from support.discord_harness import ALICE_KEY, CALLBACK, DM_POSTS, EPHEMERAL, Harness
+from support.discord_harness import ALICE_KEY, CALLBACK, DM_POSTS, EPHEMERAL, Harness, labels
 from support.harness import T0
 from support.records import history_rows, seed_history
 from support.reminders import ReminderWorld
@@ -254,3 +254,16 @@ async def test_the_weekly_subcommand_reaches_the_record_service(
     # A setting: answered where it was run, only for the user.
     assert callback.json["data"]["flags"] & EPHEMERAL
     assert bot.visible(CHANNEL_ID) == [] and bot.visible(DM_CHANNEL_ID) == []
+
+
+async def test_export_offered_before_forget_me_sends_the_files_and_asks_again(
+    bot: Harness, world: ReminderWorld
+) -> None:
+    await _three_questionnaires(world)
+    [prompt] = await bot.dm("forget me")
+    _, answer = await bot.press(prompt, "export", expect=2)
+    [upload] = _with_files(bot)
+    assert upload.path == DM_MESSAGES
+    _check_files(upload.files)
+    assert [a["filename"] for a in answer[0]["attachments"]] == [CSV_NAME, JSON_NAME]
+    assert labels(answer[1])  # the confirmation again, its buttons on screen
