@@ -163,8 +163,10 @@ async def test_forget_asks_first_then_deletes_everything(bot: Harness) -> None:
     await bot.engine.handle(key, Text("hi"))
     await _in_server(bot, "forget")
     prompt = bot.last
-    assert labels(prompt) == ["Yes, delete everything", "No, keep it"]
-    assert [b["style"] for row in prompt["components"] for b in row["components"]] == [4, 1]
+    # A copy is offered before anything is deleted (the export, issue 21).
+    assert labels(prompt) == ["Yes, delete everything", "No, keep it", "Export first"]
+    styles = [b["style"] for row in prompt["components"] for b in row["components"]]
+    assert styles[:2] == [4, 1]
     callback, [done] = await bot.press(prompt, "yes")
     assert callback.json["data"]["content"].endswith("→ **Yes, delete everything**")
     assert done["content"] == texts.FORGOTTEN
