@@ -119,15 +119,26 @@ def stamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _answer(question: str, value: str) -> dict[str, str]:
+    return {
+        "question": question,
+        "short": _SHORT[question],
+        "value": value,
+        "label": _LABELS[question].get(value, value),
+    }
+
+
+# The JSON of each possible answer, made once: a thousand questionnaires share them rather
+# than holding seven thousand dicts of their own (fewer objects for the collector to walk).
+_ANSWER_ITEMS: Final = {
+    (q.id, c.value): _answer(q.id, c.value) for q in QUESTIONS for c in q.choices
+}
+
+
 def _answers(answers: dict[str, str] | tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
     pairs = dict(answers)
     return [
-        {
-            "question": q.id,
-            "short": _SHORT[q.id],
-            "value": pairs[q.id],
-            "label": _LABELS[q.id].get(pairs[q.id], pairs[q.id]),
-        }
+        _ANSWER_ITEMS.get((q.id, pairs[q.id])) or _answer(q.id, pairs[q.id])
         for q in QUESTIONS
         if q.id in pairs
     ]
@@ -186,9 +197,10 @@ def _in_progress(value: InProgress | None) -> dict[str, Any] | None:
     }
 
 
-def export_document(record: UserRecord, now: datetime) -> dict[str, Any]:
-    """The JSON export as a plain value (docs/export.schema.json)."""
-    return {
+def export_document(record: UserRecord, now: datetime, *, lists: bool = True) -> dict[str, Any]:
+    """The JSON export as a plain value (docs/export.schema.json); without `lists`, only what
+    comes before the history."""
+    head = {
         "schema": SCHEMA,
         "exported_at": stamp(now),
         "user": {
@@ -202,6 +214,10 @@ def export_document(record: UserRecord, now: datetime) -> dict[str, Any]:
             "weekly_look_back": record.weekly,
             "weekly_offered_at": stamp(record.weekly_offered_at),
         },
+    }
+    if not lists:
+        return head
+    return head | {
         "history": [_questionnaire(entry) for entry in record.history],
         "in_progress": _in_progress(record.in_progress),
         "reminders": [_reminder(item) for item in record.reminders],
@@ -209,6 +225,23 @@ def export_document(record: UserRecord, now: datetime) -> dict[str, Any]:
 
 
 def build_json(record: UserRecord, now: datetime) -> bytes:
-    """The JSON file: UTF-8, indented for reading, keys in the documented order."""
-    text = json.dumps(export_document(record, now), ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+    """The JSON file: UTF-8, compact, keys in the documented order (export_document's).
+    Encoded one questionnaire at a time, each as it is made: the encoder holds the interpreter
+    for all it is given at once, and a thousand questionnaires' worth of objects kept alive
+    together would make the garbage collector walk them all."""
+    head = export_document(record, now, lists=False)
+    parts = [
+        _dumps(head)[:-1],
+        ',"history":[',
+        ",".join(_dumps(_questionnaire(entry)) for entry in record.history),
+        '],"in_progress":',
+        _dumps(_in_progress(record.in_progress)),
+        ',"reminders":[',
+        ",".join(_dumps(_reminder(item)) for item in record.reminders),
+        "]}\n",
+    ]
+    return "".join(parts).encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

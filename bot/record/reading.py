@@ -43,8 +43,9 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 async def read_record(sql: SqlStore, key: UserKey, *, shown_in: str) -> UserRecord:
-    """Everything stored about `key`, read in one go; `shown_in` is the zone of local times."""
-    return await sql.read(lambda conn: _read(conn, key, shown_in))
+    """Everything stored about `key`, read in one go off the event loop's thread (a thousand
+    questionnaires take tens of milliseconds to read); `shown_in` is the zone of local times."""
+    return await sql.read_aside(lambda conn: _read(conn, key, shown_in))
 
 
 def _read(conn: Connection, key: UserKey, shown_in: str) -> UserRecord:

@@ -278,6 +278,18 @@ class SqlStore:
         """Run `fn(connection)` as one read (for modules with tables of their own)."""
         return await self._read(fn)
 
+    async def read_aside(self, fn: Callable[[Connection], T]) -> T:
+        """Run `fn(connection)` as one read off the event loop's thread, for a read too long
+        to hold the loop (an export of a large record): SQLite's spare reader thread;
+        PostgreSQL's reads are all off the loop already."""
+        if self._spare is None:
+            return await self._read(fn)
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._spare, self._spare_read, fn)
+        except (DBAPIError, PoolTimeout, self._driver_error) as exc:
+            raise self._storage_error(exc) from exc
+
     async def write(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn(connection)` as one transaction, committed when it returns."""
         return await self._write(fn)

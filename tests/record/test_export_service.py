@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gc
 import io
 import json
+import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from support.harness import ALICE, BOB, T0, Clock
+from support.harness import ALICE, BOB, T0, Clock, Transcript
 from support.records import history_rows, seed_history
 from support.reminders import ReminderWorld
 
@@ -101,3 +104,70 @@ async def test_forget_me_deletes_the_time_of_the_last_export(world: ReminderWorl
     assert await last_export(world.sql, ALICE) == T0
     await world.sql.forget(ALICE)
     assert await last_export(world.sql, ALICE) is None
+
+
+async def test_the_interview_time_and_outcome_come_from_the_real_follow_up_path(
+    world: ReminderWorld,
+):
+    """Verdict → Set interview reminders → the follow-up's Offer: the export's row carries the
+    interview's time in the user's zone and the outcome with its day; the JSON lists the
+    interview's reminder with its posts."""
+    ny, now = ZoneInfo("America/New_York"), datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+    world.clock.now = now
+    me = Transcript(world.engine, ALICE)
+    await me.start("Acme — Data Analyst")
+    verdict = await me.answer_all(3, 2, 2, 1, 1, 1, 1)
+    await me.press(next(b.id for b in verdict.buttons if b.label == "Set interview reminders"))
+    await me.say("tue 15:00")
+    interview = datetime(2026, 12, 1, 15, 0, tzinfo=ny)
+    await world.run_until(interview + timedelta(days=1))
+    followup = world.delivery.posts[-1][1].message
+    await me.press(next(b.id for b in followup.buttons if b.label == "Offer"))
+    (reply,) = (await world.record.export(ALICE, world.clock.now)).replies
+    header, row = _rows(reply.files[0].data)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Interview"] == "2026-12-01 15:00"
+    assert (cells["Outcome"], cells["Outcome date"]) == ("Offer", "2026-12-02")
+    document = json.loads(reply.files[1].data)
+    assert document["history"][0]["interview_at"] == "2026-12-01T20:00:00Z"
+    (saved,) = document["reminders"]
+    assert saved["kind"] == "interview" and len(saved["occurrences"]) == 3
+
+
+async def test_an_export_leaves_the_garbage_collector_as_it_found_it(world: ReminderWorld):
+    await seed_history(world.sql, history_rows(ALICE, 250, T0 - timedelta(days=30)))
+    assert gc.isenabled()
+    assert (await world.record.export(ALICE, T0)).replies[0].files
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        await world.record.export(ALICE, T0 + timedelta(minutes=1))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.timing
+async def test_an_export_of_1000_questionnaires_keeps_the_event_loop_turning(
+    world: ReminderWorld,
+):
+    await seed_history(world.sql, history_rows(ALICE, 1000, T0 - timedelta(days=60)))
+    longest = 0.0
+
+    async def tick() -> None:
+        nonlocal longest
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            longest, last = max(longest, now - last - 0.001), now
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.01)
+    began = time.perf_counter()
+    handled = await world.record.export(ALICE, T0)
+    took = time.perf_counter() - began
+    ticker.cancel()
+    assert len(handled.replies[0].files) == 2
+    assert longest < 0.05, f"the event loop was held {longest * 1000:.0f} ms"
+    assert took < 0.5
