@@ -12,47 +12,40 @@ import discord
 from discord import app_commands
 
 from adapters.discord.commands import TakeOrPassCommands, sync_commands
-from adapters.discord.components import AnswerButton, rows_of
+from adapters.discord.components import AnswerButton
 from adapters.discord.contexts import answer_elsewhere, keep_to_where_it_works
 from adapters.discord.forms import (
     FORM_EXPIRED,
-    EditReminderForm,
     OpenForms,
     answer_expired_forms,
-    edit_occurrence,
-    form_conversation,
 )
 from adapters.discord.logs import NO_VOICE_WARNINGS
 from adapters.discord.parsers import guard_parsers
-from adapters.discord.receiving import COMMAND, press_event, typed_event, user_key
+from adapters.discord.presses import Presses
+from adapters.discord.receiving import COMMAND, typed_event, user_key
 from adapters.discord.reminders import DmChannels
 from adapters.discord.rendering import (
     CONTINUING_IN_DM,
     DMS_CLOSED,
+    FILES_DMS_CLOSED,
+    FILES_IN_DM,
+    FILES_NOT_DELIVERED,
     NOT_DELIVERED,
     NOT_SAVED,
-    OutMessage,
-    PressOutcome,
-    closed,
-    opens_choices,
+    has_files,
     plain,
-    press_outcome,
     render_all,
 )
 from adapters.discord.sending import (
     NO_PINGS,
     DirectMessagesClosed,
     acknowledge,
-    answer_form,
     answer_in_place,
     cut_off,
     discord_errors,
-    edit_pressed,
     ends_on_shutdown,
-    follow_up,
     log_cut_off,
     log_failure,
-    open_form,
     post_all,
     post_quietly,
     reply_once,
@@ -121,6 +114,13 @@ class TakeOrPassClient(discord.Client):
         # Users' DM channels as seen, for reminders (adapters.discord.reminders); kept across
         # restarts when the supervisor hands the next client the same one.
         self.dm_channels = dm_channels if dm_channels is not None else DmChannels()
+        self.presses = Presses(
+            self,
+            engine=engine,
+            forms=self.open_forms,
+            ask=self._ask,
+            dm_channel=self._dm_channel,
+        )
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(TakeOrPassCommands(self))
         self.tree.error(self._command_failed)
@@ -189,11 +189,14 @@ class TakeOrPassClient(discord.Client):
             log_failure("a DM", exc)
             await post_quietly(message.channel, NOT_SAVED)
             return
+        messages = render_all(replies)
         try:
-            await post_all(message.channel, render_all(replies))
+            await post_all(message.channel, messages)
         except PlatformError as exc:
             log.warning("discord: could not answer a DM: %s", exc)
-            await post_quietly(message.channel, NOT_DELIVERED)
+            await post_quietly(
+                message.channel, FILES_NOT_DELIVERED if has_files(messages) else NOT_DELIVERED
+            )
 
     # /takeorpass
 
@@ -225,12 +228,15 @@ class TakeOrPassClient(discord.Client):
             if ephemeral:
                 await answer_in_place(interaction, messages, ephemeral=True)
                 return
+            # In the bot's DM, so the first message's files (if any) go with the answer.
             await answer_in_place(interaction, messages[:1], ephemeral=False)
             if messages[1:]:
                 await post_all(await self._dm_channel(interaction), messages[1:])
         except PlatformError as exc:
             log.warning("discord: could not answer a command: %s", exc)
-            await reply_once(interaction, NOT_DELIVERED)
+            await reply_once(
+                interaction, FILES_NOT_DELIVERED if has_files(messages) else NOT_DELIVERED
+            )
 
     async def _command_in_server(self, interaction: discord.Interaction[Any], event: Event) -> None:
         # Opening the DM and sending take a few requests: acknowledge first, privately.
@@ -256,6 +262,32 @@ class TakeOrPassClient(discord.Client):
         link = sent[0].jump_url if sent else channel.jump_url
         await reply_once(interaction, CONTINUING_IN_DM.format(link=link))
 
+    async def run_export(self, interaction: discord.Interaction[Any], event: Text) -> None:
+        """`export`: its files go to the user's DM, in a server with only a private pointer
+        left there; an answer without files (nothing recorded yet, too soon) is given in place,
+        privately in a server."""
+        if interaction.guild_id is None:
+            await self._answer_in_place(interaction, event, ephemeral=False)
+            return
+        await acknowledge(interaction, thinking=True, ephemeral=True)
+        replies = await self._ask(interaction, event, "an export", acknowledged=True)
+        if not replies:
+            return
+        messages = render_all(replies)
+        if not has_files(messages):
+            await reply_once(interaction, plain(replies))
+            return
+        try:
+            sent = await post_all(await self._open_dm(interaction.user), messages)
+        except DirectMessagesClosed:
+            await reply_once(interaction, FILES_DMS_CLOSED)
+            return
+        except PlatformError as exc:
+            log.warning("discord: could not send files to a DM: %s", exc)
+            await reply_once(interaction, FILES_NOT_DELIVERED)
+            return
+        await reply_once(interaction, FILES_IN_DM.format(link=sent[0].jump_url))
+
     async def _command_failed(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
@@ -274,125 +306,7 @@ class TakeOrPassClient(discord.Client):
         """A press on any `tp:` button, on a message of any age."""
         # Not left to discord.py, which would log the shutdown as a failure, with a traceback.
         with ends_on_shutdown(self, "a button press"):
-            await self._handle_press(interaction, custom_id, label)
-
-    async def _handle_press(
-        self, interaction: discord.Interaction[Any], custom_id: str, label: str
-    ) -> None:
-        # The press is parsed once, here; what follows reads its `button`.
-        in_server = interaction.guild_id is not None
-        press = press_event(
-            custom_id,
-            interaction.channel_id if in_server else None,
-            manage=in_server and interaction.permissions.manage_channels,
-        )
-        conversation = form_conversation(press)
-        if conversation is not None:
-            await open_form(
-                interaction, conversation, submitted=self._interview_time, forms=self.open_forms
-            )
-            return
-        occurrence = edit_occurrence(press)
-        if occurrence is not None:
-            await self._open_edit(interaction, occurrence)
-            return
-        replies = await self._ask(interaction, press, "a button press", thinking=False)
-        if not replies:
-            return  # failed, or a delivery already answered
-        outcome = press_outcome(press, replies)
-        if outcome is PressOutcome.REFUSED:
-            await reply_once(interaction, plain(replies))
-            return
-        messages = render_all(replies)
-        if opens_choices(press):
-            # A listed reminder's Snooze: the choices, and the list keeps its buttons.
-            await self._answer(interaction, messages, in_server)
-            return
-        if outcome is PressOutcome.UPDATED:
-            pressed, messages = messages[0], messages[1:]
-        else:
-            content = interaction.message.content if interaction.message else ""
-            pressed = closed(content, rows_of(interaction.message), press, label)
-        try:
-            await edit_pressed(interaction, pressed)
-        except PlatformError as exc:
-            # The press counted; the old message just keeps its buttons.
-            log.warning("discord: could not update a pressed message: %s", exc)
-        await self._after_press(interaction, messages)
-
-    async def _after_press(
-        self, interaction: discord.Interaction[Any], messages: Sequence[OutMessage]
-    ) -> None:
-        """What a press brought: in the DM as messages; in a server (a reminder post in a
-        channel, a `reminders` list) only for the presser."""
-        if not messages:
-            return
-        try:
-            if interaction.guild_id is not None:
-                await follow_up(interaction, messages, ephemeral=True)
-            else:
-                await post_all(await self._dm_channel(interaction), messages)
-        except PlatformError as exc:
-            log.warning("discord: could not send after a press: %s", exc)
-            await reply_once(interaction, NOT_DELIVERED)
-
-    # the interview's time, by form
-
-    async def _interview_time(
-        self, interaction: discord.Interaction[Any], conversation: str, typed: str
-    ) -> None:
-        event = Text(typed, interview=conversation)
-        replies = await self._ask(interaction, event, "an interview time")
-        if replies is None:
-            return
-        with ends_on_shutdown(self, "an interview time"):
-            await answer_form(interaction, replies, typed)
-
-    # a listed reminder's Edit, by form
-
-    async def _open_edit(self, interaction: discord.Interaction[Any], occurrence: int) -> None:
-        reminders = self.engine.reminders
-        key = user_key(interaction.user.id)
-        try:
-            if reminders is None:
-                raise LookupError("no reminders here")
-            form = await reminders.edit_form(key, occurrence)
-        except Exception as exc:
-            log_failure("an edit form", exc)
-            await reply_once(interaction, NOT_SAVED)
-            return
-        if isinstance(form, Reply):
-            await reply_once(interaction, form.text)
-            return
-        modal = EditReminderForm(form, key=str(interaction.id), edited=self._edited)
-        self.open_forms.add(modal)
-        try:
-            await interaction.response.send_modal(modal)
-        except discord.HTTPException as exc:
-            modal.stop()
-            log.warning("discord: could not open an edit form: %s", type(exc).__name__)
-
-    async def _edited(
-        self, interaction: discord.Interaction[Any], occurrence: int, when: str, text: str
-    ) -> None:
-        event = EditReminder(occurrence, when=when, text=text)
-        replies = await self._ask(interaction, event, "an edit")
-        if replies is None:
-            return
-        with ends_on_shutdown(self, "an edit"):
-            await self._answer(interaction, render_all(replies), interaction.guild_id is not None)
-
-    async def _answer(
-        self,
-        interaction: discord.Interaction[Any],
-        messages: Sequence[OutMessage],
-        ephemeral: bool,
-    ) -> None:
-        try:
-            await answer_in_place(interaction, messages, ephemeral=ephemeral)
-        except PlatformError as exc:
-            log.warning("discord: could not answer: %s", exc)
-            await reply_once(interaction, NOT_DELIVERED)
+            await self.presses.handle(interaction, custom_id, label)
 
     # helpers
 

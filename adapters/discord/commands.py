@@ -15,7 +15,9 @@ from discord import app_commands
 from adapters.discord.receiving import (
     COMMAND,
     SUBCOMMANDS,
+    WEEKLY_STATES,
     command_event_for,
+    record_event,
     reminder_event,
     reminder_words,
 )
@@ -39,7 +41,11 @@ class CommandRunner(Protocol):
     async def run_reminder_command(
         self, interaction: discord.Interaction[Any], event: Text
     ) -> None:
-        """A reminder subcommand: answered where it was run, privately in a server."""
+        """A reminder subcommand or a setting: answered where it was run, privately in a
+        server."""
+
+    async def run_export(self, interaction: discord.Interaction[Any], event: Text) -> None:
+        """`export`: the files go to the user's DM, never to a server."""
 
 
 class TextChannelOption(app_commands.Transformer[Any]):
@@ -95,7 +101,7 @@ def _where(interaction: discord.Interaction[Any]) -> tuple[int | None, int | Non
 
 class TakeOrPassCommands(app_commands.Group):
     """`/takeorpass start [company] | help | history | forget | remind | reminders | channel |
-    timezone | stats`, in servers and in the DM."""
+    timezone | stats | export | weekly on|off`, in servers and in the DM."""
 
     def __init__(self, runner: CommandRunner) -> None:
         super().__init__(
@@ -179,6 +185,19 @@ class TakeOrPassCommands(app_commands.Group):
     @app_commands.command(name="stats", description=SUBCOMMANDS["stats"])
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         await self._reminder(interaction, reminder_words("stats"))
+
+    @app_commands.command(name="export", description=SUBCOMMANDS["export"])
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await self._runner.run_export(interaction, record_event("export"))
+
+    @app_commands.command(name="weekly", description=SUBCOMMANDS["weekly"])
+    @app_commands.describe(state="on: a look back by DM on Monday mornings; off: no more")
+    @app_commands.choices(state=[app_commands.Choice(name=s, value=s) for s in WEEKLY_STATES])
+    async def weekly(
+        self, interaction: discord.Interaction[Any], state: app_commands.Choice[str]
+    ) -> None:
+        # A setting, like timezone: answered where it was run, privately in a server.
+        await self._runner.run_reminder_command(interaction, record_event("weekly", state.value))
 
 
 def _log_sync_failure(where: str, exc: discord.HTTPException) -> None:

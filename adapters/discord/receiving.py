@@ -27,7 +27,11 @@ SUBCOMMANDS: Final = {
     "channel": "Show or set this server's job-hunt channel",
     "timezone": "Show or set your timezone",
     "stats": "How your interviews turned out (only you see it)",
+    "export": "Your record as a CSV and a JSON file, sent to your DM",
+    "weekly": "Turn the Monday look back by DM on or off",
 }
+# `/takeorpass weekly <state>`: the choices, each the word typed after `weekly`.
+WEEKLY_STATES: Final = ("on", "off")
 # The subcommands of reminders: in a server they are answered there, privately, rather than
 # in the DM (they need the server and channel they were run in).
 REMINDER_SUBCOMMANDS: Final = frozenset({"remind", "reminders", "channel", "timezone", "stats"})
@@ -103,3 +107,8 @@ def command_event_for(subcommand: str, company: str | None = None) -> Event:
         return Start(company.strip() if company and company.strip() else None)
     words = {"help": "help", "history": "history", "forget": "forget me"}
     return Text(words[subcommand])
+
+
+def record_event(subcommand: str, state: str | None = None) -> Text:
+    """`/takeorpass export` or `/takeorpass weekly <on|off>` as the words typed in the DM."""
+    return Text(f"{subcommand} {state}" if state else subcommand)

@@ -16,7 +16,7 @@ from discord.utils import escape_markdown
 from adapters.discord.forms import FORM_BUTTON, form_id
 from bot.common.buttons import INTERVIEW_STEP, is_reminder_button
 from bot.common.events import Press
-from bot.common.replies import Button, ButtonRole, Item, Kind, Reply
+from bot.common.replies import Attachment, Button, ButtonRole, Item, Kind, Reply
 
 # Discord's limits (https://discord.com/developers/docs/components/reference).
 MAX_CHARS: Final = 2000
@@ -24,6 +24,7 @@ MAX_PER_ROW: Final = 5
 MAX_ROWS: Final = 5
 MAX_CUSTOM_ID: Final = 100
 MAX_LABEL: Final = 80
+MAX_FILES: Final = 10  # attachments a message may carry
 
 # The bot's own Discord wording.
 CONTINUING_IN_DM: Final = "Continuing in your DMs: {link}"
@@ -43,6 +44,16 @@ ONLY_WHERE_I_WORK: Final = (
 )
 NOT_DELIVERED: Final = (
     "Discord wouldn't take my reply just now. Type help in our DM to see where you are."
+)
+# Files (an export) go only to the user's DM; what a server is told instead.
+FILES_IN_DM: Final = "Your files are in our DM: {link}"
+FILES_DMS_CLOSED: Final = (
+    "I can't send you direct messages, and your files only go there. To allow them, open this "
+    "server's menu (click its name), choose Privacy Settings and turn on Direct Messages, "
+    "then run /takeorpass export again in a minute."
+)
+FILES_NOT_DELIVERED: Final = (
+    "Discord wouldn't take your files just now; nothing was changed. Run export again in a minute."
 )
 
 
@@ -73,10 +84,12 @@ class ButtonSpec:
 
 @dataclass(frozen=True)
 class OutMessage:
-    """One Discord message: markdown content and rows of buttons (at most 5 by 5)."""
+    """One Discord message: markdown content, rows of buttons (at most 5 by 5) and files
+    (at most 10), which go only to the user's DM."""
 
     content: str
     rows: tuple[tuple[ButtonSpec, ...], ...] = ()
+    files: tuple[Attachment, ...] = ()
 
 
 class PressOutcome(enum.Enum):
@@ -234,10 +247,18 @@ def render(reply: Reply) -> list[OutMessage]:
     their own) follow, several to a message."""
     chunks = _pack(_blocks(reply))
     messages = [OutMessage(chunk) for chunk in chunks]
-    messages[-1] = replace(messages[-1], rows=_own_rows(reply))
+    # The files go with the last of the reply's text, ten to a message.
+    files = [reply.files[i : i + MAX_FILES] for i in range(0, len(reply.files), MAX_FILES)]
+    messages[-1] = replace(messages[-1], rows=_own_rows(reply), files=files[0] if files else ())
+    messages += [OutMessage("", files=more) for more in files[1:]]
     if reply.items:
         messages = _add_items(messages, reply.items)
     return messages
+
+
+def has_files(messages: Iterable[OutMessage]) -> bool:
+    """Whether any of the messages carries files (they go only to the user's DM)."""
+    return any(message.files for message in messages)
 
 
 def render_all(replies: Iterable[Reply]) -> list[OutMessage]:

@@ -1,11 +1,14 @@
-"""Sending to Discord: messages to a channel, answers to an interaction however far it got, and
-the interview-time form (opening it, answering what was typed).
+"""Sending to Discord: messages to a channel (with their files, if any, as attachments), answers
+to an interaction however far it got, and the interview-time form (opening it, answering what
+was typed).
 Each helper turns discord.py's errors into ours: `PlatformError` for a refusal, `CutOffByShutdown`
 for a request the client's own shutdown ended."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import logging
 import traceback
 from collections.abc import Iterator, Sequence
@@ -14,6 +17,7 @@ from typing import Any, Final
 import aiohttp
 import discord
 from discord.http import handle_message_parameters
+from discord.utils import MISSING
 
 from adapters.discord.components import components, rows_of, to_view
 from adapters.discord.forms import InterviewTimeForm, OpenForms, Submitted
@@ -107,9 +111,18 @@ def log_failure(what: str, exc: BaseException) -> None:
 
 
 def view_kwargs(message: OutMessage) -> dict[str, Any]:
-    """`view=` for a message with buttons; nothing for one without."""
+    """`view=` for a message with buttons, `files=` for one with files; nothing else."""
     view = to_view(message)
-    return {"view": view} if view is not None else {}
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
+    if message.files:
+        extra["files"] = discord_files(message)
+    return extra
+
+
+def discord_files(message: OutMessage) -> list[discord.File]:
+    """The message's files as discord.py uploads them (a multipart part each), read from
+    memory: new objects for every request, since discord.py closes them once sent."""
+    return [discord.File(io.BytesIO(file.data), filename=file.name) for file in message.files]
 
 
 async def post_all(
@@ -129,9 +142,15 @@ async def post_all(
             content=message.content,
             allowed_mentions=NO_PINGS,
             previous_allowed_mentions=state.allowed_mentions,
+            files=discord_files(message) if message.files else MISSING,
         ) as params:
-            if message.rows and params.payload is not None:  # no files: always a payload
+            if message.rows and params.payload is not None:  # no files: the JSON body
                 params.payload["components"] = components(message)
+            elif message.rows and params.multipart:  # with files, the payload_json part
+                part = params.multipart[0]
+                part["value"] = json.dumps(
+                    json.loads(part["value"]) | {"components": components(message)}
+                )
             with discord_errors(state._get_client()):
                 data = await state.http.send_message(target.id, params=params)
         sent.append(discord.PartialMessage(channel=target, id=int(data["id"])))
@@ -170,7 +189,10 @@ async def edit_original(interaction: discord.Interaction[Any], message: OutMessa
     message once the press was deferred)."""
     with discord_errors(interaction.client):
         await interaction.edit_original_response(
-            content=message.content, allowed_mentions=NO_PINGS, view=to_view(message)
+            content=message.content,
+            allowed_mentions=NO_PINGS,
+            view=to_view(message),
+            attachments=discord_files(message) if message.files else MISSING,
         )
 
 

@@ -72,6 +72,8 @@ async def test_command_is_registered_globally_with_its_subcommands(bot: Harness)
         ("channel", 1),
         ("timezone", 1),
         ("stats", 1),
+        ("export", 1),
+        ("weekly", 1),
     ]
     [company] = command["options"][0]["options"]
     assert (company["name"], company["type"], company.get("required", False)) == (
@@ -161,6 +163,7 @@ async def test_forget_asks_first_then_deletes_everything(bot: Harness) -> None:
     await bot.engine.handle(key, Text("hi"))
     await _in_server(bot, "forget")
     prompt = bot.last
+    # A copy is offered before anything is deleted (the export, issue 21).
     assert labels(prompt) == ["Yes, delete everything", "No, keep it", "Export first"]
     assert [b["style"] for row in prompt["components"] for b in row["components"]] == [4, 1, 1]
     callback, [done] = await bot.press(prompt, "yes")

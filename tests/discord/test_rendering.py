@@ -7,7 +7,13 @@ import re
 import pytest
 
 from adapters.discord.components import to_view
-from adapters.discord.receiving import BUTTON_TEMPLATE, command_event_for, typed_event, user_key
+from adapters.discord.receiving import (
+    BUTTON_TEMPLATE,
+    command_event_for,
+    record_event,
+    typed_event,
+    user_key,
+)
 from adapters.discord.rendering import (
     MAX_CHARS,
     ButtonSpec,
@@ -20,7 +26,7 @@ from adapters.discord.rendering import (
 )
 from bot.common.buttons import button_id
 from bot.common.events import Press, Start, Text
-from bot.common.replies import Button, ButtonRole, Kind, Reply, Section
+from bot.common.replies import Attachment, Button, ButtonRole, Kind, Reply, Section
 from bot.common.users import UserKey
 from bot.questionnaire import texts
 
@@ -215,3 +221,26 @@ def test_dm_text_and_slash_commands_become_core_events() -> None:
     assert command_event_for("start", "   ") == Start()
     assert command_event_for("forget") == Text("forget me")
     assert command_event_for("help") == Text("help")
+
+
+def _files(count: int) -> tuple[Attachment, ...]:
+    return tuple(Attachment(f"f{i}.csv", b"x", "text/csv") for i in range(count))
+
+
+def test_a_replys_files_go_with_the_last_message_of_its_text() -> None:
+    reply = Reply(kind=Kind.INFO, text="a" * 1500 + "\n\n" + "b" * 1500, files=_files(2))
+    first, last = render(reply)
+    assert first.files == () and last.files == _files(2)
+    assert render(Reply(kind=Kind.INFO, text="no files"))[0].files == ()
+
+
+def test_more_than_ten_files_go_ten_to_a_message() -> None:
+    messages = render(Reply(kind=Kind.INFO, text="Your record", files=_files(12)))
+    assert [len(m.files) for m in messages] == [10, 2]
+    assert [m.content for m in messages] == ["Your record", ""]
+
+
+def test_export_and_weekly_subcommands_read_as_the_words_typed_in_the_dm() -> None:
+    assert record_event("export") == Text("export")
+    assert record_event("weekly", "on") == Text("weekly on")
+    assert record_event("weekly", "off") == Text("weekly off")

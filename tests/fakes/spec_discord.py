@@ -33,6 +33,7 @@ from referencing.jsonschema import DRAFT202012
 from .spec_check import spec_file
 
 JSON = dict[str, Any]
+JSON_MEDIA = "application/json"
 SPEC_URI = "urn:discord-openapi"
 _INT = re.compile(r"-?[0-9]+")
 # Docs, Reference > "Boolean Query Strings".
@@ -230,13 +231,20 @@ def _value_problems(
 
 
 def discord_problems(
-    method: str, path: str, body: Any, query: Mapping[str, str] | None = None
+    method: str,
+    path: str,
+    body: Any,
+    query: Mapping[str, str] | None = None,
+    content_type: str = JSON_MEDIA,
 ) -> list[str]:
     """What Discord's spec finds wrong with a request (path relative to /api/v10); [] if none.
 
     `body` is the parsed JSON body (for multipart requests, the parsed `payload_json` part), or
-    None when the request had none. Each problem reads "<where>: <what>", where is a dotted
-    path into the body, `query.<name>`, `path.<name>`, or ROUTE / METHOD.
+    None when the request had none; it is checked against the operation's schema for the
+    request's `content_type` (a multipart request's `payload_json` against the
+    multipart/form-data schema, whose `files[n]` parts tests/fakes/discord/uploads.py checks).
+    Each problem reads "<where>: <what>", where is a dotted path into the body,
+    `query.<name>`, `path.<name>`, or ROUTE / METHOD.
     """
     method = method.lower()
     candidates = list(_matches(path))
@@ -266,14 +274,19 @@ def discord_problems(
         if request_body.get("required"):
             problems.append(f"body: {method.upper()} {template} requires a JSON body")
         return problems
-    return problems + list(_body_problems(template, method, json.dumps(body, sort_keys=True)))
+    media = content_type.split(";")[0].strip().lower() or JSON_MEDIA
+    if media not in request_body["content"]:
+        return [*problems, f"body: {method.upper()} {template} does not take {media}"]
+    return problems + list(
+        _body_problems(template, method, json.dumps(body, sort_keys=True), media)
+    )
 
 
 @lru_cache(maxsize=2048)
-def _body_problems(template: str, method: str, body: str) -> tuple[str, ...]:
+def _body_problems(template: str, method: str, body: str, media: str) -> tuple[str, ...]:
     """The body's problems; cached, as tests send the same bodies again and again and checking
     one takes milliseconds (components are unions of unions)."""
-    where = ("paths", template, method, "requestBody", "content", "application/json", "schema")
+    where = ("paths", template, method, "requestBody", "content", media, "schema")
     return tuple(_describe(e) for e in _validator(*where).iter_errors(json.loads(body)))
 
 

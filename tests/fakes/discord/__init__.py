@@ -1,7 +1,8 @@
 """A local fake of Discord's REST API and gateway for driving the real discord.py client.
 
 One aiohttp server, split at its seams: payloads.py (what Discord sends), rest.py (REST routes,
-failures, the spec check), interactions.py (callbacks, webhooks, commands), members.py (who is
+the spec check), uploads.py (files sent as multipart/form-data), failures.py (injected errors,
+holds, the global rate limit), interactions.py (callbacks, webhooks, commands), members.py (who is
 in which server, and interactions with the permissions Discord computes), gateway.py (sessions
 and dispatches), guilds.py (servers and Discord's rules in them) and shards.py (sessions per
 shard). FakeDiscord composes the parts and holds their state."""
@@ -23,6 +24,7 @@ from aiohttp import WSCloseCode, web
 
 from ..spec_check import SpecViolation, track
 from . import guilds as rules
+from .failures import Failures, _Failure
 from .gateway import (
     DIRECT_MESSAGES,
     GUILD_MEMBERS,
@@ -53,8 +55,9 @@ from .payloads import (
     subcommand,
     user_payload,
 )
-from .rest import API_PREFIX, Handler, RecordedRequest, RestApi, _error, _Failure, _form_error
+from .rest import API_PREFIX, Handler, RecordedRequest, RestApi, _error, _form_error
 from .shards import GatewaySession
+from .uploads import MAX_UPLOAD
 
 __all__ = [
     "APP_ID",
@@ -86,7 +89,7 @@ __all__ = [
 ]
 
 
-class FakeDiscord(RestApi, Interactions, Members, Gateway):
+class FakeDiscord(RestApi, Failures, Interactions, Members, Gateway):
     """One aiohttp server on 127.0.0.1 speaking Discord REST (``/api/v10``) and the gateway."""
 
     def __init__(self, *, heartbeat_interval_ms: int = 41250, interaction_timeout: float = 3.0):
@@ -147,7 +150,8 @@ class FakeDiscord(RestApi, Interactions, Members, Gateway):
 
     async def start(self) -> None:
         """Start serving on a free port of 127.0.0.1."""
-        app = web.Application()
+        # Uploads up to what a bot may send (uploads.py), not aiohttp's default 1 MiB.
+        app = web.Application(client_max_size=2 * MAX_UPLOAD)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)

@@ -12,6 +12,7 @@ from aiohttp import web
 from . import guilds as rules
 from .payloads import APP_ID, JSON, snowflake
 from .rest import RecordedRequest, _error, _form_error, _is_empty, _json, _validate_message
+from .uploads import attachment_objects
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Interactions:
         message: JSON | None = None
         if kind == 4:  # CHANNEL_MESSAGE_WITH_SOURCE
             message = self.new_message(channel_id, data, webhook_id=APP_ID, application_id=APP_ID)
+            message["attachments"] = attachment_objects(channel_id, req.files, data)
         elif kind == 5:  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: a "thinking" placeholder
             flags = (data.get("flags") or 0) | 128
             message = self.new_message(
@@ -98,6 +100,7 @@ class Interactions:
         idata = self._interaction_for(m["token"]).data
         channel_id = idata.get("channel_id") or idata["channel"]["id"]
         message = self.new_message(channel_id, body, webhook_id=APP_ID, application_id=APP_ID)
+        message["attachments"] = attachment_objects(channel_id, req.files, body)
         if req.query.get("wait") not in ("1", "true", "True"):
             return web.Response(status=204)
         return _json(message)
@@ -117,6 +120,13 @@ class Interactions:
         response = self._apply_edit(message, req.json or {})
         if response.status == 200:
             message["flags"] &= ~128  # editing the deferred original ends "thinking"
+            if req.files:  # the new files join the attachments the edit keeps
+                kept = {str(e.get("id")) for e in (req.json or {}).get("attachments") or []}
+                message["attachments"] = [
+                    a
+                    for a in message["attachments"]
+                    if isinstance(a, dict) and a.get("url") and a["id"] in kept
+                ] + attachment_objects(message["channel_id"], req.files, req.json)
             response = _json(message)
         return response
 

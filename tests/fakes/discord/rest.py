@@ -1,5 +1,6 @@
-"""FakeDiscord's REST API (``/api/v10``): recorded requests, injected failures and holds, the
-OpenAPI spec check, and the routes for users, channels and messages."""
+"""FakeDiscord's REST API (``/api/v10``): recorded requests, the OpenAPI spec check (with the
+files of multipart requests, uploads.py), and the routes for users, channels and messages.
+Injected failures and holds are in failures.py."""
 
 # Waiting helpers take timeout= on purpose: tests read better than nested asyncio.timeout().
 # ruff: noqa: ASYNC109
@@ -8,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,13 @@ from ..spec_check import SpecViolation
 from ..spec_discord import discord_problems, discord_refusal
 from . import guilds as rules
 from .payloads import BOT_ID, JSON, _partial_user, now_iso, snowflake, user_payload
+from .uploads import (
+    Multipart,
+    UploadedFile,
+    attachment_objects,
+    read_multipart,
+    upload_problems,
+)
 
 API_PREFIX = "/api/v10"
 
@@ -35,21 +41,11 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     headers: dict[str, str]
-    files: list[str] = field(default_factory=list)
+    # A multipart request's files[n] parts (uploads.py), in the order sent.
+    files: list[UploadedFile] = field(default_factory=list)
+    content_type: str = "application/json"
     status: int = 0
     at: float = field(default_factory=time.monotonic)
-
-
-@dataclass
-class _Failure:
-    method: str
-    pattern: re.Pattern[str]
-    status: int
-    retry_after: float
-    code: int
-    message: str
-    is_global: bool
-    times: int
 
 
 Handler = Callable[[RecordedRequest, re.Match[str]], Awaitable[web.Response]]
@@ -103,7 +99,7 @@ def _validate_message(body: JSON) -> web.Response | None:
     return None
 
 
-def _is_empty(body: JSON, files: list[str]) -> bool:
+def _is_empty(body: JSON, files: list[UploadedFile]) -> bool:
     keys = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
     return not files and not any(body.get(k) for k in keys)
 
@@ -111,7 +107,7 @@ def _is_empty(body: JSON, files: list[str]) -> bool:
 class RestApi:
     """The REST half of FakeDiscord; its state lives on FakeDiscord (``__init__.py``)."""
 
-    # recorded requests and failure injection
+    # recorded requests
 
     def requests_to(self, method: str, path_regex: str) -> list[RecordedRequest]:
         """Recorded requests whose method matches and whose path fully matches ``path_regex``."""
@@ -134,80 +130,14 @@ class RestApi:
             await self._changed.wait_for(lambda: len(self.requests_to(method, path_regex)) >= count)
         return self.requests_to(method, path_regex)[count - 1]
 
-    def fail_next(
-        self,
-        method: str,
-        path_regex: str,
-        status: int = 429,
-        retry_after: float = 0.5,
-        code: int = 0,
-        message: str | None = None,
-        *,
-        is_global: bool = False,
-        times: int = 1,
-    ) -> None:
-        """Answer the next ``times`` matching requests with an error, e.g. 429 or 403/50007."""
-        if message is None:
-            message = "You are being rate limited." if status == 429 else f"{status}: error"
-        self._failures.append(
-            _Failure(
-                method.upper(),
-                re.compile(path_regex),
-                status,
-                retry_after,
-                code,
-                message,
-                is_global,
-                times,
-            )
-        )
-
-    def _take_failure(self, req: RecordedRequest) -> _Failure | None:
-        limited = self._over_global_limit(req)
-        if limited is not None:
-            return limited
-        for failure in self._failures:
-            if failure.method == req.method and failure.pattern.fullmatch(req.path):
-                failure.times -= 1
-                if failure.times <= 0:
-                    self._failures.remove(failure)
-                return failure
-        return None
-
-    @staticmethod
-    def _failure_response(f: _Failure) -> web.Response:
-        if f.status != 429:
-            return _error(f.status, f.code, f.message)
-        body: JSON = {"message": f.message, "retry_after": f.retry_after, "global": f.is_global}
-        if f.is_global:
-            body["code"] = 0
-        headers = {
-            "Retry-After": str(math.ceil(f.retry_after)),
-            "X-RateLimit-Limit": "5",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset": f"{time.time() + f.retry_after:.3f}",
-            "X-RateLimit-Reset-After": f"{f.retry_after:.3f}",
-            "X-RateLimit-Bucket": "fake" + uuid.uuid5(uuid.NAMESPACE_URL, f.pattern.pattern).hex,
-            "X-RateLimit-Scope": "global" if f.is_global else "user",
-            # Without Via discord.py takes a 429 for a Cloudflare ban and raises at once.
-            "Via": "1.1 google",
-        }
-        if f.is_global:
-            headers["X-RateLimit-Global"] = "true"
-        return _json(body, 429, headers)
-
     # REST
 
     async def _rest(self, request: web.Request) -> web.Response:
         body: Any = None
-        files: list[str] = []
+        form = Multipart()
         if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            for key, value in form.items():
-                if key == "payload_json":
-                    body = json.loads(str(value))
-                elif isinstance(value, web.FileField):
-                    files.append(value.filename)
+            form = await read_multipart(request)  # uploads.py: payload_json and files[n]
+            body = form.payload
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
@@ -217,10 +147,11 @@ class RestApi:
             query=dict(request.query),
             json=body,
             headers=dict(request.headers),
-            files=files,
+            files=form.files,
+            content_type=request.content_type,
         )
         self.requests.append(req)
-        refusal = self._refuse_off_spec(req)
+        refusal = self._refuse_off_spec(req, form)
         failure = None if refusal is not None else self._take_failure(req)
         if refusal is not None:
             response = refusal
@@ -237,21 +168,15 @@ class RestApi:
             await asyncio.sleep(hold)
         return response
 
-    def hold_next(self, method: str, path_regex: str, seconds: float) -> None:
-        """Carry out the next matching request at once but answer it only `seconds` later."""
-        self._holds.append((method.upper(), re.compile(path_regex), seconds))
-
-    def _take_hold(self, req: RecordedRequest) -> float:
-        for index, (method, pattern, seconds) in enumerate(self._holds):
-            if method == req.method and pattern.search(req.path):
-                del self._holds[index]
-                return seconds
-        return 0.0
-
-    def _refuse_off_spec(self, req: RecordedRequest) -> web.Response | None:
+    def _refuse_off_spec(self, req: RecordedRequest, form: Multipart) -> web.Response | None:
         """Discord's answer to a request its OpenAPI spec refuses (None if it is fine): for a
-        multipart request, the `payload_json` part is the body checked."""
-        problems = discord_problems(req.method, req.path, req.json, req.query)
+        multipart request, the `payload_json` part is the body checked, and its files too
+        (uploads.py)."""
+        if form.too_large:
+            return _error(413, 40005, "Request entity too large")
+        problems = discord_problems(req.method, req.path, req.json, req.query, req.content_type)
+        if req.content_type.startswith("multipart/"):
+            problems += upload_problems(req.path, form, creates=req.method == "POST")
         if not problems:
             return None
         self.spec_violations.append(SpecViolation(f"{req.method} {req.path}", tuple(problems)))
@@ -388,6 +313,7 @@ class RestApi:
         if earlier is not None:
             return _json(earlier)
         message = self.new_message(m["channel"], body)
+        message["attachments"] = attachment_objects(m["channel"], req.files, body)
         channel["last_message_id"] = message["id"]
         self._remember_nonce(m["channel"], body, message)
         self.allowed_mentions[message["id"]] = body.get("allowed_mentions")
@@ -424,23 +350,3 @@ class RestApi:
             return _error(404, 10008, "Unknown Message")
         del self.messages[m["mid"]]
         return web.Response(status=204)
-
-    def _over_global_limit(self, req: RecordedRequest) -> _Failure | None:
-        if self.global_limit is None or req.path.endswith("/callback"):
-            return None
-        now = time.monotonic()
-        self._global_times = [t for t in self._global_times if now - t < 1.0]
-        if len(self._global_times) < self.global_limit:
-            self._global_times.append(now)
-            return None
-        retry_after = round(1.0 - (now - self._global_times[0]), 3)
-        return _Failure(
-            req.method,
-            re.compile(re.escape(req.path)),
-            429,
-            retry_after,
-            0,
-            "You are being rate limited.",
-            True,
-            1,
-        )
