@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.common.users import UserKey
+from bot.reminders.model import ReminderKind
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,4 @@ class UserRecord:
     @property
     def weekly(self) -> bool:
         """Whether the weekly look back is on: a weekly reminder not stopped."""
-        return any(r.kind == WEEKLY_KIND and r.cancelled_at is None for r in self.reminders)
-
-
-# The reminder kind of the weekly look back (bot/reminders/model.py ReminderKind), spelled
-# here so that the export does not depend on the scheduler's floor.
-WEEKLY_KIND = "weekly"
+        return any(r.kind == ReminderKind.WEEKLY and r.cancelled_at is None for r in self.reminders)
