@@ -53,7 +53,8 @@ RESUME_RETRY = (
 RESUME = "Resume"
 START_OVER = "Start over"
 FORGET_PROMPT = (
-    "This deletes everything I keep about you: answers, verdicts, history and settings. "
+    "This deletes everything I keep about you: answers, verdicts, history, reminders, the weekly "
+    "look back and settings. "
     "Want a copy first? Export first (or type export) sends it to you. Delete it all?"
 )
 # Beside yes and no: the export, offered before anything is deleted (`tp:-:rec:export`).
