@@ -1,161 +1,31 @@
-"""Managing reminders as people expect: `remind list`, `remind delete 2`, `reminders clear`
-(asked first), `edit 2 …` (a new time or a new text), Done on a delivered reminder, and
-Slack's snooze choices, each landing where it says. Transcripts through the real engine, on
-the reminders harness's hand-moved clock."""
+"""Listing and changing reminders as people expect: `remind list`, `remind delete 2`,
+`reminders clear` (asked first), `edit 2 …` (a new time or a new text) and the edit form, and
+the store under them. Transcripts through the real engine, on the reminders harness's
+hand-moved clock."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 from support.harness import Transcript
+from support.managing import CONSOLE, NOW, _button, _occurrence, _statuses
 from support.reminders import ReminderWorld
 
 from bot.common.replies import Kind, Reply
 from bot.common.users import UserKey
 from bot.reminders import texts
 from bot.reminders.commands import (
-    CancelItem,
-    ClearReminders,
-    EditItem,
     EditReminder,
-    ListReminders,
-    Remind,
-    parse_command,
 )
-from bot.reminders.manage import NewText, NewTime, Unreadable, read_edit, snooze_until
 from bot.reminders.managing import EditForm
 from bot.reminders.model import NewReminder, ReminderKind, Role, Status
-from bot.storage.schema import occurrences, reminders
-
-NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # Thu 26 Nov, 09:00 in New York
-NEW_YORK = ZoneInfo("America/New_York")
-CONSOLE = UserKey("console", "local", "me")
-SNOOZE_LABELS = [
-    "Snooze 20 minutes",
-    "Snooze 1 hour",
-    "Snooze 3 hours",
-    "Snooze until tomorrow morning",
-    "Snooze until next week",
-]
 
 
 @pytest.fixture
 def me(world: ReminderWorld) -> Transcript:
     world.clock.now = NOW
     return Transcript(world.engine, CONSOLE)
-
-
-def _button(reply: Reply, label: str, index: int = 0) -> str:
-    found = [
-        b.id
-        for b in (*reply.buttons, *(x for i in reply.items for x in i.buttons))
-        if b.label == label
-    ]
-    return found[index]
-
-
-def _occurrence(button: str) -> int:
-    return int(button.split(":")[1])
-
-
-async def _statuses(world: ReminderWorld) -> list[tuple[str, str]]:
-    def read(conn):  # type: ignore[no-untyped-def]
-        query = (
-            select(reminders.c.text, occurrences.c.status)
-            .select_from(occurrences.join(reminders))
-            .order_by(occurrences.c.id)
-        )
-        return [(row.text, row.status) for row in conn.execute(query).all()]
-
-    return await world.sql.read(read)
-
-
-# --- the words ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("typed", "command"),
-    [
-        ("remind list", ListReminders()),
-        ("remind me list", None),  # "me" makes it a reminder to be read as one
-        ("remind delete 2", CancelItem(2)),
-        ("remind cancel 2", CancelItem(2)),
-        ("reminders delete 3", CancelItem(3)),
-        ("reminders clear", ClearReminders()),
-        ("remind clear", ClearReminders()),
-        ("edit 2 tomorrow 10am", EditItem(2, "tomorrow 10am")),
-        ("edit 2 call Sam and Ann", EditItem(2, "call Sam and Ann")),
-        ("remind edit 1 noon", EditItem(1, "noon")),
-        ("edit 2", EditItem(2, "")),
-        # Only the exact forms: these stay reminders (or aren't commands at all).
-        ("remind list the groceries at 5pm", Remind("list the groceries at 5pm")),
-        (
-            "remind me to cancel 2 subscriptions tomorrow",
-            Remind("to cancel 2 subscriptions tomorrow"),
-        ),
-        ("edit the cover letter", None),
-    ],
-)
-def test_managing_words_are_read_before_remind_when_what(typed, command):
-    found = parse_command(typed)
-    if command is None:
-        assert not isinstance(found, ListReminders | CancelItem | ClearReminders | EditItem)
-    else:
-        assert found == command
-
-
-@pytest.mark.parametrize(
-    ("words", "reading"),
-    [
-        ("tomorrow 10am", NewTime),
-        ("every friday 4pm", NewTime),
-        ("call Sam and Ann", NewText),
-        ('"tomorrow"', NewText),
-        ("tomorrow at 25:00", Unreadable),
-        ("at 25:00 call Sam", Unreadable),
-        # Numbers and lead words in a text stay text.
-        ("10 push-ups", NewText),
-        ("in the office call Sam", NewText),
-        ("next steps for the offer", NewText),
-    ],
-)
-def test_an_edit_is_a_time_only_when_it_reads_fully_as_one(words, reading):
-    assert isinstance(read_edit(words, now=NOW, tz=NEW_YORK), reading)
-
-
-@pytest.mark.parametrize(
-    ("value", "base", "expected"),
-    [
-        # 20 minutes, 1 hour, 3 hours: elapsed time, across the autumn change too.
-        (
-            "s20m",
-            datetime(2026, 11, 1, 5, 50, tzinfo=UTC),
-            datetime(2026, 11, 1, 6, 10, tzinfo=UTC),
-        ),
-        ("s1h", datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
-        ("s3h", NOW, NOW + timedelta(hours=3)),
-        # Tomorrow morning: 09:00 local the next day, here the first day of summer time.
-        (
-            "smorning",
-            datetime(2026, 3, 8, 3, 0, tzinfo=UTC),
-            datetime(2026, 3, 8, 13, 0, tzinfo=UTC),
-        ),
-        # Next week: the same wall-clock time 7 days on, 09:00 EDT → 09:00 EST.
-        (
-            "sweek",
-            datetime(2026, 10, 31, 13, 0, tzinfo=UTC),
-            datetime(2026, 11, 7, 14, 0, tzinfo=UTC),
-        ),
-        # A time the spring change skips moves to the first that exists (SPEC §3): 02:30 → 03:00
-        # EDT, as recurring times do.
-        ("sweek", datetime(2026, 3, 1, 7, 30, tzinfo=UTC), datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
-    ],
-)
-def test_each_snooze_choice_lands_in_local_time(value, base, expected):
-    assert snooze_until(value, base=base, tz=NEW_YORK) == expected
 
 
 # --- list, delete, clear --------------------------------------------------------------------
@@ -319,108 +189,6 @@ async def test_only_the_owner_may_edit(me, world):
     [refused] = await world.engine.handle(stranger, EditReminder(occurrence, typed="noon"))
     assert refused.refused
     assert await _statuses(world) == [("send the note", "pending")]
-
-
-# --- done and the snooze choices on a delivered reminder ------------------------------------
-
-
-async def test_done_stops_it_and_lists_it_as_done(me, world):
-    await me.say("remind in 5 minutes stretch")
-    await world.run_until(NOW + timedelta(minutes=5))
-    post = world.delivery.posts[-1][1].message
-    assert [b.label for b in post.buttons] == ["Done", *SNOOZE_LABELS]
-    # Snoozed first, then done: the snoozed copy won't come either.
-    await me.press(_button(post, "Snooze 20 minutes"))
-    done = await me.press(_button(post, "Done"))
-    assert done.text == texts.MARKED_DONE.format(text="stretch")
-    again = await me.press(_button(post, "Done"))
-    assert again.refused and again.text == texts.ALREADY_DONE
-    await world.run_until(NOW + timedelta(hours=2))
-    assert world.delivery.texts == ["Reminder: stretch"]
-    assert await _statuses(world) == [("stretch", "done"), ("stretch", "cancelled")]
-    listed = await me.say("reminders")
-    assert listed.sections[-1].title == texts.LIST_DONE
-    assert listed.sections[-1].lines == ("✓ stretch (Thu 26 Nov, 09:05 EST)",)
-
-
-async def test_done_on_a_recurring_one_leaves_the_next_runs(me, world):
-    await me.say("remind every day 9am water the plants")
-    await world.run_until(datetime(2026, 11, 27, 14, 0, tzinfo=UTC))
-    post = world.delivery.posts[-1][1].message
-    assert [b.label for b in post.buttons] == ["Done", *SNOOZE_LABELS, "Stop"]
-    done = await me.press(_button(post, "Done"))
-    assert done.text == "Done: water the plants. It comes again every day at 09:00."
-    await world.run_until(datetime(2026, 11, 28, 14, 0, tzinfo=UTC))
-    assert len(world.delivery.posts) == 2
-
-
-@pytest.mark.parametrize(
-    ("label", "says", "comes_back"),
-    [
-        ("Snooze 20 minutes", "Thu 26 Nov, 09:25 EST", datetime(2026, 11, 26, 14, 25, tzinfo=UTC)),
-        ("Snooze 1 hour", "Thu 26 Nov, 10:05 EST", datetime(2026, 11, 26, 15, 5, tzinfo=UTC)),
-        ("Snooze 3 hours", "Thu 26 Nov, 12:05 EST", datetime(2026, 11, 26, 17, 5, tzinfo=UTC)),
-        (
-            "Snooze until tomorrow morning",
-            "Fri 27 Nov, 09:00 EST",
-            datetime(2026, 11, 27, 14, 0, tzinfo=UTC),
-        ),
-        (
-            "Snooze until next week",
-            "Thu 3 Dec, 09:05 EST",
-            datetime(2026, 12, 3, 14, 5, tzinfo=UTC),
-        ),
-    ],
-)
-async def test_each_snooze_choice_on_a_post_brings_it_back_then(me, world, label, says, comes_back):
-    await me.say("remind in 5 minutes stretch")
-    await world.run_until(NOW + timedelta(minutes=5))
-    post = world.delivery.posts[-1][1].message
-    snoozed = await me.press(_button(post, label))
-    assert snoozed.text == f"Snoozed until {says}: stretch"
-    await world.run_until(comes_back - timedelta(seconds=1))
-    assert len(world.delivery.posts) == 1
-    await world.run_until(comes_back)
-    assert [when for when, _ in world.delivery.posts] == [NOW + timedelta(minutes=5), comes_back]
-
-
-async def test_snooze_in_the_list_offers_the_choices_and_moves_it_from_its_time(me, world):
-    await me.say("remind tomorrow 9am send the note")
-    listed = await me.say("reminders")
-    choices = await me.press(_button(listed, "Snooze"))
-    assert choices.text == "Snooze until when? Fri 27 Nov, 09:00 EST: send the note"
-    assert [b.label for b in choices.buttons] == SNOOZE_LABELS
-    snoozed = await me.press(_button(choices, "Snooze 3 hours"))
-    assert snoozed.text == "Snoozed until Fri 27 Nov, 12:00 EST: send the note"
-
-
-@pytest.mark.parametrize(
-    ("typed", "says"),
-    [
-        ("snooze 1 20 minutes", "Fri 27 Nov, 09:20 EST"),
-        ("snooze 1 1 hour", "Fri 27 Nov, 10:00 EST"),
-        ("snooze 1 for 3 hours", "Fri 27 Nov, 12:00 EST"),
-        ("snooze 1 tomorrow morning", "Sat 28 Nov, 09:00 EST"),
-        ("remind snooze 1 until next week", "Fri 4 Dec, 09:00 EST"),
-    ],
-)
-async def test_snooze_typed_with_the_item_number_and_a_choice_moves_that_item(me, typed, says):
-    await me.say("remind tomorrow 9am send the note")
-    snoozed = await me.say(typed)
-    assert snoozed.text == f"Snoozed until {says}: send the note"
-
-
-async def test_snooze_typed_without_a_choice_offers_them_and_an_unknown_one_lists_them(me):
-    await me.say("remind tomorrow 9am send the note")
-    choices = await me.say("snooze 1")
-    assert [b.label for b in choices.buttons] == SNOOZE_LABELS
-    unknown = await me.say("snooze 1 a fortnight")
-    assert unknown.kind is Kind.ERROR
-    assert "a fortnight" in unknown.text and "20 minutes" in unknown.text
-    missing = await me.say("snooze 3 1 hour")
-    assert (
-        missing.text == "You have no reminder 3; you have 1. Type reminders to see them numbered."
-    )
 
 
 # --- the store ------------------------------------------------------------------------------
