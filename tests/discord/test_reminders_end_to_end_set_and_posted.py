@@ -1,8 +1,9 @@
-"""Reminders end to end on Discord, as a user meets them: set by a DM, by `/takeorpass remind`
-in a server, and from an interview questionnaire's verdict; posted by the real scheduler (on a
-hand-moved clock) through `DiscordDelivery`; listed, cancelled, snoozed and answered by button.
-Every input is a Discord payload (MESSAGE_CREATE in the DM, INTERACTION_CREATE slash commands,
-button presses and modal submits) into the real `TakeOrPassClient`, against FakeDiscord.
+"""Reminders end to end on Discord, set by the user: by a DM, by `/takeorpass remind` in a
+server, every day in the user's zone, and full of mentions; posted by the real scheduler (on a
+hand-moved clock) through `DiscordDelivery`; listed, cancelled and snoozed by button; and a post
+that can never work, recorded and the user told. Every input is a Discord payload (MESSAGE_CREATE
+in the DM, INTERACTION_CREATE slash commands and button presses) into the real
+`TakeOrPassClient`, against FakeDiscord.
 
 "On time" means: nothing is posted with the clock one second before the due time, and the post
 is made on the scheduler's tick at the due time."""
@@ -10,7 +11,6 @@ is made on the scheduler's tick at the due time."""
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,143 +19,24 @@ import pytest
 from fakes.discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
-    GUILD_ID,
     JSON,
     USER_ID,
-    RecordedRequest,
-    button_press,
     option,
-    slash_command,
-    subcommand,
 )
 from fakes.discord import guilds as rules
 from support.discord_harness import ALICE_KEY as KEY
-from support.discord_harness import CALLBACK, EPHEMERAL, MEMBER, OPEN_DM, Harness, buttons, labels
+from support.discord_harness import OPEN_DM, Harness, buttons, labels
+from support.discord_reminders import SECOND, Bot, _closed, _posts
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces, TakeOrPassClient
-from adapters.discord.forms import FORM_BUTTON, FORM_TITLE
-from adapters.discord.rendering import escape
-from bot.questionnaire import texts as questionnaire_texts
-from bot.questionnaire.verdict import decide
+from adapters.discord import DiscordDelivery, DiscordPlaces
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
 
-SECOND = timedelta(seconds=1)
-SUCCESS, SECONDARY = 3, 2  # button styles
-COMPANY = "Acme — Data Analyst"
 # Everything that could ping someone on Slack or Discord, and another member of the server.
 MENTIONS = "@everyone <!channel> <!here> <@U1> <@&123> <@1400000000000000002>"
-OUTCOME_LABELS = ["Offer", "Next round", "Waiting to hear", "Not this time", "Didn't go"]
-
-
-def _posts(channel: str) -> str:
-    return rf"/channels/{channel}/messages"
-
-
-class Bot:
-    """The harness (client + fake) and the reminder world (engine, service, scheduler) behind
-    it, on one clock."""
-
-    def __init__(self, harness: Harness, world: ReminderWorld) -> None:
-        self.harness = harness
-        self.fake = harness.fake
-        self.world = world
-        self.scheduled: list[RecordedRequest] = []
-
-    @property
-    def client(self) -> TakeOrPassClient:
-        assert self.harness.client is not None
-        return self.harness.client
-
-    # what the user does
-
-    def command(self, name: str, *options: JSON, channel: str | None = None) -> JSON:
-        """`/takeorpass <name> …` run by the user in the server's #job-hunt; `channel` fills the
-        CHANNEL option, with the channel in `resolved` as Discord sends it."""
-        resolved = None
-        listed = list(options)
-        if channel is not None:
-            picked = rules.resolved_channel(self.fake.channels[channel], MEMBER)
-            resolved = {"channels": {channel: picked}}
-            listed.append(rules.channel_option("channel", channel))
-        payload = slash_command(
-            "takeorpass",
-            [subcommand(name, listed)],
-            guild_id=GUILD_ID,
-            channel_id=CHANNEL_ID,
-            command_id=self.fake.command_id("takeorpass"),
-            resolved=resolved,
-        )
-        return rules.with_member_permissions(payload, MEMBER)
-
-    async def run(self, payload: JSON) -> RecordedRequest:
-        """Dispatch an interaction; return the bot's callback to it."""
-        answered = len(self.harness.callbacks())
-        await self.fake.dispatch("INTERACTION_CREATE", payload)
-        return await self.fake.wait_for("POST", CALLBACK, count=answered + 1)
-
-    async def in_server(self, name: str, *options: JSON, channel: str | None = None) -> JSON:
-        """Run a reminder subcommand in the server; return its answer, checked private."""
-        callback = await self.run(self.command(name, *options, channel=channel))
-        assert callback.json["type"] == 4
-        data: JSON = callback.json["data"]
-        assert data["flags"] & EPHEMERAL
-        return data
-
-    async def press_label(self, message: JSON, label: str) -> tuple[RecordedRequest, list[JSON]]:
-        """Press the button labelled `label` on a DM message; return the callback and the one
-        message that follows it."""
-        current = self.fake.messages.get(message["id"], message)
-        [custom_id] = [b["custom_id"] for b in buttons(current) if b["label"] == label]
-        before = len(self.harness.visible())
-        answered = len(self.harness.callbacks())
-        await self.fake.dispatch(
-            "INTERACTION_CREATE", button_press(custom_id, USER_ID, DM_CHANNEL_ID, current)
-        )
-        callback = await self.fake.wait_for("POST", CALLBACK, count=answered + 1)
-        await self.harness.until(lambda: len(self.harness.visible()) >= before + 1)
-        return callback, self.harness.visible()[before:]
-
-    # what the scheduler posts
-
-    async def tick(self, moment: datetime) -> list[RecordedRequest]:
-        """Move the clock to `moment` and let the scheduler deliver; return the messages posted
-        meanwhile (nothing else talks to Discord then)."""
-        start = len(self.fake.requests)
-        await self.world.run_until(moment)
-        posted = [
-            r
-            for r in self.fake.requests[start:]
-            if r.method == "POST" and re.fullmatch(_posts(r"\d+"), r.path)
-        ]
-        self.scheduled += posted
-        return posted
-
-    def reminder_posts(self, channel: str) -> list[RecordedRequest]:
-        """Every post the scheduler made to `channel` so far."""
-        return [r for r in self.scheduled if r.path == _posts(channel)]
-
-    async def on_time(
-        self, due: datetime, channel: str = DM_CHANNEL_ID
-    ) -> tuple[RecordedRequest, JSON]:
-        """Check that nothing is posted one second before `due`, and that one reminder is
-        posted, to `channel`, on the tick at `due`; return the request and its message."""
-        assert await self.tick(due - SECOND) == [], f"something posted before {due}"
-        posted = await self.tick(due)
-        assert [(r.path, r.status) for r in posted] == [(_posts(channel), 200)], (
-            f"not one post to {channel} at {due}"
-        )
-        return posted[0], self.posted(posted[0])
-
-    def posted(self, request: RecordedRequest) -> JSON:
-        """The message a reminder post created (found by its nonce), as it was posted."""
-        channel = request.path.split("/")[2]
-        nonce = request.json["nonce"]
-        [message] = [m for m in self.harness.visible(channel) if m.get("nonce") == nonce]
-        return copy.deepcopy(message)  # the fake's own copy changes when a press edits it
 
 
 @pytest.fixture
@@ -186,19 +67,6 @@ def _reminder_id(confirmation: JSON) -> str:
 def _key(reminder_id: str, due: datetime) -> str:
     """The delivery key of an occurrence: the series and its time, in hex seconds."""
     return f"{reminder_id}.{int(due.timestamp()):x}"
-
-
-def _closed(callback: RecordedRequest, content: str, label: str) -> None:
-    """The press edited its message in place: the choice shown, every button grey and
-    disabled but the pressed one, green."""
-    assert callback.json["type"] == 7
-    data = callback.json["data"]
-    assert data["content"] == f"{content}\n→ **{label}**"
-    pressed = [b for row in data["components"] for b in row["components"]]
-    assert all(b["disabled"] for b in pressed)
-    assert [b["style"] for b in pressed] == [
-        SUCCESS if b["label"] == label else SECONDARY for b in pressed
-    ]
 
 
 # --- 1. typed in the DM -----------------------------------------------------------------------
@@ -413,132 +281,6 @@ async def test_cancel_from_the_list_removes_one_and_snooze_on_a_post_moves_it_an
     assert repost["content"] == "Reminder: call Sam"
     assert repost["id"] != post["id"] and again.json["nonce"] != first.json["nonce"]
     assert len(bot.reminder_posts(DM_CHANNEL_ID)) == 2
-
-
-# --- 6. the interview -------------------------------------------------------------------------
-
-TAKE_IT_TYPED = ("3", "2", "2", "1", "1", "1", "3")  # maybe, paper, while, yes, recruiter, late…
-LEAN_TAKE = ("doubtful", "well", "recent", "no", "team", "no", "some")
-
-
-async def _take_it_by_typing(bot: Bot) -> JSON:
-    """A whole questionnaire typed in the DM; the verdict message."""
-    [first] = await bot.harness.dm(f"start {COMPANY}")
-    assert "Question 1 of 7" in first["content"]
-    for typed in TAKE_IT_TYPED[:-1]:
-        await bot.harness.dm(typed)
-    [verdict] = await bot.harness.dm(TAKE_IT_TYPED[-1])
-    assert verdict["content"].startswith("TAKE IT")
-    return verdict
-
-
-async def _lean_take_by_buttons(bot: Bot) -> JSON:
-    """A whole questionnaire answered by button in the DM; the verdict message."""
-    [message] = await bot.harness.dm(f"start {COMPANY}")
-    for value in LEAN_TAKE:
-        _, [message] = await bot.harness.press(message, value)
-    assert message["content"].startswith("LEAN TAKE")
-    return message
-
-
-def _prep_tips(answers: dict[str, str]) -> str:
-    tips = decide(answers, company="Acme", role="Data Analyst").tips
-    assert tips
-    return "**To prepare**\n" + "\n".join(f"• {escape(tip)}" for tip in tips)
-
-
-async def _interview_reminders_come(bot: Bot, event: datetime, answers: dict[str, str]) -> JSON:
-    """The two reminders before the interview, with prep tips, and the follow-up after it,
-    each on time in the DM; the follow-up."""
-    tips = _prep_tips(answers)
-    _, two = await bot.on_time(event - timedelta(minutes=2))
-    assert two["content"] == (
-        f"Your interview at {COMPANY} is in 2 minutes: Thu 26 Nov, 04:05 EST.\n\n{tips}"
-    )
-    assert buttons(two) == []
-    _, one = await bot.on_time(event - timedelta(minutes=1))
-    assert one["content"] == (
-        f"Your interview at {COMPANY} is in 1 minute: Thu 26 Nov, 04:05 EST.\n\n{tips}"
-    )
-    _, followup = await bot.on_time(event + timedelta(minutes=3))
-    assert followup["content"] == f"How did the interview at {COMPANY} go?"
-    assert labels(followup) == OUTCOME_LABELS
-    assert bot.reminder_posts(CHANNEL_ID) == []  # they name a company: DM only
-    return followup
-
-
-async def test_interview_time_typed_after_a_take_it_verdict_reminds_and_records_the_offer(
-    bot: Bot,
-) -> None:
-    verdict = await _take_it_by_typing(bot)
-    assert "Set interview reminders" in labels(verdict)
-    _, [prompt] = await bot.harness.press(verdict, "set")
-    assert questionnaire_texts.ASK_INTERVIEW in prompt["content"]
-    assert labels(prompt) == [FORM_BUTTON]
-
-    [confirmation] = await bot.harness.dm("in 5 minutes")
-    event = T0 + timedelta(minutes=5)
-    set_for = f"Interview reminders set for {COMPANY}, Thu 26 Nov, 04:05 EST."
-    assert set_for in confirmation["content"]
-    assert confirmation["content"].endswith(
-        "**When you'll hear from me**\n"
-        "• Thu 26 Nov, 04:03 EST: a reminder, 2 minutes before\n"
-        "• Thu 26 Nov, 04:04 EST: a reminder, 1 minute before\n"
-        "• Thu 26 Nov, 04:08 EST: I'll ask how it went"
-    )
-    [entry] = await bot.world.sql.history(KEY)
-    assert (entry.verdict, entry.outcome) == ("TAKE IT", None)
-    followup = await _interview_reminders_come(bot, event, dict(entry.answers))
-
-    callback, [answer] = await bot.harness.press(followup, "offer")
-    _closed(callback, followup["content"], "Offer")
-    # They were waiting on a company they prefer: the offer is leverage.
-    assert answer["content"].startswith(f"*Noted: Offer.*\n\n{escape(texts.OFFER_LEVERAGE)}")
-    [entry] = await bot.world.sql.history(KEY)
-    assert entry.outcome == "offer"
-    [listing] = await bot.harness.dm("history")
-    assert f"• 1. 26 Nov 2026: Take it ({COMPANY}). Outcome: Offer" in listing["content"]
-
-
-async def test_interview_time_entered_in_the_form_after_a_lean_take_reminds_and_records(
-    bot: Bot,
-) -> None:
-    verdict = await _lean_take_by_buttons(bot)
-    _, [prompt] = await bot.harness.press(verdict, "set")
-    press = bot.harness.press_payload(prompt, "form")
-    opened = await bot.run(press)
-    assert opened.json["type"] == 9
-    modal = opened.json["data"]
-    assert modal["title"] == FORM_TITLE
-    field = modal["components"][0]["component"]["custom_id"]
-
-    current = bot.fake.messages[prompt["id"]]
-    submitted = await bot.run(
-        rules.modal_submit(modal, {field: "today 4:05am"}, source=press, message=current)
-    )
-    assert submitted.json["type"] == 7  # the prompt shows the time, its button closed
-    assert submitted.json["data"]["content"].endswith("→ **today 4:05am**")
-    assert [(b["label"], b["disabled"]) for b in buttons(submitted.json["data"])] == [
-        (FORM_BUTTON, True)
-    ]
-    confirmation = await bot.fake.wait_for("POST", r"/webhooks/\d+/[^/]+")
-    set_for = f"Interview reminders set for {COMPANY}, Thu 26 Nov, 04:05 EST."
-    assert set_for in confirmation.json["content"]
-    assert not confirmation.json.get("flags", 0) & EPHEMERAL
-
-    event = T0 + timedelta(minutes=5)
-    [entry] = await bot.world.sql.history(KEY)
-    assert (entry.verdict, entry.outcome) == ("LEAN TAKE", None)
-    followup = await _interview_reminders_come(bot, event, dict(entry.answers))
-
-    callback, [answer] = await bot.harness.press(followup, "rejected")
-    _closed(callback, followup["content"], "Not this time")
-    assert answer["content"].startswith(f"*Noted: Not this time.*\n\n{texts.NOT_THIS_TIME}")
-    [entry] = await bot.world.sql.history(KEY)
-    assert entry.outcome == "rejected"
-    [listing] = await bot.harness.dm("history")
-    shown = f"• 1. 26 Nov 2026: Lean take ({COMPANY}). Outcome: Not this time"
-    assert shown in listing["content"]
 
 
 @pytest.mark.parametrize(
