@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -62,7 +63,10 @@ async def test_a_machine_five_minutes_fast_reads_the_database_time(postgres_url,
             await clock.sync()
         assert abs(clock() - _real()) < timedelta(seconds=1)
         assert abs(clock.offset + FAST) < timedelta(seconds=1)
-        assert "this machine's clock is 300.0 s ahead of the database's" in caplog.text
+        # The reading takes its own time under load: 299.9 s is as right as 300.0 s.
+        said = re.search(r"this machine's clock is ([\d.]+) s ahead of the database's", caplog.text)
+        assert said is not None, caplog.text
+        assert abs(float(said.group(1)) - FAST.total_seconds()) < 1
     finally:
         await store.close()
 
