@@ -220,17 +220,9 @@ class Engine:
         if the service fails the user is told and can simply ask again. `session`: the user's
         state as just loaded, if it was."""
         if self.reminders is None:
-            replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
-            await self._settle(key, replies)
-            return replies
-        if claim is not None:
-            try:
-                await self.store.claim(claim)
-            except DuplicateDelivery:
-                return []
-            except DiskFull:
-                # Unclaimed, a read is answered; a change fails on the same full disk below.
-                pass
+            return await self._not_here(key)
+        if not await self._claim_first(claim):
+            return []
         if session is None:
             session = (await self.store.load(key))[0] or Session()
         pending = session.pending
@@ -244,19 +236,32 @@ class Engine:
         """`export` and `weekly …`, carried out by the record's service; the delivery is claimed
         first, as for reminders, so a repeated delivery never sends a second export."""
         if self.record is None:
-            replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
-            await self._settle(key, replies)
-            return replies
-        if claim is not None:
-            try:
-                await self.store.claim(claim)
-            except DuplicateDelivery:
-                return []
-            except DiskFull:
-                pass
+            return await self._not_here(key)
+        if not await self._claim_first(claim):
+            return []
         handled = await self.record.handle(key, action, now=self._clock(), pending=session.pending)
         await self._settle(key, handled.replies, pending=handled.pending)
         return list(handled.replies)
+
+    async def _not_here(self, key: UserKey) -> list[Reply]:
+        """A wing this process does not run (an engine built without it)."""
+        replies = [Reply(kind=Kind.INFO, text=NOT_HERE)]
+        await self._settle(key, replies)
+        return replies
+
+    async def _claim_first(self, claim: str | None) -> bool:
+        """Claim a delivery before a wing acts on it; False when it was claimed before (a
+        repeat, which must change nothing and get no reply)."""
+        if claim is None:
+            return True
+        try:
+            await self.store.claim(claim)
+        except DuplicateDelivery:
+            return False
+        except DiskFull:
+            # Unclaimed, a read is answered; a change fails on the same full disk.
+            pass
+        return True
 
     async def _settle(
         self,
