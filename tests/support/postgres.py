@@ -37,12 +37,15 @@ def _admin(url: str) -> psycopg.Connection:
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """A `postgresql://` URL of a new, empty database, dropped when the block ends."""
+def fresh_database(copy_of: str | None = None) -> Iterator[str]:
+    """A `postgresql://` URL of a new, empty database, dropped when the block ends; or, given
+    `copy_of` (the URL of another database on the server, with nobody connected), a copy of
+    that one."""
     base = server_url()
     name = f"takeorpass_t_{secrets.token_hex(6)}"
+    template = "" if copy_of is None else f' TEMPLATE "{make_url(copy_of).database}"'
     with _admin(base) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"{template}')
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:

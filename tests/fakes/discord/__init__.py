@@ -166,6 +166,7 @@ class FakeDiscord(RestApi, Failures, Interactions, Members, Gateway):
         """Close open gateway sockets and stop the server."""
         for ws in list(self._sockets):
             await ws.close(code=WSCloseCode.GOING_AWAY)
+        self._cut_off_held()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

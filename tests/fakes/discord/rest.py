@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..holding import Holding
 from ..spec_check import SpecViolation
 from ..spec_discord import discord_problems, discord_refusal
 from . import guilds as rules
@@ -104,7 +105,7 @@ def _is_empty(body: JSON, files: list[UploadedFile]) -> bool:
     return not files and not any(body.get(k) for k in keys)
 
 
-class RestApi:
+class RestApi(Holding):
     """The REST half of FakeDiscord; its state lives on FakeDiscord (``__init__.py``)."""
 
     # recorded requests
@@ -165,7 +166,7 @@ class RestApi:
         hold = self._take_hold(req)
         if hold:
             # Done, but the answer is slow to leave: a bot killed meanwhile never learns of it.
-            await asyncio.sleep(hold)
+            await self._hold(hold)
         return response
 
     def _refuse_off_spec(self, req: RecordedRequest, form: Multipart) -> web.Response | None:

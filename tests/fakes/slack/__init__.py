@@ -145,6 +145,7 @@ class FakeSlack(History, WebApi, SocketMode, Files):
         """Close open websockets and stop the server."""
         for ws in list(self._sockets):
             await ws.close()
+        self._cut_off_held()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

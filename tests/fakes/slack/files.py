@@ -6,13 +6,13 @@ a bot that still calls it fails. State lives on FakeSlack."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from typing import Any, NamedTuple
 
 from aiohttp import web
 
+from ..holding import Holding
 from ..spec_check import SpecViolation
 from ..spec_slack_files import MAX_ALT_TXT
 from .payloads import Params
@@ -47,7 +47,7 @@ class Share(NamedTuple):
     initial_comment: str | None
 
 
-class Files:
+class Files(Holding):
     """The upload flow's three steps; `uploads` and `shares` live on FakeSlack."""
 
     url: str
@@ -163,7 +163,7 @@ class Files:
         await self._notify()
         held = self._holds.pop("upload", 0.0)
         if held:
-            await asyncio.sleep(held)  # taken, but answered late (hold_next("upload", …))
+            await self._hold(held)  # taken, but answered late (hold_next("upload", …))
         return web.Response(text=f"OK - {len(data)}")
 
     def _next_failure(self, method: str) -> tuple[int, dict[str, str]] | None:

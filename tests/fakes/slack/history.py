@@ -6,12 +6,12 @@ never carried out, answered too late to matter."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 
 from aiohttp import web
 
+from ..holding import Holding
 from .payloads import APP_ID, Params, dm_channel_id
 from .web import ApiCall, _read_body
 
@@ -20,7 +20,7 @@ HISTORY_SCOPES = {"C": "channels:history", "G": "groups:history", "D": "im:histo
 MAX_HISTORY_LIMIT = 999  # Slack's documented maximum for `limit`; it may answer fewer
 
 
-class History:
+class History(Holding):
     """Posts kept per conversation, and conversations.history; state lives on FakeSlack."""
 
     # Slack's clock, for the `ts` of new posts; the real one unless a test sets its own (as the
@@ -46,7 +46,7 @@ class History:
         params: Params = dict(request.query) | await _read_body(request)
         self.calls.append(ApiCall(request.match_info["method"], params, dict(request.headers)))
         await self._notify()
-        await asyncio.sleep(lost)
+        await self._hold(lost)
         return web.json_response({"ok": False, "error": "request_timeout"})
 
     def _canned(self, method: str, params: Params) -> Params:

@@ -6,7 +6,6 @@ holds, the spec check, canned answers about the workspace, and who a post pings.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import uuid
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from ..holding import Holding
 from ..spec_check import SpecViolation
 from ..spec_slack import response_url_problems, slack_error, slack_problems
 from .channels import MAX_LIMIT, conversation_info, new_channel, users_conversations
@@ -78,7 +78,7 @@ MANIFEST_SCOPES = (
 )
 
 
-class WebApi:
+class WebApi(Holding):
     """The Web API half of FakeSlack; its state lives on FakeSlack (``__init__.py``)."""
 
     # The bot token's scopes, sent as Slack does in the X-OAuth-Scopes header of every answer to
@@ -210,7 +210,7 @@ class WebApi:
         held = self._holds.pop(method, 0.0)
         if held:
             # Done, but the answer is slow to leave: a bot killed meanwhile never learns of it.
-            await asyncio.sleep(held)
+            await self._hold(held)
         return response
 
     def hold_next(self, method: str, seconds: float) -> None:
