@@ -58,16 +58,16 @@ class TimedFake(FakeDiscord):
     def __init__(self) -> None:
         super().__init__()
         self.awaited: dict[str, asyncio.Future[float]] = {}
-        self._unchecked: list[Any] = []
+        self._unchecked: list[tuple[Any, Any]] = []
 
-    def _refuse_off_spec(self, req: Any) -> web.Response | None:
-        self._unchecked.append(req)
+    def _refuse_off_spec(self, req: Any, form: Any) -> web.Response | None:
+        self._unchecked.append((req, form))
         return None
 
     def check_requests(self) -> None:
         """Check the requests received so far; stop the bench at the first the spec refuses."""
-        for req in self._unchecked:
-            if super()._refuse_off_spec(req) is not None:
+        for req, form in self._unchecked:
+            if super()._refuse_off_spec(req, form) is not None:
                 raise SystemExit(f"Discord would refuse {req.method} {req.path}: {req.json}")
         self._unchecked.clear()
 
