@@ -13,20 +13,14 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
-from fakes.discord import (
-    CHANNEL_ID,
-    DM_CHANNEL_ID,
-    JSON,
-    USER_ID,
-)
+from fakes.discord import CHANNEL_ID, JSON
 from fakes.discord import guilds as rules
 from support.discord_harness import ALICE_KEY as KEY
-from support.discord_harness import EPHEMERAL, Harness, buttons, labels
+from support.discord_harness import EPHEMERAL, buttons, labels, with_reminders
 from support.discord_reminders import Bot, _closed
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces
 from adapters.discord.forms import FORM_BUTTON, FORM_TITLE
 from adapters.discord.rendering import escape
 from bot.questionnaire import texts as questionnaire_texts
@@ -49,13 +43,8 @@ async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[Bot]:
         offsets=(timedelta(minutes=2), timedelta(minutes=1)),
         followup=timedelta(minutes=3),
     )
-    async with Harness.started(world.engine) as harness:
-        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
-        tested = Bot(harness, world)
-        places["discord"] = DiscordPlaces(tested.client)
-        world.scheduler = world.make_scheduler(DiscordDelivery(tested.client))
-        yield tested
-        assert harness.fake.spec_violations == []
+    async with with_reminders(world, places) as harness:
+        yield Bot(harness, world)
 
 
 # --- 6. the interview -------------------------------------------------------------------------

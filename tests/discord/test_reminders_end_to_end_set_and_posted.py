@@ -25,12 +25,11 @@ from fakes.discord import (
 )
 from fakes.discord import guilds as rules
 from support.discord_harness import ALICE_KEY as KEY
-from support.discord_harness import OPEN_DM, Harness, buttons, labels
+from support.discord_harness import OPEN_DM, buttons, labels, with_reminders
 from support.discord_reminders import SECOND, Bot, _closed, _posts
 from support.harness import T0, Clock
 from support.reminders import ReminderWorld
 
-from adapters.discord import DiscordDelivery, DiscordPlaces
 from bot.reminders import texts
 from bot.reminders.model import Places
 from bot.storage.sql import SqlStore
@@ -49,13 +48,8 @@ async def bot(store: SqlStore, clock: Clock) -> AsyncIterator[Bot]:
         offsets=(timedelta(minutes=2), timedelta(minutes=1)),
         followup=timedelta(minutes=3),
     )
-    async with Harness.started(world.engine) as harness:
-        harness.fake.dm_channel(USER_ID, DM_CHANNEL_ID)
-        tested = Bot(harness, world)
-        places["discord"] = DiscordPlaces(tested.client)
-        world.scheduler = world.make_scheduler(DiscordDelivery(tested.client))
-        yield tested
-        assert harness.fake.spec_violations == []
+    async with with_reminders(world, places) as harness:
+        yield Bot(harness, world)
 
 
 def _reminder_id(confirmation: JSON) -> str:

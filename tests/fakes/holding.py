@@ -8,20 +8,21 @@ import asyncio
 
 
 class Holding:
-    """Mixed into FakeSlack and FakeDiscord."""
+    """Mixed into FakeSlack and FakeDiscord; `_held_handlers` lives on them."""
+
+    _held_handlers: set[asyncio.Task[object]]
 
     async def _hold(self, seconds: float) -> None:
         """Wait `seconds` in a request's handler, unless the fake stops first."""
         task = asyncio.current_task()
         assert task is not None
-        held: set[asyncio.Task[object]] = self.__dict__.setdefault("_held_handlers", set())
-        held.add(task)
+        self._held_handlers.add(task)
         try:
             await asyncio.sleep(seconds)
         finally:
-            held.discard(task)
+            self._held_handlers.discard(task)
 
     def _cut_off_held(self) -> None:
         """Cancel the handlers still holding their answers back."""
-        for task in self.__dict__.get("_held_handlers", ()):
+        for task in self._held_handlers:
             task.cancel()

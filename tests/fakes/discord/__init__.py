@@ -95,6 +95,7 @@ class FakeDiscord(RestApi, Failures, Interactions, Members, Gateway):
     def __init__(self, *, heartbeat_interval_ms: int = 41250, interaction_timeout: float = 3.0):
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.interaction_timeout = interaction_timeout  # first answer must come within 3 s
+        self._held_handlers: set[asyncio.Task[object]] = set()  # holding.py
         self.bot_user: JSON = load_payload("user")
         self.application: JSON = load_payload("application")
         self.guild: JSON = load_payload("guild_create")

@@ -100,6 +100,7 @@ class FakeSlack(History, WebApi, SocketMode, Files):
         # Requests refused for breaking Slack's spec or Block Kit's rules (spec_slack.py);
         # tests/conftest.py fails the test if any are left at its end.
         self.spec_violations: list[SpecViolation] = []
+        self._held_handlers: set[asyncio.Task[object]] = set()  # holding.py
         track(self)
         self.users: dict[str, Params] = {}  # user id -> fields overriding users.info's user
         # channel id -> fields of conversations.info's channel (see add_channel); unknown
